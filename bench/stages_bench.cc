@@ -1,0 +1,156 @@
+// Microbenchmarks, one per pipeline stage, in bytes of input text per second.
+// The text is generated (news-like word frequencies), so the numbers do not
+// depend on any data set:   build/bench/doppel_bench
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "doppel/lsh.h"
+#include "doppel/minhash.h"
+#include "doppel/record.h"
+#include "doppel/text.h"
+
+namespace {
+
+// ~1 MB of English-like text: Zipf-distributed words, punctuation, some
+// non-ASCII (curly quotes, accented words), in paragraphs of 40-200 words.
+const std::string& Text() {
+  static const std::string text = [] {
+    std::mt19937_64 rng(42);
+    std::vector<std::string> vocab;
+    const char* syll[] = {"ka", "lo", "mi", "ne", "tar", "sun", "or", "ve", "pe", "the", "and", "in", "ing", "re"};
+    for (int i = 0; i < 20000; ++i) {
+      std::string w;
+      int n = 1 + static_cast<int>(rng() % 4);
+      for (int j = 0; j < n; ++j) w += syll[rng() % 14];
+      if (i % 97 == 0) w += "é";
+      vocab.push_back(w);
+    }
+    std::vector<double> weights(vocab.size());
+    for (size_t i = 0; i < weights.size(); ++i) weights[i] = 1.0 / static_cast<double>(i + 1);
+    std::discrete_distribution<size_t> pick(weights.begin(), weights.end());
+    std::string t;
+    while (t.size() < (1 << 20)) {
+      int words = 40 + static_cast<int>(rng() % 160);
+      for (int i = 0; i < words; ++i) {
+        std::string w = vocab[pick(rng)];
+        if (i % 12 == 0) w[0] = static_cast<char>(w[0] - 32);
+        t += w;
+        t += (i % 15 == 14) ? ". " : (i % 29 == 7 ? "’s " : " ");
+      }
+      t += "\n";
+    }
+    return t;
+  }();
+  return text;
+}
+
+void BM_Tokenize(benchmark::State& state) {
+  const std::string& text = Text();
+  std::vector<uint64_t> tokens;
+  for (auto _ : state) {
+    tokens.clear();
+    doppel::TokenHashes(text, &tokens);
+    benchmark::DoNotOptimize(tokens.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_Tokenize);
+
+void BM_TokenizeWithOffsets(benchmark::State& state) {
+  const std::string& text = Text();
+  std::vector<doppel::Token> tokens;
+  for (auto _ : state) {
+    tokens.clear();
+    doppel::Tokenize(text, &tokens);
+    benchmark::DoNotOptimize(tokens.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_TokenizeWithOffsets);
+
+void BM_Shingle(benchmark::State& state) {
+  const std::string& text = Text();
+  std::vector<uint64_t> tokens, shingles;
+  doppel::TokenHashes(text, &tokens);
+  for (auto _ : state) {
+    shingles.clear();
+    doppel::ShingleHashes(tokens, 5, &shingles);
+    benchmark::DoNotOptimize(shingles.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_Shingle);
+
+// Sketching documents of state.range(0) words each.
+void BM_MinHash(benchmark::State& state) {
+  const std::string& text = Text();
+  std::vector<uint64_t> tokens, shingles;
+  doppel::TokenHashes(text, &tokens);
+  doppel::ShingleHashes(tokens, 5, &shingles);
+  const doppel::MinHasher hasher(128);
+  std::vector<uint32_t> sig(128);
+  const auto doc = static_cast<size_t>(state.range(0));
+  for (auto _ : state) {
+    for (size_t i = 0; i + doc <= shingles.size(); i += doc) {
+      hasher.Sketch(std::span<const uint64_t>(shingles.data() + i, doc), sig.data());
+      benchmark::DoNotOptimize(sig.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_MinHash)->Arg(50)->Arg(500)->Arg(5000);
+
+void BM_BandKeys(benchmark::State& state) {
+  std::vector<uint32_t> sig(128);
+  std::mt19937 rng(1);
+  for (auto& v : sig) v = rng();
+  for (auto _ : state) {
+    for (int b = 0; b < 9; ++b) benchmark::DoNotOptimize(doppel::BandKey(sig.data(), b, 13));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BandKeys);
+
+void BM_Verify(benchmark::State& state) {
+  const std::string& text = Text();
+  std::vector<uint64_t> tokens, a, b;
+  doppel::TokenHashes(text, &tokens);
+  doppel::ShingleHashes(tokens, 5, &a);
+  b = a;
+  for (size_t i = 0; i < b.size(); i += 7) b[i] ^= 1;
+  for (auto _ : state) {
+    std::vector<uint64_t> x = a, y = b;
+    doppel::SortUnique(&x);
+    doppel::SortUnique(&y);
+    benchmark::DoNotOptimize(doppel::Jaccard(x, y));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size() * 2));
+}
+BENCHMARK(BM_Verify);
+
+void BM_ParseRecord(benchmark::State& state) {
+  std::string line = "{\"id\":\"doc-1\",\"url\":\"https://example.org/a\",\"text\":";
+  doppel::AppendJsonString(&line, Text().substr(0, 4000));
+  line += "}";
+  std::string padded = line + std::string(64, '\0');
+  doppel::InputFile file{"x.jsonl", "x.jsonl", "", doppel::InputKind::kJsonl, 0};
+  doppel::RawRecord rec{0, 1, std::string_view(padded.data(), line.size())};
+  doppel::RecordParser parser{doppel::FieldNames{}};
+  doppel::Document doc;
+  std::string reason;
+  for (auto _ : state) benchmark::DoNotOptimize(parser.Parse(rec, file, &doc, &reason));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * line.size()));
+}
+BENCHMARK(BM_ParseRecord);
+
+void BM_OptimalLshParams(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(doppel::OptimalLshParams(0.8, 128));
+}
+BENCHMARK(BM_OptimalLshParams);
+
+}  // namespace
+
+BENCHMARK_MAIN();

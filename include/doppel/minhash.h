@@ -1,0 +1,50 @@
+// doppel/minhash.h - MinHash signatures by one-permutation hashing.
+//
+// A signature has `num_perm` 32-bit values. Each shingle hash is hashed once
+// (not once per permutation): its top bits pick one of num_perm bins and the
+// bin keeps the smallest hash it sees (one-permutation hashing, Li, Owen and
+// Zhang 2012). Empty bins borrow the value of a non-empty bin chosen by a
+// per-bin universal probe sequence (optimal densification, Shrivastava 2017),
+// which keeps the estimate unbiased: P[sig_a[i] == sig_b[i]] = J(a, b).
+//
+// The values are a contract: they are pinned by test vectors and do not
+// depend on the machine, the thread count or the library version.
+// A MinHasher is immutable after construction and safe to share.
+#ifndef DOPPEL_MINHASH_H_
+#define DOPPEL_MINHASH_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace doppel {
+
+class MinHasher {
+ public:
+  static constexpr uint64_t kDefaultSeed = 0x646f7070656c3031ULL;  // "doppel01"
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+
+  explicit MinHasher(int num_perm, uint64_t seed = kDefaultSeed);
+  int num_perm() const { return num_perm_; }
+
+  // Writes num_perm values to `sig`. An empty shingle set gives a signature
+  // of kEmpty values that matches nothing.
+  void Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const;
+  std::vector<uint32_t> Sketch(std::span<const uint64_t> shingles) const;
+
+ private:
+  int num_perm_;
+  uint64_t seed_;
+  // For each empty bin, where it looks for a value: probe_[bin * kProbes + k].
+  static constexpr int kProbes = 8;
+  std::vector<uint32_t> probe_;
+  uint32_t Probe(uint32_t bin, uint32_t attempt) const;
+};
+
+// The fraction of equal positions: an unbiased estimate of Jaccard similarity.
+double EstimateJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b);
+
+}  // namespace doppel
+
+#endif  // DOPPEL_MINHASH_H_

@@ -1,0 +1,77 @@
+// doppel/text.h - normalization, word tokens and shingles.
+//
+// Text is split into word tokens by Unicode category: letters, marks and
+// numbers make words; everything else (spaces, punctuation, symbols,
+// including every kind of quote, apostrophe and dash) separates them, so
+// "Kim’s" and "Kim's", "1950–53" and "1950-53" give the same tokens. In
+// scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer,
+// Myanmar) every character, with its combining marks, is a token of its own,
+// so that n-grams of tokens are character n-grams there. Each token is
+// normalized with Unicode NFKC and case folding (ASCII takes a fast path that
+// gives the same result) and hashed with XXH3-64; the hash is the token's
+// identity everywhere in doppel.
+//
+// All functions are thread-safe and allocate only in `out`.
+#ifndef DOPPEL_TEXT_H_
+#define DOPPEL_TEXT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace doppel {
+
+struct Token {
+  uint64_t hash;   // XXH3-64 of the normalized token
+  uint32_t begin;  // byte offsets of the token in the original text
+  uint32_t end;
+};
+
+// Appends the tokens of `text` (valid UTF-8) to `out`.
+void Tokenize(std::string_view text, std::vector<Token>* out);
+// The same tokens' hashes only: the dedup fast path.
+void TokenHashes(std::string_view text, std::vector<uint64_t>* out);
+// The normalized form of one token (NFKC + case fold), as hashed.
+std::string NormalizeToken(std::string_view token);
+uint64_t HashNormalized(std::string_view normalized);
+
+// A 64-bit finalizer (the one of SplitMix64): a bijection that spreads every
+// input bit over the output.
+inline uint64_t Mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  x ^= x >> 31;
+  return x;
+}
+
+// Hashes of the word n-grams ("shingles") of a token sequence, in order, with
+// repeats. A sequence shorter than n but not empty gives one shingle of all
+// its tokens; an empty one gives none.
+void ShingleHashes(std::span<const uint64_t> tokens, int n, std::vector<uint64_t>* out);
+// Sorts and removes repeats: a shingle set.
+void SortUnique(std::vector<uint64_t>* v);
+// Exact Jaccard similarity of two shingle sets (sorted, unique). Two empty
+// sets have similarity 0: an empty document is nobody's duplicate.
+double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);
+
+// Code-point offsets for byte offsets in one text, for reports that point
+// into the user's original text. Queries must not decrease.
+class CodePointCursor {
+ public:
+  explicit CodePointCursor(std::string_view text) : text_(text) {}
+  uint32_t ToCodePoint(uint32_t byte_offset);
+
+ private:
+  std::string_view text_;
+  uint32_t byte_ = 0;
+  uint32_t cp_ = 0;
+};
+
+}  // namespace doppel
+
+#endif  // DOPPEL_TEXT_H_

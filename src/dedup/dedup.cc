@@ -1,0 +1,335 @@
+// doppel dedup: sketch -> band -> verify -> cluster -> write.
+#include "doppel/dedup.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include "dedup/set_store.h"
+#include "doppel/input.h"
+#include "doppel/lsh.h"
+#include "doppel/minhash.h"
+#include "doppel/output.h"
+#include "doppel/text.h"
+#include "doppel/union_find.h"
+#include "io/scan.h"
+#include "util/progress.h"
+
+namespace doppel {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+Status CheckOptions(const DedupOptions& o) {
+  if (o.ngram < 1 || o.ngram > 64) return InvalidArgument("--ngram must be between 1 and 64");
+  if (o.num_perm < 1 || o.num_perm > 4096) return InvalidArgument("--num-perm must be between 1 and 4096");
+  if (!(o.threshold > 0.0 && o.threshold <= 1.0)) return InvalidArgument("--threshold must be in (0, 1]");
+  if ((o.bands > 0) != (o.rows > 0)) return InvalidArgument("give both --bands and --rows, or neither");
+  if (o.bands < 0 || o.rows < 0) return InvalidArgument("--bands and --rows must be positive");
+  if (o.bands > 0 && static_cast<int64_t>(o.bands) * o.rows > o.num_perm) {
+    return InvalidArgument(fmt::format("--bands x --rows = {} exceeds --num-perm {}; lower one or raise --num-perm",
+                                       o.bands * o.rows, o.num_perm));
+  }
+  return Status::Ok();
+}
+
+// What the parallel stage computes for one document.
+struct Sketched {
+  std::string id_json;
+  uint32_t length = 0;               // code points
+  std::vector<uint64_t> set;         // shingles, unsorted (verify) or signature (no verify)
+  std::vector<uint64_t> band_keys;
+  bool empty = false;
+};
+
+// Per-document state kept between the passes: about 20 bytes plus the id
+// and the band keys.
+struct DocTable {
+  std::string ids;                  // all ids, concatenated
+  std::vector<uint64_t> id_end;     // end of each id in `ids`
+  std::vector<uint32_t> length;
+  std::vector<uint64_t> set_offset;
+  std::vector<uint32_t> set_size;
+  std::vector<uint64_t> band_keys;  // bands per document
+  std::vector<uint8_t> empty;
+
+  size_t size() const { return length.size(); }
+  std::string_view id(size_t d) const {
+    uint64_t begin = d == 0 ? 0 : id_end[d - 1];
+    return std::string_view(ids).substr(begin, id_end[d] - begin);
+  }
+};
+
+uint32_t CountCodePoints(std::string_view s) {
+  uint32_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+Result<DedupSummary> RunDedup(const DedupOptions& options) {
+  DOPPEL_RETURN_IF_ERROR(CheckOptions(options));
+  const CorpusOptions& co = options.corpus;
+  DedupSummary summary;
+  const auto run_start = Clock::now();
+
+  LshParams lsh{options.bands, options.rows};
+  if (lsh.bands == 0) lsh = OptimalLshParams(options.threshold, options.num_perm);
+  summary.bands = lsh.bands;
+  summary.rows = lsh.rows;
+
+  auto opened = InputSet::Open(co.inputs, co.tmp_dir);
+  if (!opened.ok()) return opened.status();
+  InputSet& input = **opened;
+  summary.input_bytes = input.total_bytes();
+  const std::string tmp_dir =
+      !co.tmp_dir.empty() ? co.tmp_dir : (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
+
+  // Outputs are opened first, so that a bad path fails before the work.
+  std::unique_ptr<OutputFile> out, clusters_out, pairs_out;
+  for (auto [path, file] : {std::pair{&options.output, &out}, std::pair{&options.clusters_path, &clusters_out},
+                            std::pair{&options.pairs_path, &pairs_out}}) {
+    if (path->empty()) continue;
+    auto f = OutputFile::Create(*path);
+    if (!f.ok()) return f.status();
+    *file = std::move(f).value();
+  }
+  RejectHandler rejects(co);
+  DOPPEL_RETURN_IF_ERROR(rejects.Open());
+
+  // Pass 1: sketch every document.
+  auto t = Clock::now();
+  const MinHasher hasher(options.num_perm);
+  SetStore store;
+  DOPPEL_RETURN_IF_ERROR(store.Open(tmp_dir));
+  DocTable docs;
+  std::vector<uint8_t> states;
+  const int ngram = options.ngram;
+  const bool verify = options.verify;
+  auto work = [&](const Document& doc, Sketched* s) {
+    thread_local std::vector<uint64_t> tokens, shingles;
+    thread_local std::vector<uint32_t> sig;
+    tokens.clear();
+    shingles.clear();
+    TokenHashes(doc.text, &tokens);
+    ShingleHashes(tokens, ngram, &shingles);
+    // Repeated shingles do not change a signature; the set is sorted only if
+    // the document turns out to be a candidate.
+    sig.resize(static_cast<size_t>(hasher.num_perm()));
+    hasher.Sketch(shingles, sig.data());
+    s->id_json = doc.id_json;
+    s->length = CountCodePoints(doc.text);
+    s->empty = shingles.empty();
+    s->band_keys.resize(static_cast<size_t>(lsh.bands));
+    for (int b = 0; b < lsh.bands; ++b) s->band_keys[b] = BandKey(sig.data(), b, lsh.rows);
+    if (verify) {
+      s->set.swap(shingles);
+    } else {
+      s->set.assign(sig.begin(), sig.end());
+    }
+  };
+  auto sink = [&](Sketched&& s) -> Status {
+    docs.ids += s.id_json;
+    docs.id_end.push_back(docs.ids.size());
+    docs.length.push_back(s.length);
+    auto at = store.Append(s.set);
+    if (!at.ok()) return at.status();
+    docs.set_offset.push_back(*at);
+    docs.set_size.push_back(static_cast<uint32_t>(s.set.size()));
+    docs.band_keys.insert(docs.band_keys.end(), s.band_keys.begin(), s.band_keys.end());
+    docs.empty.push_back(s.empty);
+    return Status::Ok();
+  };
+  DOPPEL_RETURN_IF_ERROR(ScanCorpus<Sketched>(input, co, "doppel dedup", rejects, &states, work, sink));
+  DOPPEL_RETURN_IF_ERROR(store.Flush());
+  summary.stages.push_back({"read+sketch", Since(t)});
+  const size_t n = docs.size();
+
+  // Candidates from the bands.
+  t = Clock::now();
+  auto candidates = CandidatePairs(docs.band_keys, lsh.bands, docs.empty);
+  std::vector<uint64_t>().swap(docs.band_keys);
+  summary.candidate_pairs = candidates.size();
+  summary.stages.push_back({"candidates", Since(t)});
+
+  // Verification: exact Jaccard of the shingle sets, or the MinHash estimate
+  // when verification is off (every candidate is then a duplicate).
+  t = Clock::now();
+  std::vector<float> similarity(candidates.size());
+  std::atomic<bool> read_failed{false};
+  Status read_status;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, candidates.size(), 256), [&](const tbb::blocked_range<size_t>& r) {
+    std::vector<uint64_t> a, b;
+    uint32_t cached = UINT32_MAX;
+    for (size_t i = r.begin(); i != r.end(); ++i) {
+      auto [x, y] = candidates[i];
+      Status s;
+      if (x != cached) {
+        s = store.Read(docs.set_offset[x], docs.set_size[x], &a);
+        cached = x;
+        if (verify) SortUnique(&a);
+      }
+      if (s.ok()) s = store.Read(docs.set_offset[y], docs.set_size[y], &b);
+      if (!s.ok()) {
+        if (!read_failed.exchange(true)) read_status = s;
+        return;
+      }
+      if (verify) {
+        SortUnique(&b);
+        similarity[i] = static_cast<float>(Jaccard(a, b));
+      } else {
+        std::vector<uint32_t> sa(a.begin(), a.end()), sb(b.begin(), b.end());
+        similarity[i] = static_cast<float>(EstimateJaccard(sa, sb));
+      }
+    }
+  });
+  if (read_failed) return read_status;
+  summary.stages.push_back({"verify", Since(t)});
+
+  // Clusters.
+  t = Clock::now();
+  UnionFind uf(n);
+  std::vector<size_t> accepted;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!verify || similarity[i] >= options.threshold - 1e-9) {
+      accepted.push_back(i);
+      uf.Union(candidates[i].first, candidates[i].second);
+    }
+  }
+  summary.duplicate_pairs = accepted.size();
+  // The representative of every document's cluster.
+  std::vector<uint32_t> rep(n);
+  std::vector<uint32_t> cluster_size(n, 0);
+  for (uint32_t d = 0; d < n; ++d) {
+    rep[d] = uf.Find(d);
+    ++cluster_size[rep[d]];
+  }
+  if (options.keep == Keep::kLongest) {
+    std::vector<uint32_t> best(n);
+    for (uint32_t d = 0; d < n; ++d) best[d] = d;
+    for (uint32_t d = 0; d < n; ++d) {
+      uint32_t root = rep[d];
+      if (docs.length[d] > docs.length[best[root]]) best[root] = d;
+    }
+    for (uint32_t d = 0; d < n; ++d) rep[d] = best[rep[d]];
+  }
+  for (uint32_t d = 0; d < n; ++d) summary.clusters += cluster_size[d] > 1;
+  summary.stages.push_back({"cluster", Since(t)});
+
+  // Outputs.
+  t = Clock::now();
+  std::string buf;
+  if (clusters_out) {
+    for (uint32_t d = 0; d < n; ++d) {
+      buf += "{\"id\":";
+      buf += docs.id(d);
+      buf += ",\"cluster\":";
+      buf += docs.id(rep[d]);
+      buf += "}\n";
+      if (buf.size() > (1 << 20)) {
+        DOPPEL_RETURN_IF_ERROR(clusters_out->Write(buf));
+        buf.clear();
+      }
+    }
+    DOPPEL_RETURN_IF_ERROR(clusters_out->Write(buf));
+    buf.clear();
+  }
+  if (pairs_out) {
+    for (size_t i : accepted) {
+      auto [a, b] = candidates[i];
+      buf += fmt::format("{{\"a\":{},\"b\":{},\"jaccard\":{:.4f}}}\n", docs.id(a), docs.id(b), similarity[i]);
+      if (buf.size() > (1 << 20)) {
+        DOPPEL_RETURN_IF_ERROR(pairs_out->Write(buf));
+        buf.clear();
+      }
+    }
+    DOPPEL_RETURN_IF_ERROR(pairs_out->Write(buf));
+    buf.clear();
+  }
+  // Pass 2: the kept records, byte for byte, in input order.
+  uint64_t kept = 0;
+  for (uint32_t d = 0; d < n; ++d) kept += rep[d] == d;
+  if (out) {
+    DOPPEL_RETURN_IF_ERROR(input.Rewind());
+    Batch batch;
+    uint32_t doc = 0;
+    Progress progress("doppel dedup: writing", input.total_bytes(), co.progress);
+    for (;;) {
+      auto more = input.Next(&batch, co.batch_bytes);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      for (size_t i = 0; i < batch.records.size(); ++i) {
+        uint64_t ordinal = batch.first_index + i;
+        if (ordinal >= states.size()) return Status(StatusCode::kInternal, "input changed between passes");
+        if (states[ordinal] != kRecordGood) continue;
+        const uint32_t d = doc++;
+        if (rep[d] != d) continue;
+        const RawRecord& rec = batch.records[i];
+        if (input.files()[rec.file].kind == InputKind::kTextFile) {
+          buf += "{\"id\":";
+          buf += docs.id(d);
+          buf += ",\"text\":";
+          AppendJsonString(&buf, rec.bytes);
+          buf += "}\n";
+        } else {
+          buf += rec.bytes;
+          buf += '\n';
+        }
+      }
+      DOPPEL_RETURN_IF_ERROR(out->Write(buf));
+      buf.clear();
+      progress.Update(batch.input_bytes, doc);
+    }
+    if (doc != n) return Status(StatusCode::kInternal, "input changed between passes; do not modify it during a run");
+  }
+  // Everything is complete: only now do the outputs take their names.
+  for (auto* f : {&out, &clusters_out, &pairs_out}) {
+    if (*f) DOPPEL_RETURN_IF_ERROR((*f)->Commit());
+  }
+  DOPPEL_RETURN_IF_ERROR(rejects.Commit());
+  summary.stages.push_back({"write", Since(t)});
+
+  summary.counts.read = states.size();
+  summary.counts.rejected = rejects.count();
+  summary.counts.kept = kept;
+  summary.counts.removed = n - kept;
+  summary.seconds = Since(run_start);
+  summary.peak_rss_bytes = PeakRssBytes();
+  return summary;
+}
+
+std::string DedupSummaryJson(const DedupSummary& s) {
+  std::string stages;
+  for (const auto& st : s.stages) {
+    if (!stages.empty()) stages += ',';
+    stages += fmt::format("\"{}\":{:.3f}", st.stage, st.seconds);
+  }
+  return fmt::format(
+      "{{\"documents\":{},\"kept\":{},\"removed\":{},\"rejected\":{},\"clusters\":{},"
+      "\"candidate_pairs\":{},\"duplicate_pairs\":{},\"bands\":{},\"rows\":{},\"input_bytes\":{},"
+      "\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{}}}\n",
+      s.counts.read, s.counts.kept, s.counts.removed, s.counts.rejected, s.clusters, s.candidate_pairs,
+      s.duplicate_pairs, s.bands, s.rows, s.input_bytes, s.seconds, stages, s.peak_rss_bytes);
+}
+
+std::string DedupSummaryText(const DedupSummary& s) {
+  std::string stages;
+  for (const auto& st : s.stages) stages += fmt::format(" {} {:.2f}s", st.stage, st.seconds);
+  return fmt::format(
+      "doppel dedup: {} documents read, {} kept, {} removed as duplicates in {} clusters, {} rejected\n"
+      "  LSH {} bands x {} rows: {} candidate pairs, {} duplicate pairs\n"
+      "  {:.2f}s ({:.1f} MB/s), peak memory {:.1f} MiB;{}\n",
+      s.counts.read, s.counts.kept, s.counts.removed, s.clusters, s.counts.rejected, s.bands, s.rows,
+      s.candidate_pairs, s.duplicate_pairs, s.seconds, s.seconds > 0 ? s.input_bytes / 1e6 / s.seconds : 0.0,
+      s.peak_rss_bytes / 1048576.0, stages);
+}
+
+}  // namespace doppel

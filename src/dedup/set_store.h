@@ -1,0 +1,88 @@
+// An append-only scratch file of uint64 arrays (shingle sets, signatures),
+// read back by offset from any thread. The file is unlinked as soon as it is
+// created, so it never outlives the process.
+#ifndef DOPPEL_DEDUP_SET_STORE_H_
+#define DOPPEL_DEDUP_SET_STORE_H_
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "doppel/status.h"
+
+namespace doppel {
+
+class SetStore {
+ public:
+  ~SetStore() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Open(const std::string& dir) {
+    std::string path = dir + "/doppel-sets-XXXXXX";
+    fd_ = ::mkstemp(path.data());
+    if (fd_ < 0) {
+      return IoError(fmt::format("{}: cannot create a scratch file: {}; set --tmp-dir to a writable folder", path,
+                                 std::strerror(errno)));
+    }
+    ::unlink(path.c_str());
+    return Status::Ok();
+  }
+  // Returns the offset (in values) where `v` starts.
+  Result<uint64_t> Append(std::span<const uint64_t> v) {
+    uint64_t at = size_;
+    buffer_.insert(buffer_.end(), v.begin(), v.end());
+    size_ += v.size();
+    if (buffer_.size() >= (1u << 17)) DOPPEL_RETURN_IF_ERROR(Flush());
+    return at;
+  }
+  Status Flush() {
+    const char* p = reinterpret_cast<const char*>(buffer_.data());
+    size_t n = buffer_.size() * sizeof(uint64_t);
+    while (n > 0) {
+      ssize_t w = ::write(fd_, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return IoError(fmt::format("scratch file: cannot write: {}; set --tmp-dir to a folder with free space",
+                                   std::strerror(errno)));
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+    }
+    buffer_.clear();
+    return Status::Ok();
+  }
+  // Reads `count` values at `offset` (after Flush()). Thread-safe.
+  Status Read(uint64_t offset, uint64_t count, std::vector<uint64_t>* out) const {
+    out->resize(count);
+    char* p = reinterpret_cast<char*>(out->data());
+    size_t n = count * sizeof(uint64_t);
+    auto pos = static_cast<off_t>(offset * sizeof(uint64_t));
+    while (n > 0) {
+      ssize_t r = ::pread(fd_, p, n, pos);
+      if (r <= 0) {
+        if (r < 0 && errno == EINTR) continue;
+        return IoError(fmt::format("scratch file: cannot read: {}", r < 0 ? std::strerror(errno) : "short read"));
+      }
+      p += r;
+      n -= static_cast<size_t>(r);
+      pos += r;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  std::vector<uint64_t> buffer_;
+};
+
+}  // namespace doppel
+
+#endif  // DOPPEL_DEDUP_SET_STORE_H_

@@ -1,0 +1,105 @@
+#include "doppel/lsh.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <tbb/parallel_sort.h>
+
+namespace doppel {
+namespace {
+
+// x^k by squaring: exact enough and much cheaper than pow() in the search.
+double IntPow(double x, int k) {
+  double r = 1.0;
+  while (k > 0) {
+    if (k & 1) r *= x;
+    x *= x;
+    k >>= 1;
+  }
+  return r;
+}
+
+// Composite Simpson's rule; P(s) is a polynomial, so 1000 intervals are far
+// more than telling the candidates apart needs.
+template <typename F>
+double Integrate(F f, double a, double b) {
+  constexpr int kIntervals = 1000;
+  if (b <= a) return 0.0;
+  const double h = (b - a) / kIntervals;
+  double sum = f(a) + f(b);
+  for (int i = 1; i < kIntervals; ++i) sum += f(a + i * h) * (i % 2 ? 4.0 : 2.0);
+  return sum * h / 3.0;
+}
+
+}  // namespace
+
+double CandidateProbability(double s, LshParams p) {
+  return 1.0 - IntPow(1.0 - IntPow(s, p.rows), p.bands);
+}
+
+LshParams OptimalLshParams(double threshold, int num_perm, double fp_weight, double fn_weight) {
+  LshParams best{1, 1};
+  double best_error = std::numeric_limits<double>::infinity();
+  for (int b = 1; b <= num_perm; ++b) {
+    for (int r = 1; r <= num_perm / b; ++r) {
+      LshParams p{b, r};
+      double fp = Integrate([p](double s) { return CandidateProbability(s, p); }, 0.0, threshold);
+      double fn = Integrate([p](double s) { return 1.0 - CandidateProbability(s, p); }, threshold, 1.0);
+      double error = fp * fp_weight + fn * fn_weight;
+      if (error < best_error) {
+        best_error = error;
+        best = p;
+      }
+    }
+  }
+  return best;
+}
+
+uint64_t BandKey(const uint32_t* sig, int band, int rows) {
+  return XXH3_64bits_withSeed(sig + static_cast<size_t>(band) * rows, sizeof(uint32_t) * rows,
+                              static_cast<uint64_t>(band));
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(std::span<const uint64_t> keys, int bands,
+                                                          std::span<const uint8_t> skip,
+                                                          size_t max_bucket_pairs_size) {
+  const size_t n = skip.size();
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  std::vector<std::pair<uint64_t, uint32_t>> entries;
+  entries.reserve(n);
+  for (int band = 0; band < bands; ++band) {
+    entries.clear();
+    for (size_t d = 0; d < n; ++d) {
+      if (!skip[d]) entries.emplace_back(keys[d * bands + band], static_cast<uint32_t>(d));
+    }
+    tbb::parallel_sort(entries.begin(), entries.end());
+    for (size_t i = 0; i < entries.size();) {
+      size_t j = i + 1;
+      while (j < entries.size() && entries[j].first == entries[i].first) ++j;
+      const size_t m = j - i;
+      if (m <= max_bucket_pairs_size) {
+        for (size_t x = i; x < j; ++x)
+          for (size_t y = x + 1; y < j; ++y) pairs.emplace_back(entries[x].second, entries[y].second);
+      } else {
+        for (size_t y = i + 1; y < j; ++y) {
+          pairs.emplace_back(entries[i].second, entries[y].second);
+          if (y > i + 1) pairs.emplace_back(entries[y - 1].second, entries[y].second);
+        }
+      }
+      i = j;
+    }
+    // Keep the list small between bands.
+    if (pairs.size() > (1u << 22)) {
+      tbb::parallel_sort(pairs.begin(), pairs.end());
+      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    }
+  }
+  tbb::parallel_sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
+}  // namespace doppel

@@ -1,0 +1,236 @@
+#include "doppel/input.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "io/source.h"
+
+namespace fs = std::filesystem;
+
+namespace doppel {
+
+class InputSet::Source {
+ public:
+  std::unique_ptr<io::ByteSource> bytes;
+  int spool_fd = -1;  // stdin only: a copy of everything read
+  bool eof = false;
+  ~Source() {
+    if (spool_fd >= 0) ::close(spool_fd);
+  }
+};
+
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+InputKind KindOf(std::string_view path) {
+  if (EndsWith(path, ".gz")) return InputKind::kGzip;
+  if (EndsWith(path, ".zst")) return InputKind::kZstd;
+  return InputKind::kJsonl;
+}
+
+bool IsBlank(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+Status WriteAll(int fd, const char* p, size_t n, const std::string& what) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return IoError(fmt::format("{}: cannot write: {}; check free space in the temporary directory",
+                                 what, std::strerror(errno)));
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+InputSet::~InputSet() {
+  source_.reset();
+  if (!stdin_spool_.empty()) ::unlink(stdin_spool_.c_str());
+}
+
+Result<std::unique_ptr<InputSet>> InputSet::Open(const std::vector<std::string>& paths,
+                                                 const std::string& tmp_dir) {
+  std::unique_ptr<InputSet> set(new InputSet());
+  set->tmp_dir_ = tmp_dir.empty() ? (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") : tmp_dir;
+  if (paths.empty()) return InvalidArgument("no input given; name JSONL files, directories or - for stdin");
+  for (const std::string& p : paths) {
+    if (p == "-") {
+      set->files_.push_back({p, "<stdin>", "", InputKind::kStdin, 0});
+      continue;
+    }
+    std::error_code ec;
+    fs::file_status st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) {
+      return IoError(fmt::format("{}: cannot open: no such file or directory; check the path", p));
+    }
+    if (fs::is_directory(st)) {
+      std::vector<InputFile> found;
+      fs::recursive_directory_iterator it(p, fs::directory_options::follow_directory_symlink, ec), end;
+      if (ec) return IoError(fmt::format("{}: cannot list directory: {}", p, ec.message()));
+      for (; it != end; it.increment(ec)) {
+        if (ec) return IoError(fmt::format("{}: cannot list directory: {}", p, ec.message()));
+        if (!it->is_regular_file(ec) || it->path().extension() != ".txt") continue;
+        std::string rel = fs::relative(it->path(), p, ec).generic_string();
+        std::string full = it->path().string();
+        found.push_back({full, full, rel, InputKind::kTextFile, 0});
+      }
+      std::sort(found.begin(), found.end(),
+                [](const InputFile& a, const InputFile& b) { return a.doc_id < b.doc_id; });
+      for (auto& f : found) set->files_.push_back(std::move(f));
+      continue;
+    }
+    set->files_.push_back({p, p, "", KindOf(p), 0});
+  }
+  for (InputFile& f : set->files_) {
+    if (f.kind == InputKind::kStdin) continue;
+    if (::access(f.path.c_str(), R_OK) != 0) {
+      return IoError(fmt::format("{}: cannot open: {}; check the path and its permissions", f.display,
+                                 std::strerror(errno)));
+    }
+    std::error_code ec;
+    f.size = fs::file_size(f.path, ec);
+    if (ec) f.size = 0;
+    set->total_bytes_ += f.size;
+  }
+  return set;
+}
+
+Status InputSet::OpenFile(size_t index) {
+  InputFile& f = files_[index];
+  source_ = std::make_unique<Source>();
+  InputKind kind = f.kind;
+  std::string path = f.path;
+  if (kind == InputKind::kStdin && stdin_done_) {
+    kind = InputKind::kJsonl;
+    path = stdin_spool_;
+  }
+  auto src = io::OpenSource(path, kind, f.display);
+  if (!src.ok()) return src.status();
+  source_->bytes = std::move(src).value();
+  if (kind == InputKind::kStdin) {
+    std::string templ = tmp_dir_ + "/doppel-stdin-XXXXXX";
+    int fd = ::mkstemp(templ.data());
+    if (fd < 0) {
+      return IoError(fmt::format("{}: cannot create a temporary file to spool stdin: {}; set --tmp-dir",
+                                 templ, std::strerror(errno)));
+    }
+    stdin_spool_ = templ;
+    source_->spool_fd = fd;
+  }
+  line_ = 0;
+  return Status::Ok();
+}
+
+Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
+  batch->buffer.clear();
+  batch->records.clear();
+  batch->first_index = next_index_;
+  // (file, line, offset, length): offsets, because the buffer may grow.
+  std::vector<std::tuple<uint32_t, uint64_t, size_t, size_t>> spans;
+  std::string& buf = batch->buffer;
+  buf.swap(pending_);
+  pending_.clear();
+  size_t scan = 0;        // where the next line starts in buf
+  size_t line_start = 0;  // start of the current (possibly partial) line
+
+  while (current_ < files_.size() && line_start < target_bytes && spans.size() < (1u << 20)) {
+    if (!source_) DOPPEL_RETURN_IF_ERROR(OpenFile(current_));
+    const InputFile& f = files_[current_];
+    auto file_index = static_cast<uint32_t>(current_);
+
+    if (f.kind == InputKind::kTextFile) {
+      size_t off = buf.size();
+      for (;;) {
+        size_t old = buf.size();
+        buf.resize(old + (1 << 16));
+        auto got = source_->bytes->Read(buf.data() + old, 1 << 16);
+        if (!got.ok()) return got.status();
+        buf.resize(old + *got);
+        if (*got == 0) break;
+      }
+      spans.emplace_back(file_index, 1, off, buf.size() - off);
+      consumed_before_ += f.size;
+      source_.reset();
+      ++current_;
+      line_start = scan = buf.size();
+      continue;
+    }
+
+    // Read a chunk and cut the complete lines it finishes.
+    constexpr size_t kChunk = 1 << 18;
+    size_t old = buf.size();
+    buf.resize(old + kChunk);
+    auto got = source_->bytes->Read(buf.data() + old, kChunk);
+    if (!got.ok()) return got.status();
+    buf.resize(old + *got);
+    if (source_->spool_fd >= 0 && *got > 0) {
+      DOPPEL_RETURN_IF_ERROR(WriteAll(source_->spool_fd, buf.data() + old, *got, stdin_spool_));
+    }
+    bool at_end = *got == 0;
+    while (true) {
+      const char* nl = static_cast<const char*>(std::memchr(buf.data() + scan, '\n', buf.size() - scan));
+      if (!nl) break;
+      size_t end = static_cast<size_t>(nl - buf.data());
+      ++line_;
+      std::string_view line(buf.data() + line_start, end - line_start);
+      if (!IsBlank(line)) spans.emplace_back(file_index, line_, line_start, end - line_start);
+      scan = line_start = end + 1;
+    }
+    scan = buf.size();
+    if (at_end) {
+      if (line_start < buf.size()) {
+        ++line_;
+        std::string_view line(buf.data() + line_start, buf.size() - line_start);
+        if (!IsBlank(line)) spans.emplace_back(file_index, line_, line_start, buf.size() - line_start);
+        line_start = scan = buf.size();
+      }
+      if (source_->spool_fd >= 0) stdin_done_ = true;
+      consumed_before_ += f.size;
+      source_.reset();
+      ++current_;
+    }
+  }
+
+  pending_.assign(buf, line_start, std::string::npos);
+  buf.resize(line_start);
+  batch->input_bytes = consumed_before_ + (source_ && source_->bytes ? source_->bytes->consumed() : 0);
+  buf.append(Batch::kPadding, '\0');
+  batch->records.reserve(spans.size());
+  for (const auto& [file, line, off, len] : spans) {
+    batch->records.push_back({file, line, std::string_view(buf.data() + off, len)});
+  }
+  next_index_ += spans.size();
+  // A batch of blank lines only is empty but not the end.
+  return !spans.empty() || current_ < files_.size();
+}
+
+Status InputSet::Rewind() {
+  source_.reset();
+  current_ = 0;
+  pending_.clear();
+  line_ = 0;
+  next_index_ = 0;
+  consumed_before_ = 0;
+  return Status::Ok();
+}
+
+}  // namespace doppel

@@ -1,0 +1,156 @@
+// The first pass over a corpus: read batches of records on one thread, turn
+// each record into a per-document result on all threads, and hand the results
+// to a sink in input order. Bad records are reported in input order too, so
+// the first bad record is always the one reported, whatever the thread count.
+#ifndef DOPPEL_IO_SCAN_H_
+#define DOPPEL_IO_SCAN_H_
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+
+#include "doppel/corpus.h"
+#include "doppel/input.h"
+#include "doppel/output.h"
+#include "doppel/record.h"
+#include "util/progress.h"
+
+namespace doppel {
+
+// Record states, one byte per record read, kept for the second pass.
+enum RecordState : uint8_t { kRecordGood = 0, kRecordRejected = 1 };
+
+// Writes rejects and counts them; in kStop mode turns the first into an error.
+class RejectHandler {
+ public:
+  RejectHandler(const CorpusOptions& opt) : opt_(opt) {}
+  Status Open() {
+    if (opt_.on_error == OnError::kSkip && !opt_.rejects_path.empty()) {
+      auto f = OutputFile::Create(opt_.rejects_path);
+      if (!f.ok()) return f.status();
+      out_ = std::move(f).value();
+    }
+    return Status::Ok();
+  }
+  Status Reject(const InputFile& file, uint64_t line, const std::string& reason) {
+    ++count_;
+    if (opt_.on_error == OnError::kStop) {
+      return BadInput(fmt::format("{}: {} (or run with --on-error skip --rejects FILE to set such records aside)",
+                                  Where(file, line), reason));
+    }
+    if (!out_) return Status::Ok();
+    std::string row = "{\"file\":";
+    AppendJsonString(&row, file.display);
+    row += fmt::format(",\"line\":{},\"reason\":", line);
+    AppendJsonString(&row, reason);
+    row += "}\n";
+    return out_->Write(row);
+  }
+  Status Commit() { return out_ ? out_->Commit() : Status::Ok(); }
+  uint64_t count() const { return count_; }
+
+ private:
+  const CorpusOptions& opt_;
+  std::unique_ptr<OutputFile> out_;
+  uint64_t count_ = 0;
+};
+
+// Work(const Document&, Item*) runs in parallel; Sink(Item&&) runs in input
+// order for every good record. states gets one entry per record.
+template <typename Item, typename Work, typename Sink>
+Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, RejectHandler& rejects,
+                  std::vector<uint8_t>* states, Work&& work, Sink&& sink) {
+  struct Slot {
+    bool good = false;
+    std::string reason;
+    Item item;
+  };
+  struct Chunk {
+    Batch batch;
+    std::vector<Slot> slots;
+  };
+  tbb::enumerable_thread_specific<RecordParser> parsers(opt.fields);
+  tbb::enumerable_thread_specific<Document> docs;
+  Status status;
+  std::atomic<bool> failed{false};
+  Progress progress(label, input.total_bytes(), opt.progress);
+  uint64_t records = 0;
+  const size_t tokens = 2 * static_cast<size_t>(tbb::info::default_concurrency()) + 2;
+
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, std::shared_ptr<Chunk>>(
+          tbb::filter_mode::serial_in_order,
+          [&](tbb::flow_control& fc) -> std::shared_ptr<Chunk> {
+            if (failed.load()) {
+              fc.stop();
+              return nullptr;
+            }
+            auto chunk = std::make_shared<Chunk>();
+            auto more = input.Next(&chunk->batch, opt.batch_bytes);
+            if (!more.ok()) {
+              status = more.status();
+              failed = true;
+              fc.stop();
+              return nullptr;
+            }
+            if (!*more) {
+              fc.stop();
+              return nullptr;
+            }
+            return chunk;
+          }) &
+          tbb::make_filter<std::shared_ptr<Chunk>, std::shared_ptr<Chunk>>(
+              tbb::filter_mode::parallel,
+              [&](std::shared_ptr<Chunk> chunk) {
+                if (failed.load()) return chunk;
+                RecordParser& parser = parsers.local();
+                Document& doc = docs.local();
+                chunk->slots.resize(chunk->batch.records.size());
+                for (size_t i = 0; i < chunk->batch.records.size(); ++i) {
+                  const RawRecord& rec = chunk->batch.records[i];
+                  Slot& slot = chunk->slots[i];
+                  slot.good = parser.Parse(rec, input.files()[rec.file], &doc, &slot.reason);
+                  if (slot.good) work(doc, &slot.item);
+                }
+                return chunk;
+              }) &
+          tbb::make_filter<std::shared_ptr<Chunk>, void>(
+              tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Chunk> chunk) {
+                if (failed.load()) return;
+                for (size_t i = 0; i < chunk->slots.size(); ++i) {
+                  Slot& slot = chunk->slots[i];
+                  const RawRecord& rec = chunk->batch.records[i];
+                  if (!slot.good) {
+                    states->push_back(kRecordRejected);
+                    Status s = rejects.Reject(input.files()[rec.file], rec.line, slot.reason);
+                    if (!s.ok()) {
+                      status = s;
+                      failed = true;
+                      return;
+                    }
+                    continue;
+                  }
+                  states->push_back(kRecordGood);
+                  Status s = sink(std::move(slot.item));
+                  if (!s.ok()) {
+                    status = s;
+                    failed = true;
+                    return;
+                  }
+                }
+                records += chunk->slots.size();
+                progress.Update(chunk->batch.input_bytes, records);
+              }));
+  progress.Done();
+  return status;
+}
+
+}  // namespace doppel
+
+#endif  // DOPPEL_IO_SCAN_H_

@@ -1,0 +1,94 @@
+#include "doppel/minhash.h"
+
+#include "doppel/text.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace doppel {
+namespace {
+
+__extension__ typedef unsigned __int128 Uint128;
+
+// floor(h * k / 2^64): maps a 64-bit hash to [0, k) using its top bits.
+inline uint32_t Reduce(uint64_t h, uint64_t k) { return static_cast<uint32_t>((static_cast<Uint128>(h) * k) >> 64); }
+
+}  // namespace
+
+MinHasher::MinHasher(int num_perm, uint64_t seed) : num_perm_(num_perm), seed_(seed) {
+  probe_.resize(static_cast<size_t>(num_perm) * kProbes);
+  for (uint32_t bin = 0; bin < static_cast<uint32_t>(num_perm); ++bin) {
+    for (uint32_t k = 0; k < kProbes; ++k) probe_[bin * kProbes + k] = Probe(bin, k + 1);
+  }
+}
+
+uint32_t MinHasher::Probe(uint32_t bin, uint32_t attempt) const {
+  uint64_t key = (static_cast<uint64_t>(bin) << 32) | attempt;
+  uint64_t h = XXH3_64bits_withSeed(&key, sizeof key, seed_ ^ 0x9e3779b97f4a7c15ULL);
+  return Reduce(h, static_cast<uint64_t>(num_perm_));
+}
+
+void MinHasher::Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const {
+  const auto k = static_cast<uint64_t>(num_perm_);
+  constexpr uint64_t kNone = std::numeric_limits<uint64_t>::max();
+  uint64_t mins[1024];
+  std::vector<uint64_t> big;
+  uint64_t* m = mins;
+  if (k > 1024) {
+    big.resize(k);
+    m = big.data();
+  }
+  std::fill(m, m + k, kNone);
+  for (uint64_t s : shingles) {
+    // Re-hash with the seed so that signatures of different seeds are
+    // independent and shingle hashes with structure still spread evenly.
+    const uint64_t h = Mix64(s ^ seed_);
+    const uint32_t bin = Reduce(h, k);
+    m[bin] = std::min(m[bin], h);
+  }
+  bool any = !shingles.empty();
+  if (!any) {
+    std::fill(sig, sig + k, kEmpty);
+    return;
+  }
+  // The value of a bin: the low 32 bits of its minimum, avoiding kEmpty.
+  auto value = [](uint64_t h) {
+    auto v = static_cast<uint32_t>(h ^ (h >> 32));
+    return v == kEmpty ? 0u : v;
+  };
+  for (uint32_t bin = 0; bin < k; ++bin) {
+    if (m[bin] != kNone) {
+      sig[bin] = value(m[bin]);
+      continue;
+    }
+    // Densification: probe bins in this bin's own fixed order until a
+    // non-empty one is found. Both documents of a pair probe in the same
+    // order, which is what keeps the estimate unbiased.
+    uint32_t attempt = 1;
+    for (;;) {
+      uint32_t j = attempt <= kProbes ? probe_[bin * kProbes + attempt - 1] : Probe(bin, attempt);
+      if (m[j] != kNone) {
+        sig[bin] = value(m[j]);
+        break;
+      }
+      ++attempt;
+    }
+  }
+}
+
+std::vector<uint32_t> MinHasher::Sketch(std::span<const uint64_t> shingles) const {
+  std::vector<uint32_t> sig(static_cast<size_t>(num_perm_));
+  Sketch(shingles, sig.data());
+  return sig;
+}
+
+double EstimateJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b) {
+  if (a.empty() || a.size() != b.size() || a[0] == MinHasher::kEmpty || b[0] == MinHasher::kEmpty) return 0.0;
+  size_t eq = 0;
+  for (size_t i = 0; i < a.size(); ++i) eq += a[i] == b[i];
+  return static_cast<double>(eq) / static_cast<double>(a.size());
+}
+
+}  // namespace doppel

@@ -1,0 +1,101 @@
+// The doppel command-line tool: parses flags, calls the library, and turns a
+// Status into an exit code (0 success, 2 any error, with its message on
+// standard error). Flag defaults come from the library's option structs.
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <tbb/global_control.h>
+
+#include "doppel/dedup.h"
+#include "doppel/output.h"
+
+namespace {
+
+int Fail(const doppel::Status& s) {
+  std::fprintf(stderr, "doppel: %s\n", s.message().c_str());
+  return 2;
+}
+
+void AddCorpusFlags(CLI::App* cmd, doppel::CorpusOptions* co, std::string* on_error) {
+  cmd->add_option("INPUT", co->inputs,
+                  "JSONL files (.jsonl, .jsonl.gz, .jsonl.zst), - for stdin, or directories of *.txt documents")
+      ->required();
+  cmd->add_option("--id-field", co->fields.id, "JSON field holding the document id (absent: FILE:LINE)")
+      ->capture_default_str();
+  cmd->add_option("--text-field", co->fields.text, "JSON field holding the text")->capture_default_str();
+  cmd->add_option("--on-error", *on_error, "stop at the first bad record, or skip it (see --rejects)")
+      ->check(CLI::IsMember({"stop", "skip"}))
+      ->capture_default_str();
+  cmd->add_option("--rejects", co->rejects_path, "with --on-error skip: write {file, line, reason} per bad record");
+  cmd->add_option("--tmp-dir", co->tmp_dir, "folder for scratch files (default $TMPDIR or /tmp)");
+}
+
+doppel::Status WriteFile(const std::string& path, const std::string& text) {
+  auto f = doppel::OutputFile::Create(path);
+  if (!f.ok()) return f.status();
+  DOPPEL_RETURN_IF_ERROR((*f)->Write(text));
+  return (*f)->Commit();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"doppel: find every copy of a text in a corpus, group the copies and rebuild the text"};
+  app.require_subcommand(1);
+  int threads = 0;
+  bool quiet = false;
+  app.add_option("-j,--threads", threads, "worker threads (default: all cores)");
+  app.add_flag("-q,--quiet", quiet, "no progress line and no summary on standard error");
+
+  // dedup
+  doppel::DedupOptions dd;
+  std::string dd_on_error = "stop", dd_keep = "first", dd_summary;
+  bool no_verify = false;
+  CLI::App* dedup = app.add_subcommand("dedup", "remove near-duplicate documents (MinHash-LSH, verified)");
+  AddCorpusFlags(dedup, &dd.corpus, &dd_on_error);
+  dedup->add_option("-o,--output", dd.output, "kept records, byte-identical (.gz/.zst compress; - is stdout)")
+      ->capture_default_str();
+  dedup->add_option("--clusters", dd.clusters_path, "write {id, cluster} for every document");
+  dedup->add_option("--pairs", dd.pairs_path, "write {a, b, jaccard} for every duplicate pair");
+  dedup->add_option("--summary", dd_summary, "write the run's summary as JSON");
+  dedup->add_option("--ngram", dd.ngram, "words per shingle")->capture_default_str();
+  dedup->add_option("--num-perm", dd.num_perm, "MinHash values per signature")->capture_default_str();
+  dedup->add_option("--threshold", dd.threshold, "Jaccard similarity of duplicates")->capture_default_str();
+  dedup->add_option("--bands", dd.bands, "LSH bands (default: chosen from --threshold)");
+  dedup->add_option("--rows", dd.rows, "LSH rows per band (default: chosen from --threshold)");
+  dedup->add_flag("--no-verify", no_verify, "accept LSH candidates without exact Jaccard verification");
+  dedup->add_option("--keep", dd_keep, "which document of a cluster to keep")
+      ->check(CLI::IsMember({"first", "longest"}))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  std::unique_ptr<tbb::global_control> limit;
+  if (threads > 0) {
+    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                  static_cast<size_t>(threads));
+  }
+  doppel::InstallOutputCleanupHandlers();
+
+  if (dedup->parsed()) {
+    dd.corpus.on_error = dd_on_error == "skip" ? doppel::OnError::kSkip : doppel::OnError::kStop;
+    dd.corpus.progress = !quiet;
+    dd.verify = !no_verify;
+    dd.keep = dd_keep == "longest" ? doppel::Keep::kLongest : doppel::Keep::kFirst;
+    auto result = doppel::RunDedup(dd);
+    if (!result.ok()) return Fail(result.status());
+    if (!quiet) std::fputs(doppel::DedupSummaryText(*result).c_str(), stderr);
+    if (!dd_summary.empty()) {
+      doppel::Status s = WriteFile(dd_summary, doppel::DedupSummaryJson(*result));
+      if (!s.ok()) return Fail(s);
+    }
+    return 0;
+  }
+  return 0;
+}
