@@ -65,6 +65,14 @@ int main(int argc, char** argv) {
   dedup->add_option("--threshold", dd.threshold, "Jaccard similarity of duplicates")->capture_default_str();
   dedup->add_option("--bands", dd.bands, "LSH bands (default: chosen from --threshold)");
   dedup->add_option("--rows", dd.rows, "LSH rows per band (default: chosen from --threshold)");
+  std::vector<double> weights;
+  dedup->add_option("--lsh-weights", weights,
+                    "weights of false positives and false negatives when choosing bands and rows "
+                    "(default 0.05,0.95 when verifying, 0.5,0.5 with --no-verify)")
+      ->expected(2)
+      ->delimiter(',');
+  dedup->add_option("--min-tokens", dd.min_tokens, "documents with fewer words are never duplicates")
+      ->capture_default_str();
   dedup->add_flag("--no-verify", no_verify, "accept LSH candidates without exact Jaccard verification");
   dedup->add_option("--keep", dd_keep, "which document of a cluster to keep")
       ->check(CLI::IsMember({"first", "longest"}))
@@ -87,6 +95,10 @@ int main(int argc, char** argv) {
     dd.corpus.on_error = dd_on_error == "skip" ? doppel::OnError::kSkip : doppel::OnError::kStop;
     dd.corpus.progress = !quiet;
     dd.verify = !no_verify;
+    if (weights.size() == 2) {
+      dd.fp_weight = weights[0];
+      dd.fn_weight = weights[1];
+    }
     dd.keep = dd_keep == "longest" ? doppel::Keep::kLongest : doppel::Keep::kFirst;
     auto result = doppel::RunDedup(dd);
     if (!result.ok()) return Fail(result.status());

@@ -31,6 +31,17 @@ struct DedupOptions {
   double threshold = 0.8;   // Jaccard similarity that makes a duplicate
   int bands = 0;            // LSH bands; 0: chosen from the threshold
   int rows = 0;             // LSH rows per band; 0: chosen from the threshold
+  // Weights of the false-positive and false-negative areas when bands and
+  // rows are chosen. 0 means: 0.05/0.95 when verifying (a false positive
+  // costs one exact check, a false negative is a lost duplicate, so recall
+  // comes first: P(candidate) >= 0.99 at threshold + 0.05 for the defaults),
+  // and datasketch's 0.5/0.5 without verification.
+  double fp_weight = 0;
+  double fn_weight = 0;
+  // Documents with fewer word tokens are too short for a similarity to mean
+  // much (under 20 words, one changed word moves a 5-gram Jaccard by more
+  // than 0.25); they are never anybody's duplicate and are always kept.
+  int min_tokens = 20;
   bool verify = true;       // check candidates by exact Jaccard of their sets
   Keep keep = Keep::kFirst;
   std::string output = "-";  // kept records, byte-identical; "" for none

@@ -33,6 +33,8 @@ Status CheckOptions(const DedupOptions& o) {
   if (!(o.threshold > 0.0 && o.threshold <= 1.0)) return InvalidArgument("--threshold must be in (0, 1]");
   if ((o.bands > 0) != (o.rows > 0)) return InvalidArgument("give both --bands and --rows, or neither");
   if (o.bands < 0 || o.rows < 0) return InvalidArgument("--bands and --rows must be positive");
+  if (o.fp_weight < 0 || o.fn_weight < 0) return InvalidArgument("--lsh-weights must not be negative");
+  if (o.min_tokens < 0) return InvalidArgument("--min-tokens must not be negative");
   if (o.bands > 0 && static_cast<int64_t>(o.bands) * o.rows > o.num_perm) {
     return InvalidArgument(fmt::format("--bands x --rows = {} exceeds --num-perm {}; lower one or raise --num-perm",
                                        o.bands * o.rows, o.num_perm));
@@ -82,7 +84,14 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   const auto run_start = Clock::now();
 
   LshParams lsh{options.bands, options.rows};
-  if (lsh.bands == 0) lsh = OptimalLshParams(options.threshold, options.num_perm);
+  if (lsh.bands == 0) {
+    double fp = options.fp_weight, fn = options.fn_weight;
+    if (fp == 0 && fn == 0) {
+      fp = options.verify ? 0.05 : 0.5;
+      fn = 1.0 - fp;
+    }
+    lsh = OptimalLshParams(options.threshold, options.num_perm, fp, fn);
+  }
   summary.bands = lsh.bands;
   summary.rows = lsh.rows;
 
@@ -113,6 +122,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   DocTable docs;
   std::vector<uint8_t> states;
   const int ngram = options.ngram;
+  const int min_tokens = options.min_tokens;
   const bool verify = options.verify;
   auto work = [&](const Document& doc, Sketched* s) {
     thread_local std::vector<uint64_t> tokens, shingles;
@@ -127,7 +137,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     hasher.Sketch(shingles, sig.data());
     s->id_json = doc.id_json;
     s->length = CountCodePoints(doc.text);
-    s->empty = shingles.empty();
+    s->empty = shingles.empty() || tokens.size() < static_cast<size_t>(min_tokens);
     s->band_keys.resize(static_cast<size_t>(lsh.bands));
     for (int b = 0; b < lsh.bands; ++b) s->band_keys[b] = BandKey(sig.data(), b, lsh.rows);
     if (verify) {
