@@ -48,7 +48,7 @@ struct Sketched {
   uint32_t length = 0;               // code points
   std::vector<uint64_t> set;         // shingles, unsorted (verify) or signature (no verify)
   std::vector<uint64_t> band_keys;
-  bool empty = false;
+  bool skip = false;                 // too short: never a candidate
 };
 
 // Per-document state kept between the passes: about 20 bytes plus the id
@@ -60,7 +60,7 @@ struct DocTable {
   std::vector<uint64_t> set_offset;
   std::vector<uint32_t> set_size;
   std::vector<uint64_t> band_keys;  // bands per document
-  std::vector<uint8_t> empty;
+  std::vector<uint8_t> skip;
 
   size_t size() const { return length.size(); }
   std::string_view id(size_t d) const {
@@ -130,15 +130,18 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     tokens.clear();
     shingles.clear();
     TokenHashes(doc.text, &tokens);
-    ShingleHashes(tokens, ngram, &shingles);
-    // Repeated shingles do not change a signature; the set is sorted only if
-    // the document turns out to be a candidate.
-    sig.resize(static_cast<size_t>(hasher.num_perm()));
-    hasher.Sketch(shingles, sig.data());
     s->id_json = doc.id_json;
     s->length = CountCodePoints(doc.text);
-    s->empty = shingles.empty() || tokens.size() < static_cast<size_t>(min_tokens);
-    s->band_keys.resize(static_cast<size_t>(lsh.bands));
+    s->band_keys.assign(static_cast<size_t>(lsh.bands), 0);
+    s->set.clear();
+    // Too short to compare: no sketch, never a candidate.
+    s->skip = tokens.empty() || tokens.size() < static_cast<size_t>(min_tokens);
+    if (s->skip) return;
+    ShingleHashes(tokens, ngram, &shingles);
+    // Repeated shingles do not change a signature; a set is sorted only if
+    // its document turns out to be a candidate.
+    sig.resize(static_cast<size_t>(hasher.num_perm()));
+    hasher.Sketch(shingles, sig.data());
     for (int b = 0; b < lsh.bands; ++b) s->band_keys[b] = BandKey(sig.data(), b, lsh.rows);
     if (verify) {
       s->set.swap(shingles);
@@ -155,7 +158,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     docs.set_offset.push_back(*at);
     docs.set_size.push_back(static_cast<uint32_t>(s.set.size()));
     docs.band_keys.insert(docs.band_keys.end(), s.band_keys.begin(), s.band_keys.end());
-    docs.empty.push_back(s.empty);
+    docs.skip.push_back(s.skip);
     return Status::Ok();
   };
   DOPPEL_RETURN_IF_ERROR(ScanCorpus<Sketched>(input, co, "doppel dedup", rejects, &states, work, sink));
@@ -165,10 +168,42 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
 
   // Candidates from the bands.
   t = Clock::now();
-  auto candidates = CandidatePairs(docs.band_keys, lsh.bands, docs.empty);
+  auto candidates = CandidatePairs(docs.band_keys, lsh.bands, docs.skip);
   std::vector<uint64_t>().swap(docs.band_keys);
   summary.candidate_pairs = candidates.size();
   summary.stages.push_back({"candidates", Since(t)});
+
+  // Every candidate's shingle set is sorted once and written back in place,
+  // so that each pair below is one merge.
+  if (verify) {
+    std::vector<uint32_t> members;
+    members.reserve(candidates.size() * 2);
+    for (auto [x, y] : candidates) {
+      members.push_back(x);
+      members.push_back(y);
+    }
+    std::sort(members.begin(), members.end());
+    members.erase(std::unique(members.begin(), members.end()), members.end());
+    std::atomic<bool> failed{false};
+    Status sort_status;
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, members.size(), 64), [&](const tbb::blocked_range<size_t>& r) {
+      std::vector<uint64_t> set;
+      for (size_t i = r.begin(); i != r.end(); ++i) {
+        const uint32_t d = members[i];
+        Status st = store.Read(docs.set_offset[d], docs.set_size[d], &set);
+        if (st.ok()) {
+          SortUnique(&set);
+          st = store.Rewrite(docs.set_offset[d], set);
+        }
+        if (!st.ok()) {
+          if (!failed.exchange(true)) sort_status = st;
+          return;
+        }
+        docs.set_size[d] = static_cast<uint32_t>(set.size());
+      }
+    });
+    if (failed) return sort_status;
+  }
 
   // Verification: exact Jaccard of the shingle sets, or the MinHash estimate
   // when verification is off (every candidate is then a duplicate).
@@ -185,7 +220,6 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
       if (x != cached) {
         s = store.Read(docs.set_offset[x], docs.set_size[x], &a);
         cached = x;
-        if (verify) SortUnique(&a);
       }
       if (s.ok()) s = store.Read(docs.set_offset[y], docs.set_size[y], &b);
       if (!s.ok()) {
@@ -193,7 +227,6 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
         return;
       }
       if (verify) {
-        SortUnique(&b);
         similarity[i] = static_cast<float>(Jaccard(a, b));
       } else {
         std::vector<uint32_t> sa(a.begin(), a.end()), sb(b.begin(), b.end());

@@ -58,6 +58,24 @@ class SetStore {
     buffer_.clear();
     return Status::Ok();
   }
+  // Overwrites values at `offset` (after Flush()); `v` must not be longer
+  // than what is there. Thread-safe for disjoint ranges.
+  Status Rewrite(uint64_t offset, std::span<const uint64_t> v) const {
+    const char* p = reinterpret_cast<const char*>(v.data());
+    size_t n = v.size() * sizeof(uint64_t);
+    auto pos = static_cast<off_t>(offset * sizeof(uint64_t));
+    while (n > 0) {
+      ssize_t w = ::pwrite(fd_, p, n, pos);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return IoError(fmt::format("scratch file: cannot write: {}", std::strerror(errno)));
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+      pos += w;
+    }
+    return Status::Ok();
+  }
   // Reads `count` values at `offset` (after Flush()). Thread-safe.
   Status Read(uint64_t offset, uint64_t count, std::vector<uint64_t>* out) const {
     out->resize(count);

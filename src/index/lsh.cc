@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
 namespace doppel {
@@ -67,15 +68,19 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(std::span<const uint64
                                                           std::span<const uint8_t> skip,
                                                           size_t max_bucket_pairs_size) {
   const size_t n = skip.size();
-  std::vector<std::pair<uint32_t, uint32_t>> pairs;
-  std::vector<std::pair<uint64_t, uint32_t>> entries;
-  entries.reserve(n);
-  for (int band = 0; band < bands; ++band) {
-    entries.clear();
+  using Pairs = std::vector<std::pair<uint32_t, uint32_t>>;
+  // Bands are independent: each is grouped on its own thread, and the
+  // per-band lists are merged in band order, so the result does not depend
+  // on the thread count.
+  std::vector<Pairs> per_band(static_cast<size_t>(bands));
+  tbb::parallel_for(0, bands, [&](int band) {
+    std::vector<std::pair<uint64_t, uint32_t>> entries;
+    entries.reserve(n);
     for (size_t d = 0; d < n; ++d) {
       if (!skip[d]) entries.emplace_back(keys[d * bands + band], static_cast<uint32_t>(d));
     }
-    tbb::parallel_sort(entries.begin(), entries.end());
+    std::sort(entries.begin(), entries.end());
+    Pairs& pairs = per_band[static_cast<size_t>(band)];
     for (size_t i = 0; i < entries.size();) {
       size_t j = i + 1;
       while (j < entries.size() && entries[j].first == entries[i].first) ++j;
@@ -91,15 +96,20 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(std::span<const uint64
       }
       i = j;
     }
-    // Keep the list small between bands.
-    if (pairs.size() > (1u << 22)) {
-      tbb::parallel_sort(pairs.begin(), pairs.end());
-      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-    }
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  });
+  Pairs all;
+  size_t total = 0;
+  for (const Pairs& p : per_band) total += p.size();
+  all.reserve(total);
+  for (Pairs& p : per_band) {
+    all.insert(all.end(), p.begin(), p.end());
+    Pairs().swap(p);
   }
-  tbb::parallel_sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  return pairs;
+  tbb::parallel_sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
 }
 
 }  // namespace doppel
