@@ -1,2 +1,443 @@
+// Tokenization, normalization, shingles and exact Jaccard (doppel/text.h).
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
-TEST(Placeholder, Builds) { EXPECT_TRUE(true); }
+
+#include "doppel/text.h"
+#include "test_util.h"
+
+namespace doppel {
+namespace {
+
+using doppel_test::Rng;
+
+// The tokens of `text` as slices of the original text.
+std::vector<std::string> Slices(std::string_view text) {
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  std::vector<std::string> out;
+  for (const Token& t : tokens) {
+    EXPECT_LE(t.begin, t.end);
+    EXPECT_LE(t.end, text.size());
+    out.emplace_back(text.substr(t.begin, t.end - t.begin));
+  }
+  return out;
+}
+
+std::vector<uint64_t> Hashes(std::string_view text) {
+  std::vector<uint64_t> h;
+  TokenHashes(text, &h);
+  return h;
+}
+
+using Strings = std::vector<std::string>;
+
+// ---------------------------------------------------------------------------
+// Splitting by Unicode category.
+
+TEST(Tokenize, AsciiWordsAreRunsOfLettersAndDigits) {
+  EXPECT_EQ(Slices("Hello, world! It's 2024... x1y2 a_b  tab\tnew\nline"),
+            (Strings{"Hello", "world", "It", "s", "2024", "x1y2", "a", "b", "tab", "new", "line"}));
+  EXPECT_TRUE(Slices("").empty());
+  EXPECT_TRUE(Slices(" \t\n.,;:!?-+*/\\\"'()[]{}<>@#$%^&=|~`").empty());
+  EXPECT_EQ(Slices("word"), Strings{"word"});
+}
+
+TEST(Tokenize, AsciiIsCaseInsensitive) {
+  EXPECT_EQ(Hashes("HELLO World"), Hashes("hello world"));
+  EXPECT_EQ(Hashes("MiXeD"), Hashes("mixed"));
+  EXPECT_NE(Hashes("hello"), Hashes("hellp"));
+  // Long tokens (beyond any small fixed buffer) fold the same way.
+  std::string upper(300, 'A'), lower(300, 'a');
+  EXPECT_EQ(Hashes(upper), Hashes(lower));
+  EXPECT_EQ(Hashes(upper).size(), 1u);
+  EXPECT_NE(Hashes(upper), Hashes(std::string(299, 'a')));
+}
+
+TEST(Tokenize, TokenHashesMatchTokenize) {
+  std::string text = "Café “quoted” 東京タワー, naïve STRASSE ＡＢＣ ﬁsh ภาษาไทย — 1950–53 x² end";
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  std::vector<uint64_t> hashes = Hashes(text);
+  ASSERT_EQ(tokens.size(), hashes.size());
+  for (size_t i = 0; i < tokens.size(); ++i) EXPECT_EQ(tokens[i].hash, hashes[i]) << i;
+}
+
+TEST(Tokenize, AppendsToOutput) {
+  std::vector<uint64_t> h = {42};
+  TokenHashes("one two", &h);
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h[0], 42u);
+  std::vector<Token> t(1, Token{7, 0, 0});
+  Tokenize("one two", &t);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].hash, 7u);
+}
+
+// A token's hash is XXH3-64 of its normalized form: the identity contract.
+TEST(Tokenize, HashIsXxh3OfNormalizedToken) {
+  std::string text = "The Café ＡＢＣ ﬁsh Straße ΣΊΣΥΦΟΣ 東京 กินข้าว naïve x²";
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  ASSERT_FALSE(tokens.empty());
+  for (const Token& t : tokens) {
+    std::string slice = text.substr(t.begin, t.end - t.begin);
+    std::string norm = NormalizeToken(slice);
+    EXPECT_EQ(t.hash, HashNormalized(norm)) << slice;
+    EXPECT_EQ(HashNormalized(norm), XXH3_64bits(norm.data(), norm.size())) << slice;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Normalization: NFKC + case folding.
+
+TEST(Normalize, AccentedLatin) {
+  EXPECT_EQ(Hashes("Café"), Hashes("café"));
+  EXPECT_EQ(Hashes("CAFÉ"), Hashes("café"));
+  // Decomposed e + combining acute is the same word as precomposed é.
+  EXPECT_EQ(Hashes("Cafe\u0301"), Hashes("café"));
+  EXPECT_EQ(Slices("Cafe\u0301 au lait"), (Strings{"Cafe\u0301", "au", "lait"}));
+  // But accents are not stripped.
+  EXPECT_NE(Hashes("café"), Hashes("cafe"));
+  EXPECT_EQ(NormalizeToken("Café"), "café");
+  EXPECT_EQ(NormalizeToken("Cafe\u0301"), "café");
+}
+
+TEST(Normalize, Nfkc) {
+  EXPECT_EQ(Hashes("ＡＢＣ"), Hashes("abc"));     // fullwidth Latin
+  EXPECT_EQ(Hashes("１２３"), Hashes("123"));     // fullwidth digits
+  EXPECT_EQ(Hashes("ﬁ"), Hashes("fi"));           // ligature
+  EXPECT_EQ(Hashes("ﬁsh ﬂow"), Hashes("fish flow"));
+  EXPECT_EQ(Hashes("x²"), Hashes("x2"));          // superscript digit is part of the word
+  EXPECT_EQ(Hashes("ｶﾀｶﾅ"), Hashes("カタカナ"));  // halfwidth katakana
+  EXPECT_EQ(NormalizeToken("ＡＢＣ"), "abc");
+  EXPECT_EQ(NormalizeToken("ﬁ"), "fi");
+}
+
+TEST(Normalize, HalfwidthKatakanaSoundMarksStayWithTheirLetter) {
+  // ｶﾞ is NFKC-equal to ガ; the halfwidth voiced sound mark belongs to the
+  // character before it as a combining mark would.
+  EXPECT_EQ(Slices("ｶﾞｲﾄﾞ"), (Strings{"ｶﾞ", "ｲ", "ﾄﾞ"}));
+  EXPECT_EQ(Hashes("ｶﾞｲﾄﾞ"), Hashes("ガイド"));
+  EXPECT_EQ(Hashes("ﾊﾟﾝ"), Hashes("パン"));
+}
+
+TEST(Normalize, CaseFolding) {
+  EXPECT_EQ(Hashes("STRASSE"), Hashes("straße"));
+  EXPECT_EQ(Hashes("Straße"), Hashes("strasse"));
+  EXPECT_EQ(NormalizeToken("Straße"), "strasse");
+  EXPECT_EQ(NormalizeToken("STRASSE"), "strasse");
+  // Final sigma folds like sigma.
+  EXPECT_EQ(Hashes("ΣΊΣΥΦΟΣ"), Hashes("σίσυφος"));
+  EXPECT_EQ(Hashes("ПРИВЕТ"), Hashes("привет"));
+}
+
+TEST(Normalize, AsciiFastPathAgreesWithGeneralPath) {
+  // The same ASCII word, reached by the ASCII fast path and by the general
+  // path (when non-ASCII separators surround it), hashes the same.
+  for (std::string w : {"Hello", "WORLD", "abc123", "Z"}) {
+    std::vector<uint64_t> plain = Hashes(w);
+    ASSERT_EQ(plain.size(), 1u);
+    EXPECT_EQ(Hashes("—" + w + "—"), plain) << w;
+    EXPECT_EQ(Hashes("“" + w + "”"), plain) << w;
+    EXPECT_EQ(Hashes("日" + w).back(), plain[0]) << w;
+    EXPECT_EQ(HashNormalized(NormalizeToken(w)), plain[0]) << w;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Punctuation of every kind separates words.
+
+TEST(Tokenize, CurlyAndStraightQuotesAndDashesAgree) {
+  EXPECT_EQ(Hashes("Kim’s"), Hashes("Kim's"));
+  EXPECT_EQ(Slices("Kim’s"), (Strings{"Kim", "s"}));
+  EXPECT_EQ(Hashes("“quoted” ‘single’"), Hashes("\"quoted\" 'single'"));
+  EXPECT_EQ(Hashes("«guillemets» „low“"), Hashes("guillemets low"));
+  EXPECT_EQ(Hashes("1950–53"), Hashes("1950-53"));  // en dash
+  EXPECT_EQ(Slices("1950–53"), (Strings{"1950", "53"}));
+  EXPECT_EQ(Hashes("a—b"), Hashes("a-b"));  // em dash
+  EXPECT_EQ(Hashes("a‐b a−b"), Hashes("a-b a-b"));  // hyphen, minus sign
+  EXPECT_EQ(Hashes("one\u00A0two\u3000three\u2009four"), Hashes("one two three four"));  // odd spaces
+  EXPECT_EQ(Hashes("end…"), Hashes("end..."));
+}
+
+// ---------------------------------------------------------------------------
+// Scripts without spaces: one token per character.
+
+TEST(Tokenize, CjkIsOneTokenPerCharacter) {
+  EXPECT_EQ(Slices("中文文本"), (Strings{"中", "文", "文", "本"}));
+  EXPECT_EQ(Slices("日本語のテキスト"), (Strings{"日", "本", "語", "の", "テ", "キ", "ス", "ト"}));
+  EXPECT_EQ(Slices("私はcat"), (Strings{"私", "は", "cat"}));
+  EXPECT_EQ(Slices("abc東京def"), (Strings{"abc", "東", "京", "def"}));
+  EXPECT_EQ(Slices("東京、大阪。"), (Strings{"東", "京", "大", "阪"}));
+  // Repeated characters give the same token.
+  std::vector<uint64_t> h = Hashes("文文");
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0], h[1]);
+  // Hangul is written with spaces: words stay whole.
+  EXPECT_EQ(Slices("한국어 텍스트"), (Strings{"한국어", "텍스트"}));
+}
+
+TEST(Tokenize, ThaiCharactersKeepTheirCombiningMarks) {
+  // ก + SARA I (U+0E34, a combining mark), น, ข + MAI THO (U+0E49), SARA AA
+  // (U+0E32, a letter), ว.
+  EXPECT_EQ(Slices("กินข้าว"), (Strings{"กิ", "น", "ข้", "า", "ว"}));
+  EXPECT_EQ(Slices("ภาษาไทย"), (Strings{"ภ", "า", "ษ", "า", "ไ", "ท", "ย"}));
+  // A token never starts with a Thai combining mark (Mn): U+0E31, U+0E34..0E3A,
+  // U+0E47..0E4E; each mark stays with the letter before it.
+  auto first_cp = [](const std::string& s) {
+    auto b = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(s[i])); };
+    return s.size() >= 3 ? ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F) : 0u;
+  };
+  const Strings thai = Slices("น้ำกินข้าวไม่");
+  EXPECT_EQ(thai, (Strings{"น้", "ำ", "กิ", "น", "ข้", "า", "ว", "ไ", "ม่"}));
+  for (const std::string& s : thai) {
+    uint32_t cp = first_cp(s);
+    EXPECT_FALSE(cp == 0x0E31 || (cp >= 0x0E34 && cp <= 0x0E3A) || (cp >= 0x0E47 && cp <= 0x0E4E)) << s;
+  }
+}
+
+TEST(Tokenize, OffsetsSliceTheOriginalText) {
+  std::string text = "  Hello, Café—naïve 東京 กินข้าว ＡＢＣ ﬁsh 1950–53 Kim’s end";
+  EXPECT_EQ(Slices(text), (Strings{"Hello", "Café", "naïve", "東", "京", "กิ", "น", "ข้", "า", "ว", "ＡＢＣ", "ﬁsh",
+                                   "1950", "53", "Kim", "s", "end"}));
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  // Tokens are in order, do not overlap, and the gaps hold no word characters.
+  uint32_t prev_end = 0;
+  for (const Token& t : tokens) {
+    EXPECT_GE(t.begin, prev_end);
+    EXPECT_LT(t.begin, t.end);
+    std::string gap = text.substr(prev_end, t.begin - prev_end);
+    EXPECT_TRUE(Hashes(gap).empty()) << "gap '" << gap << "' holds a word";
+    // Tokenizing the slice alone gives the same single token.
+    std::vector<uint64_t> alone = Hashes(text.substr(t.begin, t.end - t.begin));
+    ASSERT_EQ(alone.size(), 1u);
+    EXPECT_EQ(alone[0], t.hash);
+    prev_end = t.end;
+  }
+}
+
+TEST(Tokenize, InvalidUtf8IsNotPartOfAnyToken) {
+  std::string text = "ab\xff" "cd \xc3 ef";
+  for (const std::string& s : Slices(text)) {
+    EXPECT_EQ(s.find('\xff'), std::string::npos);
+    EXPECT_EQ(s.find('\xc3'), std::string::npos);
+  }
+  EXPECT_EQ(Slices(text), (Strings{"ab", "cd", "ef"}));
+}
+
+// ---------------------------------------------------------------------------
+// CodePointCursor.
+
+TEST(CodePointCursor, CountsCodePointsBeforeAByteOffset) {
+  // a (1 byte), é (2), 日 (3), 😀 (4), b (1)
+  std::string text = "aé日😀b";
+  ASSERT_EQ(text.size(), 11u);
+  CodePointCursor c(text);
+  EXPECT_EQ(c.ToCodePoint(0), 0u);
+  EXPECT_EQ(c.ToCodePoint(1), 1u);
+  EXPECT_EQ(c.ToCodePoint(1), 1u);  // repeated queries are fine
+  EXPECT_EQ(c.ToCodePoint(3), 2u);
+  EXPECT_EQ(c.ToCodePoint(6), 3u);
+  EXPECT_EQ(c.ToCodePoint(10), 4u);
+  EXPECT_EQ(c.ToCodePoint(11), 5u);
+}
+
+TEST(CodePointCursor, AgreesWithTokenOffsets) {
+  std::string text = "Ünïcödé 東京 text ＡＢＣ — กินข้าว 😀 done";
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  CodePointCursor c(text);
+  for (const Token& t : tokens) {
+    // Reference: count UTF-8 lead bytes before the offset.
+    auto count = [&](uint32_t off) {
+      uint32_t n = 0;
+      for (uint32_t i = 0; i < off; ++i) n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+      return n;
+    };
+    EXPECT_EQ(c.ToCodePoint(t.begin), count(t.begin));
+    EXPECT_EQ(c.ToCodePoint(t.end), count(t.end));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Shingles.
+
+std::vector<uint64_t> Shingles(const std::vector<uint64_t>& tokens, int n) {
+  std::vector<uint64_t> out;
+  ShingleHashes(tokens, n, &out);
+  return out;
+}
+
+TEST(Shingles, CountIsTokensMinusNPlusOne) {
+  Rng rng(1);
+  std::vector<uint64_t> tokens;
+  for (int i = 0; i < 50; ++i) tokens.push_back(rng.Next());
+  for (int n : {1, 2, 3, 5, 9, 50}) {
+    EXPECT_EQ(Shingles(tokens, n).size(), tokens.size() - static_cast<size_t>(n) + 1) << n;
+  }
+}
+
+TEST(Shingles, ShortDocumentGivesOneShingleOfAllItsTokens) {
+  std::vector<uint64_t> tokens = Hashes("only three words");
+  ASSERT_EQ(tokens.size(), 3u);
+  std::vector<uint64_t> five = Shingles(tokens, 5);
+  ASSERT_EQ(five.size(), 1u);
+  EXPECT_EQ(five, Shingles(tokens, 3));  // the shingle of those three tokens
+  EXPECT_EQ(Shingles({tokens[0]}, 5).size(), 1u);
+}
+
+TEST(Shingles, EmptyGivesNone) {
+  EXPECT_TRUE(Shingles({}, 5).empty());
+  EXPECT_TRUE(Shingles(Hashes(" ... "), 1).empty());
+}
+
+TEST(Shingles, AppendsToOutput) {
+  std::vector<uint64_t> out = {1, 2};
+  ShingleHashes(Hashes("a b c d e f"), 5, &out);
+  EXPECT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0], 1u);
+  EXPECT_EQ(out[1], 2u);
+}
+
+TEST(Shingles, OrderSensitive) {
+  std::vector<uint64_t> fwd = Hashes("alpha beta gamma delta epsilon");
+  std::vector<uint64_t> rev(fwd.rbegin(), fwd.rend());
+  std::vector<uint64_t> swap = fwd;
+  std::swap(swap[1], swap[2]);
+  for (int n : {2, 3, 5}) {
+    std::vector<uint64_t> a = Shingles(fwd, n), b = Shingles(rev, n), c = Shingles(swap, n);
+    std::set<uint64_t> sa(a.begin(), a.end());
+    for (uint64_t h : b) EXPECT_EQ(sa.count(h), 0u) << n;
+    EXPECT_NE(a, c) << n;
+  }
+  // With n = 1 a shingle is a word: order does not matter.
+  std::vector<uint64_t> a1 = Shingles(fwd, 1), b1 = Shingles(rev, 1);
+  std::reverse(b1.begin(), b1.end());
+  EXPECT_EQ(a1, b1);
+}
+
+// The rolling computation gives, at every position, exactly the hash of the
+// window on its own; windows with equal content get equal hashes.
+TEST(Shingles, EachShingleDependsOnlyOnItsWindow) {
+  Rng rng(7);
+  for (int n : {1, 2, 3, 5, 8, 13}) {
+    std::vector<uint64_t> tokens;
+    for (int i = 0; i < 200; ++i) tokens.push_back(rng.Below(6) == 0 ? rng.Next() : 1000 + rng.Below(3));
+    std::vector<uint64_t> all = Shingles(tokens, n);
+    ASSERT_EQ(all.size(), tokens.size() - static_cast<size_t>(n) + 1);
+    for (size_t i = 0; i < all.size(); ++i) {
+      std::vector<uint64_t> window(tokens.begin() + static_cast<ptrdiff_t>(i),
+                                   tokens.begin() + static_cast<ptrdiff_t>(i) + n);
+      std::vector<uint64_t> alone = Shingles(window, n);
+      ASSERT_EQ(alone.size(), 1u);
+      EXPECT_EQ(all[i], alone[0]) << "n=" << n << " i=" << i;
+      for (size_t j = 0; j < i; ++j) {
+        bool same_window = std::equal(window.begin(), window.end(), tokens.begin() + static_cast<ptrdiff_t>(j));
+        EXPECT_EQ(all[i] == all[j], same_window) << "n=" << n << " i=" << i << " j=" << j;
+      }
+    }
+  }
+}
+
+TEST(Shingles, SortUnique) {
+  std::vector<uint64_t> v = {5, 3, 5, 1, 3, 3, 9, 0, 0};
+  SortUnique(&v);
+  EXPECT_EQ(v, (std::vector<uint64_t>{0, 1, 3, 5, 9}));
+  std::vector<uint64_t> e;
+  SortUnique(&e);
+  EXPECT_TRUE(e.empty());
+}
+
+// ---------------------------------------------------------------------------
+// Jaccard.
+
+TEST(Jaccard, ExactOnSmallSets) {
+  using V = std::vector<uint64_t>;
+  EXPECT_DOUBLE_EQ(Jaccard(V{1, 2, 3}, V{2, 3, 4}), 0.5);
+  EXPECT_DOUBLE_EQ(Jaccard(V{1, 2, 3}, V{1, 2, 3}), 1.0);
+  EXPECT_DOUBLE_EQ(Jaccard(V{1, 2, 3}, V{4, 5}), 0.0);
+  EXPECT_DOUBLE_EQ(Jaccard(V{1}, V{1, 2, 3, 4}), 0.25);
+  EXPECT_DOUBLE_EQ(Jaccard(V{1, 2, 3, 4}, V{1}), 0.25);
+  EXPECT_DOUBLE_EQ(Jaccard(V{1, 5, 9, 12}, V{0, 5, 12, 20, 30}), 2.0 / 7.0);
+  EXPECT_DOUBLE_EQ(Jaccard(V{UINT64_MAX}, V{0, UINT64_MAX}), 0.5);
+  // Empty sets are nobody's duplicate, not even of each other.
+  EXPECT_DOUBLE_EQ(Jaccard(V{}, V{}), 0.0);
+  EXPECT_DOUBLE_EQ(Jaccard(V{}, V{1}), 0.0);
+  EXPECT_DOUBLE_EQ(Jaccard(V{1}, V{}), 0.0);
+}
+
+TEST(Jaccard, MatchesSetReferenceOnRandomSets) {
+  Rng rng(11);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::set<uint64_t> a, b;
+    const uint64_t universe = 1 + rng.Below(200);
+    const int na = static_cast<int>(rng.Below(120)), nb = static_cast<int>(rng.Below(120));
+    for (int i = 0; i < na; ++i) a.insert(rng.Below(universe));
+    for (int i = 0; i < nb; ++i) b.insert(rng.Below(universe));
+    size_t inter = 0;
+    for (uint64_t x : a) inter += b.count(x);
+    size_t uni = a.size() + b.size() - inter;
+    double expected = uni == 0 ? 0.0 : static_cast<double>(inter) / static_cast<double>(uni);
+    std::vector<uint64_t> va(a.begin(), a.end()), vb(b.begin(), b.end());
+    EXPECT_DOUBLE_EQ(Jaccard(va, vb), expected);
+    EXPECT_DOUBLE_EQ(Jaccard(vb, va), expected);
+  }
+}
+
+TEST(Jaccard, OfShingleSetsOfText) {
+  // Ten distinct words; the second text drops the last: 5-gram sets of 6 and
+  // 5 shingles, 5 shared.
+  std::vector<uint64_t> a = Shingles(Hashes("w1 w2 w3 w4 w5 w6 w7 w8 w9 w10"), 5);
+  std::vector<uint64_t> b = Shingles(Hashes("W1 w2, w3 w4 w5 “w6” w7 w8 w9"), 5);
+  SortUnique(&a);
+  SortUnique(&b);
+  EXPECT_EQ(a.size(), 6u);
+  EXPECT_EQ(b.size(), 5u);
+  EXPECT_DOUBLE_EQ(Jaccard(a, b), 5.0 / 6.0);
+}
+
+// ---------------------------------------------------------------------------
+// Pinned test vectors. These values are a CONTRACT: token and shingle hashes
+// identify text everywhere in doppel (and in stored sketches), so they must
+// not change with the machine, the compiler or the library version. They
+// were computed once and pinned; a change here is a format break.
+
+TEST(PinnedVectors, Xxh3OfEmptyIsTheReferenceValue) {
+  // Published XXH3-64 test vector (seed 0, empty input).
+  EXPECT_EQ(HashNormalized(""), 0x2D06800538D394C2ULL);
+}
+
+TEST(PinnedVectors, TokenHashes) {
+  EXPECT_EQ(HashNormalized("hello"), 0x9555e8555c62dcfdULL);
+  EXPECT_EQ(HashNormalized("café"), 0x4c83dbd5f29d367fULL);
+  EXPECT_EQ(HashNormalized("日"), 0xf4e4f0ae8d8a85c4ULL);
+  EXPECT_EQ(HashNormalized("strasse"), 0x6a5260406c46e30cULL);
+  EXPECT_EQ(Hashes("Hello"), std::vector<uint64_t>{0x9555e8555c62dcfdULL});
+  EXPECT_EQ(Hashes("CAFÉ"), std::vector<uint64_t>{0x4c83dbd5f29d367fULL});
+  EXPECT_EQ(Hashes("Straße"), std::vector<uint64_t>{0x6a5260406c46e30cULL});
+  EXPECT_EQ(Hashes("日"), std::vector<uint64_t>{0xf4e4f0ae8d8a85c4ULL});
+}
+
+TEST(PinnedVectors, Mix64) {
+  EXPECT_EQ(Mix64(0), 0u);
+  EXPECT_EQ(Mix64(1), 0x5692161d100b05e5ULL);
+}
+
+TEST(PinnedVectors, ShingleHashes) {
+  std::vector<uint64_t> tokens = Hashes("The quick brown fox jumps over");
+  ASSERT_EQ(tokens.size(), 6u);
+  EXPECT_EQ(tokens[0], 0xcb1283631cf33d7dULL);  // "the"
+  EXPECT_EQ(Shingles(tokens, 5), (std::vector<uint64_t>{0x3cb40bdcd8fd8377ULL, 0x1a9db31eb29acf70ULL}));
+  EXPECT_EQ(Shingles(tokens, 1)[0], 0x7f2b982582cdf8fbULL);
+}
+
+}  // namespace
+}  // namespace doppel

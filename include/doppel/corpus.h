@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doppel/record.h"
+#include "doppel/status.h"
 
 namespace doppel {
 
@@ -37,6 +39,26 @@ struct StageTime {
   std::string stage;
   double seconds = 0;
 };
+
+// A corpus held in memory, for the commands that compare texts (find, fuse).
+struct CorpusDocument {
+  std::string id_json;  // the id as JSON
+  std::string text;     // UTF-8
+  std::string source;   // the source key (see SourceKey); empty when unknown
+};
+
+struct Corpus {
+  std::vector<CorpusDocument> docs;  // in input order
+  RecordCounts counts;               // read and rejected are filled in
+};
+
+// Reads every record (same inputs, fields and bad-input handling as dedup;
+// rejects are written to opt.rejects_path) and returns the good ones.
+Result<Corpus> LoadCorpus(const CorpusOptions& opt);
+
+// The source of a document: the host of a URL ("https://www.dw.com/en/x" ->
+// "www.dw.com"), or the value itself when it is not a URL.
+std::string SourceKey(std::string_view value);
 
 }  // namespace doppel
 

@@ -37,6 +37,10 @@ bool IsSoloScript(int32_t cp) {
 }
 
 CharClass Classify(int32_t cp) {
+  // The halfwidth katakana (semi-)voiced sound marks are modifier letters
+  // (Lm), but NFKC turns them into combining marks (U+3099, U+309A): they
+  // belong to the character before them, so that "ｶﾞ" is one token like "ガ".
+  if (cp == 0xFF9E || cp == 0xFF9F) return CharClass::kMark;
   switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_MN:
     case UTF8PROC_CATEGORY_MC:
