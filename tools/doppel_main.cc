@@ -9,6 +9,7 @@
 #include <tbb/global_control.h>
 
 #include "doppel/dedup.h"
+#include "doppel/find.h"
 #include "doppel/output.h"
 
 namespace {
@@ -78,6 +79,25 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"first", "longest"}))
       ->capture_default_str();
 
+  // find
+  doppel::FindRunOptions fo;
+  std::string fo_on_error = "stop", fo_summary;
+  CLI::App* find = app.add_subcommand("find", "find partial copies by passage alignment and cluster the stories");
+  AddCorpusFlags(find, &fo.corpus, &fo_on_error);
+  find->add_option("--source-field", fo.corpus.fields.source,
+                   "field naming each document's source (a URL's host is used); chrome is learned per source");
+  find->add_option("--clusters", fo.clusters_path, "write {id, cluster} for every document");
+  find->add_option("--pairs", fo.pairs_path, "write {a, b, passages, coverage_a, coverage_b} per related pair");
+  find->add_option("--summary", fo_summary, "write the run's summary as JSON");
+  find->add_option("--min-coverage", fo.find.min_coverage,
+                   "share of the shorter document's article text that must align")
+      ->capture_default_str();
+  find->add_option("--min-tokens", fo.find.min_tokens, "aligned article words needed to join two documents")
+      ->capture_default_str();
+  find->add_option("--ngram", fo.find.boiler_ngram, "words per n-gram for boilerplate and candidates")
+      ->capture_default_str();
+  find->add_option("--anchor", fo.find.align_ngram, "words per alignment anchor")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -105,6 +125,19 @@ int main(int argc, char** argv) {
     if (!quiet) std::fputs(doppel::DedupSummaryText(*result).c_str(), stderr);
     if (!dd_summary.empty()) {
       doppel::Status s = WriteFile(dd_summary, doppel::DedupSummaryJson(*result));
+      if (!s.ok()) return Fail(s);
+    }
+    return 0;
+  }
+  if (find->parsed()) {
+    fo.corpus.on_error = fo_on_error == "skip" ? doppel::OnError::kSkip : doppel::OnError::kStop;
+    fo.corpus.progress = !quiet;
+    fo.find.progress = !quiet;
+    auto result = doppel::RunFind(fo);
+    if (!result.ok()) return Fail(result.status());
+    if (!quiet) std::fputs(doppel::FindSummaryText(*result).c_str(), stderr);
+    if (!fo_summary.empty()) {
+      doppel::Status s = WriteFile(fo_summary, doppel::FindSummaryJson(*result));
       if (!s.ok()) return Fail(s);
     }
     return 0;

@@ -1,0 +1,87 @@
+// doppel/find.h - partial copies by passage alignment, and story clusters.
+//
+// Two documents are copies of one story when they share enough aligned text
+// beyond boilerplate, measured against the article text of the shorter one.
+// Boilerplate is text repeated across documents of one source (the host of
+// the source field's URL) or across many documents of the corpus; it never
+// makes two documents copies of each other, so clusters do not chain through
+// shared page chrome.
+//
+// Pipeline: tokenize -> boilerplate masks -> candidate pairs from shared rare
+// anchors (an inverted index of word n-grams with a document-frequency cap)
+// -> alignment of each candidate (anchors unique in both documents, chained
+// in order, merged into passages across small gaps) -> coverage -> clusters.
+//
+// Offsets are code points into each document's original text. Results are
+// identical for any thread count.
+#ifndef DOPPEL_FIND_H_
+#define DOPPEL_FIND_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "doppel/corpus.h"
+#include "doppel/status.h"
+
+namespace doppel {
+
+struct FindOptions {
+  bool use_sources = true;   // learn chrome per source when documents have one
+  int boiler_ngram = 5;      // words per n-gram for boilerplate and candidates
+  int align_ngram = 3;       // words per alignment anchor
+  int min_shared = 2;        // shared rare n-grams that make a candidate pair
+  int max_gap = 0;           // largest gap (tokens) inside a passage; 0: 2 * boiler_ngram
+  double min_coverage = 0.5;  // aligned share of the shorter article that joins two documents
+  int min_tokens = 20;       // and at least this many aligned article words
+  bool progress = true;
+};
+
+struct Passage {
+  uint32_t a_start, a_end;  // code points in document a
+  uint32_t b_start, b_end;  // code points in document b
+  double similarity;        // share of the passage's words that align exactly
+};
+
+struct RelatedPair {
+  uint32_t a, b;  // document indices, a < b
+  std::vector<Passage> passages;
+  double coverage_a, coverage_b;  // aligned share of each document's article text
+};
+
+struct FindResult {
+  std::vector<uint32_t> cluster;  // per document: the index of its cluster's first document
+  std::vector<RelatedPair> pairs;
+  std::vector<StageTime> stages;
+};
+
+Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options);
+
+// The `doppel find` command: load, find, write.
+struct FindRunOptions {
+  CorpusOptions corpus;
+  FindOptions find;
+  std::string clusters_path;  // {"id", "cluster"} per document
+  std::string pairs_path;     // {"a", "b", "passages", "coverage_a", "coverage_b"} per related pair
+};
+
+struct FindSummary {
+  RecordCounts counts;
+  uint64_t clusters = 0;  // clusters of two or more documents
+  uint64_t pairs = 0;
+  std::vector<StageTime> stages;
+  double seconds = 0;
+  uint64_t peak_rss_bytes = 0;
+};
+
+Result<FindSummary> RunFind(const FindRunOptions& options);
+std::string FindSummaryJson(const FindSummary& s);
+std::string FindSummaryText(const FindSummary& s);
+
+// {"id": ..., "cluster": ...} lines for every document, the cluster named by
+// the id of its first document: shared by find and fuse.
+std::string ClusterLines(const Corpus& corpus, const std::vector<uint32_t>& cluster);
+
+}  // namespace doppel
+
+#endif  // DOPPEL_FIND_H_

@@ -1,0 +1,139 @@
+// Universal junk patterns and the prose test (hand-written scanners).
+#include "clean/junk.h"
+
+#include "clean/segment.h"
+#include "text/chars.h"
+
+namespace doppel {
+namespace {
+
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+std::string FoldQuotes(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0, n;
+  while (i < s.size()) {
+    int32_t cp = DecodeAt(s, i, &n);
+    if (cp == 0x201C || cp == 0x201D) {
+      out.push_back('"');
+    } else if (cp == 0x2018 || cp == 0x2019) {
+      out.push_back('\'');
+    } else if (cp == 0xA0) {
+      out.push_back(' ');
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+bool EndsSentence(std::string_view s) {
+  size_t e = s.size(), n;
+  while (e > 0 && IsCloser(DecodeBefore(s, e, &n))) e -= n;
+  if (e == 0) return false;
+  char c = s[e - 1];
+  if (c != '.' && c != '!' && c != '?') return false;
+  return e < 2 || s[e - 2] != '.';  // "..." trails off, it does not end a sentence
+}
+
+bool IsProse(std::string_view s, size_t words) {
+  return (words >= kProseMinWords && EndsSentence(s)) || words >= kProseLongWords;
+}
+
+bool PostFooterTitle(std::string_view s, std::string_view* title) {
+  constexpr std::string_view kHead = "The post ";
+  constexpr std::string_view kMiddle = " appeared first on ";
+  constexpr size_t kMaxTitle = 400, kMaxSite = 200;
+  if (s.substr(0, kHead.size()) != kHead) return false;
+  // The first " appeared first on " that leaves a title and a site of the
+  // allowed lengths (the shortest title, as a lazy pattern would find).
+  for (size_t pos = s.find(kMiddle, kHead.size() + 1); pos != std::string_view::npos;
+       pos = s.find(kMiddle, pos + 1)) {
+    std::string_view t = s.substr(kHead.size(), pos - kHead.size());
+    if (CodePoints(t) > kMaxTitle) return false;
+    std::string_view site = s.substr(pos + kMiddle.size());
+    if (!site.empty() && site.back() == '.' && site.size() > 1) site.remove_suffix(1);
+    size_t len = CodePoints(site);
+    if (len >= 1 && len <= kMaxSite) {
+      *title = t;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsReadMoreFooter(std::string_view s) {
+  constexpr std::string_view kHead = "Read more at";
+  constexpr size_t kMaxRest = 200;
+  if (s.substr(0, kHead.size()) != kHead) return false;
+  std::string_view rest = s.substr(kHead.size());
+  size_t n;
+  if (!rest.empty() && IsWordChar(DecodeAt(rest, 0, &n))) return false;  // "Read more attractions"
+  return CodePoints(rest) <= kMaxRest;
+}
+
+bool IsCapsMarker(std::string_view s) {
+  auto trim = [](char c) { return c == ' ' || c == '.' || c == ':' || c == '-' || c == '|'; };
+  size_t b = 0, e = s.size();
+  while (b < e && trim(s[b])) ++b;
+  while (e > b && trim(s[e - 1])) --e;
+  size_t letters = 0, n;
+  for (size_t i = b; i < e; i += n) {
+    if (!IsUpper(DecodeAt(s, i, &n))) return false;
+    ++letters;
+  }
+  return letters >= static_cast<size_t>(kAllCapsMarker);
+}
+
+bool EndsWithDuration(std::string_view s) {
+  // ..[non-word] d{1,2} ':' dd  (an "h:mm:ss" ends in "mm:ss", which matches)
+  size_t e = s.size();
+  if (e < 4 || !IsAsciiDigit(s[e - 1]) || !IsAsciiDigit(s[e - 2]) || s[e - 3] != ':') return false;
+  size_t b = e - 3;
+  while (b > 0 && IsAsciiDigit(s[b - 1])) --b;
+  if (e - 3 - b < 1 || e - 3 - b > 2) return false;
+  size_t n;
+  return b == 0 || !IsWordChar(DecodeBefore(s, b, &n));
+}
+
+bool IsUiPlaceholder(std::string_view s) {
+  std::string_view t = StripSpace(s);
+  constexpr std::string_view kDots = "...", kEllipsis = "\u2026";
+  if (t.ends_with(kDots) || t.ends_with(kEllipsis)) return true;
+  // An identifier: a whole word of [a-z_], starting with a letter, with a
+  // '_' after the first letters and something after that '_'.
+  size_t i = 0, n;
+  while (i < t.size()) {
+    int32_t cp = DecodeAt(t, i, &n);
+    if (!IsWordChar(cp)) {
+      i += n;
+      continue;
+    }
+    size_t start = i, underscore = std::string_view::npos;
+    bool plain = true;  // only a-z and '_'
+    while (i < t.size()) {
+      cp = DecodeAt(t, i, &n);
+      if (!IsWordChar(cp)) break;
+      if (cp == '_') {
+        if (underscore == std::string_view::npos) underscore = i;
+      } else if (!(cp >= 'a' && cp <= 'z')) {
+        plain = false;
+      }
+      i += n;
+    }
+    if (plain && underscore != std::string_view::npos && underscore > start && underscore + 1 < i) return true;
+  }
+  return false;
+}
+
+}  // namespace doppel

@@ -1,0 +1,56 @@
+// Universal junk patterns and the prose test: the only string patterns
+// cleaning uses. Each one is a kind of text that no article contains as a
+// unit of its own, whatever the site:
+//   - a syndication footer "The post TITLE appeared first on SITE." (the
+//     TITLE is kept as evidence: the page title of every copy of the story);
+//   - an excerpt footer "Read more at ...";
+//   - a standalone ALL-CAPS marker of >= kAllCapsMarker letters;
+//   - a short line ending in a video duration without sentence punctuation
+//     (the title of an embedded video, "Watch: the parade 02:59");
+//   - a UI placeholder before the first sentence: a text ending in an
+//     ellipsis ("Loading ...") or holding an icon-ligature identifier
+//     (lower_case_with_underscore, e.g. "music_note").
+// All take one unit's text without surrounding whitespace. Hand-written
+// scanners, linear in the text; thread-safe.
+#ifndef DOPPEL_CLEAN_JUNK_H_
+#define DOPPEL_CLEAN_JUNK_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace doppel {
+
+// Prose: a unit of at least kProseMinWords words that ends a sentence, or
+// of at least kProseLongWords words whatever its end. Headings, bylines,
+// dates, menu items and share buttons are not prose.
+inline constexpr size_t kProseMinWords = 4;
+inline constexpr size_t kProseLongWords = 12;
+// Video titles are short: a unit ending in a duration with more words is
+// a sentence that happens to end in a time.
+inline constexpr size_t kVideoTitleMaxWords = 20;
+
+// Curly quotes become straight ones and no-break spaces plain spaces, so
+// that the footers match however the site typeset them.
+std::string FoldQuotes(std::string_view s);
+
+// Ends with '.', '!' or '?' (not an ellipsis), then only closing quotes or
+// brackets.
+bool EndsSentence(std::string_view s);
+bool IsProse(std::string_view s, size_t words);
+
+// "The post TITLE appeared first on SITE." (on FoldQuotes text): true, and
+// *title gets TITLE (1-400 characters; SITE 1-200).
+bool PostFooterTitle(std::string_view s, std::string_view* title);
+// "Read more at ..." of at most 200 more characters.
+bool IsReadMoreFooter(std::string_view s);
+// After trimming " .:-|": one word of >= kAllCapsMarker capital letters only.
+bool IsCapsMarker(std::string_view s);
+// Ends with a duration "m:ss", "mm:ss" or "h:mm:ss".
+bool EndsWithDuration(std::string_view s);
+// Ends with "..." or "…", or contains an identifier like "music_note".
+bool IsUiPlaceholder(std::string_view s);
+
+}  // namespace doppel
+
+#endif  // DOPPEL_CLEAN_JUNK_H_

@@ -1,0 +1,133 @@
+// Anchor chaining and passages.
+#include "doppel/align.h"
+
+#include <algorithm>
+
+namespace doppel {
+
+AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n) {
+  AnchorIndex index;
+  const size_t k = static_cast<size_t>(n);
+  if (tokens.size() < k) return index;
+  std::vector<std::pair<uint64_t, uint32_t>> grams;
+  grams.reserve(tokens.size() - k + 1);
+  size_t masked_until = 0;  // the n-gram starting at i has a masked token iff i < masked_until
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (!mask.empty() && mask[i]) masked_until = i + 1;
+    if (i + 1 < k) continue;
+    const size_t start = i + 1 - k;
+    if (start < masked_until) continue;
+    uint64_t h = 0;
+    for (size_t j = start; j <= i; ++j) h = Mix64(h * 0x9E3779B97F4A7C15ULL + tokens[j].hash);
+    grams.emplace_back(h, static_cast<uint32_t>(start));
+  }
+  std::sort(grams.begin(), grams.end());
+  for (size_t i = 0; i < grams.size();) {
+    size_t j = i + 1;
+    while (j < grams.size() && grams[j].first == grams[i].first) ++j;
+    if (j - i == 1) index.anchors.push_back(grams[i]);
+    i = j;
+  }
+  return index;
+}
+
+std::vector<uint32_t> LongestIncreasingChain(std::span<const std::pair<uint32_t, uint32_t>> points) {
+  std::vector<uint32_t> tails;  // tails[l]: index of the smallest y ending a chain of length l+1
+  std::vector<uint32_t> prev(points.size(), UINT32_MAX);
+  for (uint32_t i = 0; i < points.size(); ++i) {
+    const uint32_t y = points[i].second;
+    auto it = std::lower_bound(tails.begin(), tails.end(), y,
+                               [&](uint32_t t, uint32_t v) { return points[t].second < v; });
+    const size_t l = static_cast<size_t>(it - tails.begin());
+    if (l > 0) prev[i] = tails[l - 1];
+    if (it == tails.end()) {
+      tails.push_back(i);
+    } else {
+      *it = i;
+    }
+  }
+  std::vector<uint32_t> chain;
+  for (uint32_t i = tails.empty() ? UINT32_MAX : tails.back(); i != UINT32_MAX; i = prev[i]) chain.push_back(i);
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex& b, const AlignOptions& o) {
+  // Shared anchors as (position in a, position in b), sorted by a.
+  std::vector<std::pair<uint32_t, uint32_t>> points;
+  for (size_t i = 0, j = 0; i < a.anchors.size() && j < b.anchors.size();) {
+    if (a.anchors[i].first < b.anchors[j].first) {
+      ++i;
+    } else if (b.anchors[j].first < a.anchors[i].first) {
+      ++j;
+    } else {
+      points.emplace_back(a.anchors[i].second, b.anchors[j].second);
+      ++i;
+      ++j;
+    }
+  }
+  std::sort(points.begin(), points.end());
+  const auto n = static_cast<uint32_t>(o.n);
+  const auto gap = static_cast<uint32_t>(o.max_gap);
+  std::vector<TokenPassage> passages;
+  auto overlaps = [&](uint32_t x, uint32_t y) {
+    for (const TokenPassage& p : passages) {
+      if ((x + n > p.a_begin && x < p.a_end) || (y + n > p.b_begin && y < p.b_end)) return true;
+    }
+    return false;
+  };
+  for (int round = 0; round < o.rounds && points.size() >= static_cast<size_t>(o.min_anchors); ++round) {
+    std::vector<uint32_t> chain = LongestIncreasingChain(points);
+    if (chain.size() < static_cast<size_t>(o.min_anchors)) break;
+    std::vector<uint8_t> used(points.size(), 0);
+    // Cut the chain into passages where a gap is too wide on either side.
+    size_t first = 0;
+    const size_t before = passages.size();
+    for (size_t c = 1; c <= chain.size(); ++c) {
+      bool cut = c == chain.size();
+      if (!cut) {
+        auto [px, py] = points[chain[c - 1]];
+        auto [x, y] = points[chain[c]];
+        cut = x > px + n + gap || y > py + n + gap;
+      }
+      if (!cut) continue;
+      if (c - first >= static_cast<size_t>(o.min_anchors)) {
+        TokenPassage p{};
+        p.a_begin = points[chain[first]].first;
+        p.b_begin = points[chain[first]].second;
+        p.a_end = points[chain[c - 1]].first + n;
+        p.b_end = points[chain[c - 1]].second + n;
+        p.anchors = static_cast<uint32_t>(c - first);
+        // Tokens covered by anchors, counted once.
+        uint32_t ea = 0, eb = 0;
+        for (size_t k = first; k < c; ++k) {
+          auto [x, y] = points[chain[k]];
+          p.matched_a += std::min(n, x + n - std::max(x, ea));
+          p.matched_b += std::min(n, y + n - std::max(y, eb));
+          ea = x + n;
+          eb = y + n;
+        }
+        bool clash = false;
+        for (size_t q = 0; q < before && !clash; ++q) {
+          const TokenPassage& o2 = passages[q];
+          clash = (p.a_begin < o2.a_end && o2.a_begin < p.a_end) || (p.b_begin < o2.b_end && o2.b_begin < p.b_end);
+        }
+        if (!clash) passages.push_back(p);
+      }
+      first = c;
+    }
+    for (uint32_t c : chain) used[c] = 1;
+    // The next round chains what is left outside the passages found so far.
+    std::vector<std::pair<uint32_t, uint32_t>> rest;
+    for (size_t i = 0; i < points.size(); ++i) {
+      if (!used[i] && !overlaps(points[i].first, points[i].second)) rest.push_back(points[i]);
+    }
+    if (passages.size() == before && rest.size() == points.size()) break;
+    points.swap(rest);
+  }
+  std::sort(passages.begin(), passages.end(),
+            [](const TokenPassage& x, const TokenPassage& y) { return x.a_begin < y.a_begin; });
+  return passages;
+}
+
+}  // namespace doppel

@@ -1,0 +1,41 @@
+// Boilerplate masks: which tokens of each document are page chrome.
+//
+// A word n-gram is chrome when it repeats across documents of one source
+// (the same site's navigation, footers, "Related stories" lists), or when it
+// is in so many documents of the corpus that it cannot identify a story.
+// Copies of one story that a site published twice must not erase each other,
+// so documents of one source that align with each other beyond the chrome
+// count once (they are grouped first).
+#ifndef DOPPEL_FIND_BOILERPLATE_H_
+#define DOPPEL_FIND_BOILERPLATE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "doppel/find.h"
+#include "doppel/text.h"
+
+namespace doppel {
+
+struct TokenizedCorpus {
+  std::vector<std::vector<Token>> tokens;   // per document
+  std::vector<std::vector<uint64_t>> grams;  // per document: hash of the n-gram at each token
+  std::vector<uint32_t> source;             // per document: source number (0: none)
+  uint32_t sources = 0;
+};
+
+struct Boilerplate {
+  std::vector<std::vector<uint8_t>> mask;    // per document, per token: chrome
+  std::vector<std::vector<uint8_t>> bad_gram;  // per document, per n-gram: chrome or too common
+  std::vector<uint32_t> article_tokens;      // per document: tokens that are not chrome
+  uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
+};
+
+Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options);
+
+// The document frequency cap: max(2, sqrt(documents)).
+uint32_t DocumentFrequencyCap(size_t documents);
+
+}  // namespace doppel
+
+#endif  // DOPPEL_FIND_BOILERPLATE_H_

@@ -1,0 +1,210 @@
+// doppel find: tokenize -> boilerplate -> candidates -> align -> cluster.
+#include "doppel/find.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include "doppel/align.h"
+#include "doppel/union_find.h"
+#include "find/boilerplate.h"
+#include "util/flat_map.h"
+
+namespace doppel {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Hash of the n tokens starting at each position (none for a shorter text).
+void GramHashes(const std::vector<Token>& tokens, int n, std::vector<uint64_t>* out) {
+  out->clear();
+  const auto k = static_cast<size_t>(n);
+  if (tokens.size() < k) return;
+  out->reserve(tokens.size() - k + 1);
+  for (size_t i = 0; i + k <= tokens.size(); ++i) {
+    uint64_t h = 0;
+    for (size_t j = i; j < i + k; ++j) h = h * 0x9E3779B97F4A7C15ULL + tokens[j].hash;
+    out->push_back(Mix64(h));
+  }
+}
+
+uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end) {
+  uint32_t c = 0;
+  for (uint32_t i = begin; i < end; ++i) c += !mask[i];
+  return c;
+}
+
+// Code-point offsets for sorted-or-not byte offsets of one text.
+std::vector<uint32_t> ToCodePoints(std::string_view text, const std::vector<uint32_t>& bytes) {
+  std::vector<uint32_t> order(bytes.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return bytes[x] < bytes[y]; });
+  std::vector<uint32_t> out(bytes.size());
+  CodePointCursor cursor(text);
+  for (uint32_t i : order) out[i] = cursor.ToCodePoint(bytes[i]);
+  return out;
+}
+
+}  // namespace
+
+Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) {
+  if (options.boiler_ngram < 1 || options.align_ngram < 1) return InvalidArgument("n-gram sizes must be positive");
+  if (!(options.min_coverage > 0 && options.min_coverage <= 1)) {
+    return InvalidArgument("--min-coverage must be in (0, 1]");
+  }
+  FindResult result;
+  const size_t n = corpus.docs.size();
+  auto t = Clock::now();
+
+  // Tokens and n-grams.
+  TokenizedCorpus tc;
+  tc.tokens.resize(n);
+  tc.grams.resize(n);
+  tc.source.assign(n, 0);
+  {
+    FlatMap<uint32_t> ids;
+    for (size_t d = 0; d < n; ++d) {
+      const std::string& s = corpus.docs[d].source;
+      if (s.empty()) continue;
+      uint32_t& id = ids[HashNormalized(s)];
+      if (id == 0) id = ++tc.sources;
+      tc.source[d] = id;
+    }
+  }
+  tbb::parallel_for(size_t{0}, n, [&](size_t d) {
+    Tokenize(corpus.docs[d].text, &tc.tokens[d]);
+    GramHashes(tc.tokens[d], options.boiler_ngram, &tc.grams[d]);
+  });
+  result.stages.push_back({"tokenize", Since(t)});
+
+  t = Clock::now();
+  Boilerplate bp = FindBoilerplate(tc, options);
+  result.stages.push_back({"boilerplate", Since(t)});
+
+  // Candidates: pairs sharing min_shared n-grams that are not chrome and in
+  // at most df_cap documents.
+  t = Clock::now();
+  std::vector<std::pair<uint64_t, uint32_t>> postings;
+  for (size_t d = 0; d < n; ++d) {
+    std::vector<uint64_t> good;
+    for (size_t i = 0; i < tc.grams[d].size(); ++i) {
+      if (!bp.bad_gram[d][i]) good.push_back(tc.grams[d][i]);
+    }
+    std::sort(good.begin(), good.end());
+    good.erase(std::unique(good.begin(), good.end()), good.end());
+    for (uint64_t g : good) postings.emplace_back(g, static_cast<uint32_t>(d));
+  }
+  std::sort(postings.begin(), postings.end());
+  // gram -> [begin, end) in postings, for n-grams in 2..cap documents.
+  FlatMap<std::pair<uint32_t, uint32_t>> lists(postings.size() / 4 + 16);
+  std::vector<std::vector<uint64_t>> doc_lists(n);  // the shared n-grams of each document
+  for (size_t i = 0; i < postings.size();) {
+    size_t j = i + 1;
+    while (j < postings.size() && postings[j].first == postings[i].first) ++j;
+    if (j - i >= 2 && j - i <= bp.df_cap) {
+      lists[postings[i].first] = {static_cast<uint32_t>(i), static_cast<uint32_t>(j)};
+      for (size_t k = i; k < j; ++k) doc_lists[postings[k].second].push_back(postings[i].first);
+    }
+    i = j;
+  }
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> per_doc(n);
+  tbb::enumerable_thread_specific<std::vector<uint32_t>> counters([n] { return std::vector<uint32_t>(n, 0); });
+  tbb::parallel_for(size_t{0}, n, [&](size_t d) {
+    std::vector<uint32_t>& count = counters.local();
+    std::vector<uint32_t> touched;
+    for (uint64_t g : doc_lists[d]) {
+      auto [b, e] = *lists.Find(g);
+      for (uint32_t k = b; k < e; ++k) {
+        const uint32_t other = postings[k].second;
+        if (other <= d) continue;
+        if (count[other]++ == 0) touched.push_back(other);
+      }
+    }
+    std::sort(touched.begin(), touched.end());
+    for (uint32_t other : touched) {
+      if (count[other] >= static_cast<uint32_t>(options.min_shared)) {
+        per_doc[d].emplace_back(static_cast<uint32_t>(d), other);
+      }
+      count[other] = 0;
+    }
+  });
+  std::vector<std::pair<uint32_t, uint32_t>> candidates;
+  for (auto& v : per_doc) candidates.insert(candidates.end(), v.begin(), v.end());
+  result.stages.push_back({"candidates", Since(t)});
+
+  // Alignment of every candidate.
+  t = Clock::now();
+  AlignOptions ao;
+  ao.n = options.align_ngram;
+  ao.max_gap = options.max_gap > 0 ? options.max_gap : 2 * options.boiler_ngram;
+  std::vector<AnchorIndex> anchors(n);
+  {
+    std::vector<uint8_t> needed(n, 0);
+    for (auto [a, b] : candidates) needed[a] = needed[b] = 1;
+    tbb::parallel_for(size_t{0}, n, [&](size_t d) {
+      if (needed[d]) anchors[d] = BuildAnchorIndex(tc.tokens[d], bp.mask[d], ao.n);
+    });
+  }
+  std::vector<RelatedPair> related(candidates.size());
+  std::vector<uint8_t> joins(candidates.size(), 0);
+  tbb::parallel_for(size_t{0}, candidates.size(), [&](size_t c) {
+    auto [a, b] = candidates[c];
+    std::vector<TokenPassage> passages = AlignDocuments(anchors[a], anchors[b], ao);
+    if (passages.empty()) return;
+    uint32_t cov_a = 0, cov_b = 0;
+    for (const TokenPassage& p : passages) {
+      cov_a += Unmasked(bp.mask[a], p.a_begin, p.a_end);
+      cov_b += Unmasked(bp.mask[b], p.b_begin, p.b_end);
+    }
+    const uint32_t art_a = bp.article_tokens[a], art_b = bp.article_tokens[b];
+    const double ca = art_a ? static_cast<double>(cov_a) / art_a : 0.0;
+    const double cb = art_b ? static_cast<double>(cov_b) / art_b : 0.0;
+    // Measured against the article text of the shorter document.
+    const bool a_shorter = art_a <= art_b;
+    const double share = a_shorter ? ca : cb;
+    const uint32_t covered = a_shorter ? cov_a : cov_b;
+    if (share < options.min_coverage || covered < static_cast<uint32_t>(options.min_tokens)) return;
+    joins[c] = 1;
+    RelatedPair& r = related[c];
+    r.a = a;
+    r.b = b;
+    r.coverage_a = std::min(1.0, ca);
+    r.coverage_b = std::min(1.0, cb);
+    const auto& ta = tc.tokens[a];
+    const auto& tb = tc.tokens[b];
+    std::vector<uint32_t> ba, bb;
+    for (const TokenPassage& p : passages) {
+      ba.push_back(ta[p.a_begin].begin);
+      ba.push_back(ta[p.a_end - 1].end);
+      bb.push_back(tb[p.b_begin].begin);
+      bb.push_back(tb[p.b_end - 1].end);
+    }
+    std::vector<uint32_t> ca_pts = ToCodePoints(corpus.docs[a].text, ba);
+    std::vector<uint32_t> cb_pts = ToCodePoints(corpus.docs[b].text, bb);
+    for (size_t i = 0; i < passages.size(); ++i) {
+      const TokenPassage& p = passages[i];
+      const double sim = static_cast<double>(p.matched_a + p.matched_b) /
+                         static_cast<double>((p.a_end - p.a_begin) + (p.b_end - p.b_begin));
+      r.passages.push_back({ca_pts[2 * i], ca_pts[2 * i + 1], cb_pts[2 * i], cb_pts[2 * i + 1], sim});
+    }
+  });
+  result.stages.push_back({"align", Since(t)});
+
+  // Clusters.
+  t = Clock::now();
+  UnionFind uf(n);
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    if (!joins[c]) continue;
+    uf.Union(candidates[c].first, candidates[c].second);
+    result.pairs.push_back(std::move(related[c]));
+  }
+  result.cluster.resize(n);
+  for (uint32_t d = 0; d < n; ++d) result.cluster[d] = uf.Find(d);
+  result.stages.push_back({"cluster", Since(t)});
+  return result;
+}
+
+}  // namespace doppel
