@@ -10,6 +10,7 @@
 
 #include "doppel/dedup.h"
 #include "doppel/find.h"
+#include "doppel/fuse.h"
 #include "doppel/output.h"
 
 namespace {
@@ -98,6 +99,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   find->add_option("--anchor", fo.find.align_ngram, "words per alignment anchor")->capture_default_str();
 
+  // fuse
+  doppel::FuseRunOptions fu;
+  std::string fu_on_error = "stop";
+  CLI::App* fuse = app.add_subcommand("fuse", "clean every document and rebuild one text per cluster of copies");
+  AddCorpusFlags(fuse, &fu.corpus, &fu_on_error);
+  fuse->add_option("--source-field", fu.corpus.fields.source,
+                   "field naming each document's source (a URL's host is used); chrome is learned per source");
+  fuse->add_option("--clusters-from", fu.clusters_from,
+                   "use the clustering in this {id, cluster} JSONL file (unlisted documents stand alone) "
+                   "instead of finding copies");
+  fuse->add_option("--clusters", fu.clusters_path, "write {id, cluster} for every document");
+  fuse->add_option("--clean", fu.clean_path, "write {id, text} for every document, its boilerplate removed");
+  fuse->add_option("--fused", fu.fused_path,
+                   "write {cluster, text, sources} for every cluster: the rebuilt text and where each piece "
+                   "came from (code points)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -140,6 +157,15 @@ int main(int argc, char** argv) {
       doppel::Status s = WriteFile(fo_summary, doppel::FindSummaryJson(*result));
       if (!s.ok()) return Fail(s);
     }
+    return 0;
+  }
+  if (fuse->parsed()) {
+    fu.corpus.on_error = fu_on_error == "skip" ? doppel::OnError::kSkip : doppel::OnError::kStop;
+    fu.corpus.progress = !quiet;
+    fu.find.progress = !quiet;
+    auto result = doppel::RunFuse(fu);
+    if (!result.ok()) return Fail(result.status());
+    if (!quiet) std::fputs(doppel::FuseSummaryText(*result).c_str(), stderr);
     return 0;
   }
   return 0;

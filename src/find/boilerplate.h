@@ -2,10 +2,13 @@
 //
 // A word n-gram is chrome when it repeats across documents of one source
 // (the same site's navigation, footers, "Related stories" lists), or when it
-// is in so many documents of the corpus that it cannot identify a story.
-// Copies of one story that a site published twice must not erase each other,
-// so documents of one source that align with each other beyond the chrome
-// count once (they are grouped first).
+// is in so many documents of the corpus that it cannot identify a story
+// (more than sqrt(documents)). Copies of one story that a site published
+// twice must not erase each other, so documents of one source that align
+// with each other beyond the source's other chrome count once.
+//
+// Everything is computed from one sorted list of (n-gram, document) entries,
+// so the cost is a parallel sort plus linear scans: no random lookups.
 #ifndef DOPPEL_FIND_BOILERPLATE_H_
 #define DOPPEL_FIND_BOILERPLATE_H_
 
@@ -24,10 +27,20 @@ struct TokenizedCorpus {
   uint32_t sources = 0;
 };
 
+// One distinct n-gram of one document.
+struct GramEntry {
+  uint64_t gram;
+  uint32_t doc;
+  uint32_t slot;  // index among the document's distinct n-grams
+  bool operator<(const GramEntry& o) const { return gram != o.gram ? gram < o.gram : doc < o.doc; }
+};
+
 struct Boilerplate {
   std::vector<std::vector<uint8_t>> mask;    // per document, per token: chrome
-  std::vector<std::vector<uint8_t>> bad_gram;  // per document, per n-gram: chrome or too common
   std::vector<uint32_t> article_tokens;      // per document: tokens that are not chrome
+  // Entries of n-grams that are not chrome for their document, sorted by
+  // n-gram then document: the postings of the candidate index.
+  std::vector<GramEntry> postings;
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
 };
 

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string_view>
+#include <unordered_map>
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -10,7 +12,6 @@
 #include "doppel/align.h"
 #include "doppel/union_find.h"
 #include "find/boilerplate.h"
-#include "util/flat_map.h"
 
 namespace doppel {
 namespace {
@@ -65,13 +66,13 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   tc.grams.resize(n);
   tc.source.assign(n, 0);
   {
-    FlatMap<uint32_t> ids;
+    std::unordered_map<std::string_view, uint32_t> ids;
     for (size_t d = 0; d < n; ++d) {
       const std::string& s = corpus.docs[d].source;
       if (s.empty()) continue;
-      uint32_t& id = ids[HashNormalized(s)];
-      if (id == 0) id = ++tc.sources;
-      tc.source[d] = id;
+      auto [it, added] = ids.emplace(s, tc.sources + 1);
+      if (added) ++tc.sources;
+      tc.source[d] = it->second;
     }
   }
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
@@ -87,26 +88,16 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   // Candidates: pairs sharing min_shared n-grams that are not chrome and in
   // at most df_cap documents.
   t = Clock::now();
-  std::vector<std::pair<uint64_t, uint32_t>> postings;
-  for (size_t d = 0; d < n; ++d) {
-    std::vector<uint64_t> good;
-    for (size_t i = 0; i < tc.grams[d].size(); ++i) {
-      if (!bp.bad_gram[d][i]) good.push_back(tc.grams[d][i]);
-    }
-    std::sort(good.begin(), good.end());
-    good.erase(std::unique(good.begin(), good.end()), good.end());
-    for (uint64_t g : good) postings.emplace_back(g, static_cast<uint32_t>(d));
-  }
-  std::sort(postings.begin(), postings.end());
-  // gram -> [begin, end) in postings, for n-grams in 2..cap documents.
-  FlatMap<std::pair<uint32_t, uint32_t>> lists(postings.size() / 4 + 16);
-  std::vector<std::vector<uint64_t>> doc_lists(n);  // the shared n-grams of each document
+  const std::vector<GramEntry>& postings = bp.postings;
+  // For each document, the posting lists (runs of 2..cap documents) it is in.
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> doc_lists(n);
   for (size_t i = 0; i < postings.size();) {
     size_t j = i + 1;
-    while (j < postings.size() && postings[j].first == postings[i].first) ++j;
+    while (j < postings.size() && postings[j].gram == postings[i].gram) ++j;
     if (j - i >= 2 && j - i <= bp.df_cap) {
-      lists[postings[i].first] = {static_cast<uint32_t>(i), static_cast<uint32_t>(j)};
-      for (size_t k = i; k < j; ++k) doc_lists[postings[k].second].push_back(postings[i].first);
+      for (size_t k = i; k < j; ++k) {
+        doc_lists[postings[k].doc].emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
+      }
     }
     i = j;
   }
@@ -115,10 +106,9 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
     std::vector<uint32_t>& count = counters.local();
     std::vector<uint32_t> touched;
-    for (uint64_t g : doc_lists[d]) {
-      auto [b, e] = *lists.Find(g);
+    for (auto [b, e] : doc_lists[d]) {
       for (uint32_t k = b; k < e; ++k) {
-        const uint32_t other = postings[k].second;
+        const uint32_t other = postings[k].doc;
         if (other <= d) continue;
         if (count[other]++ == 0) touched.push_back(other);
       }
