@@ -44,11 +44,16 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
 // For every entry of a run of one n-gram: in how many distinct groups of
 // its own source the n-gram occurs (kMany when the run exceeds the cap or
 // the entry has no source).
-void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, uint32_t cap,
+void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, bool too_common,
                   const std::vector<uint32_t>& source, const std::vector<uint32_t>& group,
                   std::vector<uint32_t>* out) {
-  if (end - begin > cap) {
+  if (too_common) {
     for (size_t i = begin; i < end; ++i) (*out)[i] = kMany;
+    return;
+  }
+  if (e[begin].doc == e[end - 1].doc) {  // one document: most n-grams
+    const uint32_t v = source[e[begin].doc] == 0 ? kMany : 1;
+    for (size_t i = begin; i < end; ++i) (*out)[i] = v;
     return;
   }
   // (source, group, entry) sorted: counts of distinct groups per source.
@@ -83,6 +88,35 @@ void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, uin
   }
 }
 
+
+// All n-gram occurrences sorted by (n-gram, document, position). The n-grams
+// are hashes, so their top 16 bits spread them evenly: one counting pass
+// into 65536 buckets, then a small sort per bucket, in parallel.
+std::vector<GramEntry> SortedEntries(const std::vector<std::vector<uint64_t>>& grams, const std::vector<size_t>& offset) {
+  constexpr int kBits = 16;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  const size_t n = grams.size();
+  std::vector<size_t> start(kBuckets + 1, 0);
+  for (const auto& g : grams)
+    for (uint64_t h : g) ++start[(h >> (64 - kBits)) + 1];
+  for (size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
+  std::vector<GramEntry> entries(offset[n]);
+  std::vector<size_t> fill(start.begin(), start.end() - 1);
+  // Documents in order, so each bucket is already sorted by (doc, pos).
+  for (size_t d = 0; d < n; ++d) {
+    const auto& g = grams[d];
+    for (size_t i = 0; i < g.size(); ++i) {
+      entries[fill[g[i] >> (64 - kBits)]++] = {g[i], static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
+    }
+  }
+  tbb::parallel_for(size_t{0}, kBuckets, [&](size_t b) {
+    // Stable by gram keeps the (doc, pos) order within equal n-grams.
+    std::stable_sort(entries.begin() + static_cast<ptrdiff_t>(start[b]), entries.begin() + static_cast<ptrdiff_t>(start[b + 1]),
+                     [](const GramEntry& x, const GramEntry& y) { return x.gram < y.gram; });
+  });
+  return entries;
+}
+
 }  // namespace
 
 uint32_t DocumentFrequencyCap(size_t documents) {
@@ -96,34 +130,17 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   const uint32_t cap = out.df_cap;
   const bool sources = options.use_sources && corpus.sources > 0;
 
-  // Distinct n-grams of each document, and for each position its slot.
-  std::vector<std::vector<uint32_t>> slot_of(n);
-  std::vector<uint32_t> distinct(n + 1, 0);
-  std::vector<std::vector<uint64_t>> uniq(n);
-  tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    const auto& g = corpus.grams[d];
-    std::vector<uint32_t> order(g.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return g[x] != g[y] ? g[x] < g[y] : x < y; });
-    slot_of[d].resize(g.size());
-    for (size_t i = 0; i < order.size(); ++i) {
-      if (i == 0 || g[order[i]] != g[order[i - 1]]) uniq[d].push_back(g[order[i]]);
-      slot_of[d][order[i]] = static_cast<uint32_t>(uniq[d].size() - 1);
-    }
-  });
-  for (size_t d = 0; d < n; ++d) distinct[d + 1] = distinct[d] + static_cast<uint32_t>(uniq[d].size());
-  std::vector<GramEntry> entries(distinct[n]);
-  tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    for (uint32_t s = 0; s < uniq[d].size(); ++s) entries[distinct[d] + s] = {uniq[d][s], static_cast<uint32_t>(d), s};
-  });
-  std::vector<std::vector<uint64_t>>().swap(uniq);
-  tbb::parallel_sort(entries.begin(), entries.end());
+  // Every n-gram occurrence, sorted by n-gram: runs of one n-gram give its
+  // document frequencies; entry_of maps a position back to its entry.
+  std::vector<size_t> offset(n + 1, 0);
+  for (size_t d = 0; d < n; ++d) offset[d + 1] = offset[d] + corpus.grams[d].size();
+  std::vector<GramEntry> entries = SortedEntries(corpus.grams, offset);
+  std::vector<uint32_t> entry_of(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) entry_of[offset[entries[i].doc] + entries[i].pos] = static_cast<uint32_t>(i);
+  // The first entry of each document within its run stands for the pair
+  // (n-gram, document); repeats within a document are skipped.
+  auto first_of_doc = [&](size_t i) { return i == 0 || entries[i - 1].gram != entries[i].gram || entries[i - 1].doc != entries[i].doc; };
 
-  // Where each document's slot went: slot_entry[distinct[d] + slot].
-  std::vector<uint32_t> slot_entry(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    slot_entry[distinct[entries[i].doc] + entries[i].slot] = static_cast<uint32_t>(i);
-  }
   // Runs of one n-gram: [run_begin[r], run_begin[r + 1]).
   std::vector<size_t> run_begin;
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -131,13 +148,21 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   }
   run_begin.push_back(entries.size());
   const size_t runs = run_begin.size() - 1;
+  // Document frequency of each run.
+  std::vector<uint32_t> run_df(runs), entry_df(entries.size());
+  tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
+    uint32_t docs = 0;
+    for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) docs += first_of_doc(i);
+    run_df[r] = docs;
+    for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) entry_df[i] = docs;
+  });
 
   std::vector<uint32_t> group(n);
   for (uint32_t d = 0; d < n; ++d) group[d] = d;
   std::vector<uint32_t> sdf(entries.size(), kMany);
   auto count_sources = [&] {
     tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
-      SourceCounts(entries, run_begin[r], run_begin[r + 1], cap, corpus.source, group, &sdf);
+      SourceCounts(entries, run_begin[r], run_begin[r + 1], run_df[r] > cap, corpus.source, group, &sdf);
     });
   };
 
@@ -149,11 +174,11 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
     std::vector<std::pair<uint32_t, uint32_t>> pairs;
     for (size_t r = 0; r < runs; ++r) {
       const size_t b = run_begin[r], e = run_begin[r + 1];
-      if (e - b > cap) continue;
+      if (run_df[r] > cap) continue;
       for (size_t i = b; i < e; ++i) {
-        if (sdf[i] != 2) continue;
+        if (sdf[i] != 2 || !first_of_doc(i)) continue;
         for (size_t j = i + 1; j < e; ++j) {
-          if (corpus.source[entries[j].doc] == corpus.source[entries[i].doc]) {
+          if (entries[j].doc != entries[i].doc && corpus.source[entries[j].doc] == corpus.source[entries[i].doc]) {
             pairs.emplace_back(entries[i].doc, entries[j].doc);
             break;
           }
@@ -168,33 +193,60 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
       if (j - i >= static_cast<size_t>(options.min_shared)) candidates.push_back(pairs[i]);
       i = j;
     }
-    std::vector<uint8_t> joined(candidates.size(), 0);
+    // Per document of a candidate pair, computed once: its chrome as far as
+    // third documents of its source show it, which of its tokens are also
+    // found on another source, and its anchors beyond that chrome.
     AlignOptions ao;
     ao.n = options.align_ngram;
     ao.max_gap = options.max_gap > 0 ? options.max_gap : 2 * options.boiler_ngram;
+    struct Local {
+      std::vector<uint8_t> mask, elsewhere;
+      AnchorIndex anchors;
+    };
+    std::vector<uint32_t> involved;
+    for (auto [x, y] : candidates) {
+      involved.push_back(x);
+      involved.push_back(y);
+    }
+    std::sort(involved.begin(), involved.end());
+    involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
+    std::vector<Local> local(involved.size());
+    tbb::parallel_for(size_t{0}, involved.size(), [&](size_t k) {
+      const uint32_t d = involved[k];
+      const size_t grams = corpus.grams[d].size(), tokens = corpus.tokens[d].size();
+      std::vector<uint8_t> bad(grams);
+      Local& l = local[k];
+      l.elsewhere.assign(tokens, 0);
+      for (size_t i = 0; i < grams; ++i) {
+        const uint32_t e = entry_of[offset[d] + i];
+        bad[i] = sdf[e] >= 3;
+        // In more documents than its own source has: found elsewhere.
+        if (sdf[e] == kMany || entry_df[e] > sdf[e]) {
+          std::fill(l.elsewhere.begin() + i, l.elsewhere.begin() + std::min(tokens, i + options.boiler_ngram), 1);
+        }
+      }
+      MaskTokens(bad, tokens, options.boiler_ngram, &l.mask);
+      l.anchors = BuildAnchorIndex(corpus.tokens[d], l.mask, ao.n);
+    });
+    auto local_of = [&](uint32_t d) -> const Local& {
+      return local[static_cast<size_t>(std::lower_bound(involved.begin(), involved.end(), d) - involved.begin())];
+    };
+    // Two documents of one source are copies of one story when the shorter
+    // one's text beyond chrome aligns with the other, and that aligned text
+    // is also found on another source: text repeated only within one source
+    // is its chrome, while a copied story is found elsewhere too.
+    std::vector<uint8_t> joined(candidates.size(), 0);
     tbb::parallel_for(size_t{0}, candidates.size(), [&](size_t c) {
       auto [x, y] = candidates[c];
-      // Chrome from third documents of the source only.
-      auto mask_of = [&](uint32_t d, std::vector<uint8_t>* mask) {
-        const auto& g = corpus.grams[d];
-        std::vector<uint8_t> bad(g.size());
-        for (size_t i = 0; i < g.size(); ++i) {
-          const uint32_t v = sdf[slot_entry[distinct[d] + slot_of[d][i]]];
-          bad[i] = v >= 3;
-        }
-        MaskTokens(bad, corpus.tokens[d].size(), options.boiler_ngram, mask);
-      };
-      std::vector<uint8_t> mx, my;
-      mask_of(x, &mx);
-      mask_of(y, &my);
-      auto passages = AlignDocuments(BuildAnchorIndex(corpus.tokens[x], mx, ao.n),
-                                     BuildAnchorIndex(corpus.tokens[y], my, ao.n), ao);
-      const uint32_t art_x = Unmasked(mx, 0, static_cast<uint32_t>(mx.size()));
-      const uint32_t art_y = Unmasked(my, 0, static_cast<uint32_t>(my.size()));
+      const Local& lx = local_of(x);
+      const Local& ly = local_of(y);
+      auto passages = AlignDocuments(lx.anchors, ly.anchors, ao);
+      const uint32_t art_x = Unmasked(lx.mask, 0, static_cast<uint32_t>(lx.mask.size()));
+      const uint32_t art_y = Unmasked(ly.mask, 0, static_cast<uint32_t>(ly.mask.size()));
       uint32_t cov_x = 0, cov_y = 0;
       for (const TokenPassage& p : passages) {
-        cov_x += Unmasked(mx, p.a_begin, p.a_end);
-        cov_y += Unmasked(my, p.b_begin, p.b_end);
+        for (uint32_t i = p.a_begin; i < p.a_end; ++i) cov_x += !lx.mask[i] && lx.elsewhere[i];
+        for (uint32_t i = p.b_begin; i < p.b_end; ++i) cov_y += !ly.mask[i] && ly.elsewhere[i];
       }
       const bool x_shorter = art_x <= art_y;
       const uint32_t art = x_shorter ? art_x : art_y, cov = x_shorter ? cov_x : cov_y;
@@ -214,23 +266,23 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   // Chrome: in more than `cap` documents, or in two groups of one source.
   std::vector<uint8_t> bad_entry(entries.size(), 0);
   tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
-    const size_t b = run_begin[r], e = run_begin[r + 1];
-    for (size_t i = b; i < e; ++i) bad_entry[i] = e - b > cap || (sources && sdf[i] != kMany && sdf[i] >= 2);
+    for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) {
+      bad_entry[i] = run_df[r] > cap || (sources && sdf[i] != kMany && sdf[i] >= 2);
+    }
   });
-  // Back to the documents: per-slot flags, then per-position masks.
   out.mask.resize(n);
   out.article_tokens.resize(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
     const auto& g = corpus.grams[d];
     std::vector<uint8_t> bad(g.size());
-    for (size_t i = 0; i < g.size(); ++i) bad[i] = bad_entry[slot_entry[distinct[d] + slot_of[d][i]]];
+    for (size_t i = 0; i < g.size(); ++i) bad[i] = bad_entry[entry_of[offset[d] + i]];
     MaskTokens(bad, corpus.tokens[d].size(), options.boiler_ngram, &out.mask[d]);
     out.article_tokens[d] = Unmasked(out.mask[d], 0, static_cast<uint32_t>(out.mask[d].size()));
   });
   // Postings: what may be an anchor.
   size_t kept = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (!bad_entry[i]) entries[kept++] = entries[i];
+    if (!bad_entry[i] && first_of_doc(i)) entries[kept++] = entries[i];
   }
   entries.resize(kept);
   out.postings = std::move(entries);

@@ -27,19 +27,21 @@ struct TokenizedCorpus {
   uint32_t sources = 0;
 };
 
-// One distinct n-gram of one document.
+// One n-gram occurrence: the n-gram at token `pos` of document `doc`.
 struct GramEntry {
   uint64_t gram;
   uint32_t doc;
-  uint32_t slot;  // index among the document's distinct n-grams
-  bool operator<(const GramEntry& o) const { return gram != o.gram ? gram < o.gram : doc < o.doc; }
+  uint32_t pos;
+  bool operator<(const GramEntry& o) const {
+    return gram != o.gram ? gram < o.gram : doc != o.doc ? doc < o.doc : pos < o.pos;
+  }
 };
 
 struct Boilerplate {
   std::vector<std::vector<uint8_t>> mask;    // per document, per token: chrome
   std::vector<uint32_t> article_tokens;      // per document: tokens that are not chrome
-  // Entries of n-grams that are not chrome for their document, sorted by
-  // n-gram then document: the postings of the candidate index.
+  // One entry per (n-gram, document) that is not chrome for the document,
+  // sorted by n-gram then document: the postings of the candidate index.
   std::vector<GramEntry> postings;
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
 };

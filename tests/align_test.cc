@@ -1,0 +1,241 @@
+// Passage alignment on constructed cases, held against a slow exact aligner
+// (longest common subsequence of the token sequences by dynamic
+// programming) that lives here, in the tests.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "doppel/align.h"
+#include "doppel/text.h"
+#include "news_gen.h"
+
+namespace {
+
+using doppel::Token;
+using doppel::TokenPassage;
+using doppel_test::JoinLines;
+using doppel_test::NewsGen;
+
+std::vector<Token> Tok(const std::string& s) {
+  std::vector<Token> t;
+  doppel::Tokenize(s, &t);
+  return t;
+}
+
+std::vector<TokenPassage> Align(const std::vector<Token>& a, const std::vector<Token>& b) {
+  doppel::AlignOptions o;
+  return doppel::AlignDocuments(doppel::BuildAnchorIndex(a, {}, o.n), doppel::BuildAnchorIndex(b, {}, o.n), o);
+}
+
+// The reference: an exact LCS of the two token sequences, as matched pairs;
+// then, like the fast aligner's later rounds, an LCS of the tokens left over
+// on both sides, which is what finds a moved paragraph.
+std::vector<std::pair<uint32_t, uint32_t>> Lcs(const std::vector<Token>& a, const std::vector<Token>& b) {
+  const size_t n = a.size(), m = b.size();
+  std::vector<std::vector<uint32_t>> L(n + 1, std::vector<uint32_t>(m + 1, 0));
+  for (size_t i = n; i-- > 0;)
+    for (size_t j = m; j-- > 0;)
+      L[i][j] = a[i].hash == b[j].hash ? L[i + 1][j + 1] + 1 : std::max(L[i + 1][j], L[i][j + 1]);
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (size_t i = 0, j = 0; i < n && j < m;) {
+    if (a[i].hash == b[j].hash) {
+      pairs.emplace_back(static_cast<uint32_t>(i++), static_cast<uint32_t>(j++));
+    } else if (L[i + 1][j] >= L[i][j + 1]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return pairs;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> ExactAlignment(const std::vector<Token>& a, const std::vector<Token>& b) {
+  auto pairs = Lcs(a, b);
+  std::vector<uint8_t> used_a(a.size()), used_b(b.size());
+  for (auto [i, j] : pairs) used_a[i] = used_b[j] = 1;
+  std::vector<Token> ra, rb;
+  std::vector<uint32_t> ia, ib;
+  for (uint32_t i = 0; i < a.size(); ++i)
+    if (!used_a[i]) ra.push_back(a[i]), ia.push_back(i);
+  for (uint32_t j = 0; j < b.size(); ++j)
+    if (!used_b[j]) rb.push_back(b[j]), ib.push_back(j);
+  // Only runs of 3+ consecutive matches count in the second round: single
+  // common words matched out of order are not a moved passage.
+  auto second = Lcs(ra, rb);
+  for (size_t k = 0; k < second.size();) {
+    size_t e = k + 1;
+    while (e < second.size() && second[e].first == second[e - 1].first + 1 && second[e].second == second[e - 1].second + 1) ++e;
+    if (e - k >= 3)
+      for (size_t q = k; q < e; ++q) pairs.emplace_back(ia[second[q].first], ib[second[q].second]);
+    k = e;
+  }
+  return pairs;
+}
+
+struct Agreement {
+  double recall;     // exact matches that fall inside one fast passage on both sides
+  double precision;  // tokens of fast passages (in a) that the exact alignment matches inside the passage
+};
+
+Agreement Compare(const std::vector<TokenPassage>& fast, const std::vector<std::pair<uint32_t, uint32_t>>& exact,
+                  size_t a_tokens) {
+  std::vector<int> partner(a_tokens, -1);
+  for (auto [i, j] : exact) partner[i] = static_cast<int>(j);
+  size_t inside = 0, covered = 0, matched = 0;
+  for (auto [i, j] : exact) {
+    for (const TokenPassage& p : fast) {
+      if (i >= p.a_begin && i < p.a_end && j >= p.b_begin && j < p.b_end) {
+        ++inside;
+        break;
+      }
+    }
+  }
+  for (const TokenPassage& p : fast) {
+    for (uint32_t i = p.a_begin; i < p.a_end; ++i) {
+      ++covered;
+      matched += partner[i] >= static_cast<int>(p.b_begin) && partner[i] < static_cast<int>(p.b_end);
+    }
+  }
+  return {exact.empty() ? 1.0 : static_cast<double>(inside) / static_cast<double>(exact.size()),
+          covered == 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(covered)};
+}
+
+// Checks the fast alignment against the exact one and returns it.
+std::vector<TokenPassage> AlignAndCheck(const std::string& a, const std::string& b, double min_recall,
+                                        double min_precision) {
+  auto ta = Tok(a), tb = Tok(b);
+  auto fast = Align(ta, tb);
+  Agreement g = Compare(fast, ExactAlignment(ta, tb), ta.size());
+  EXPECT_GE(g.recall, min_recall);
+  EXPECT_GE(g.precision, min_precision);
+  for (size_t i = 1; i < fast.size(); ++i) {
+    EXPECT_GE(fast[i].a_begin, fast[i - 1].a_end) << "passages overlap in a";
+  }
+  return fast;
+}
+
+std::string Article(uint64_t seed, int paragraphs = 8) {
+  NewsGen g(seed);
+  return JoinLines(g.Article(paragraphs));
+}
+
+TEST(LongestIncreasingChain, FindsTheLongestChain) {
+  std::vector<std::pair<uint32_t, uint32_t>> pts = {{0, 5}, {1, 1}, {2, 2}, {3, 9}, {4, 3}, {5, 4}, {6, 0}, {7, 8}};
+  auto chain = doppel::LongestIncreasingChain(pts);
+  std::vector<uint32_t> ys;
+  for (uint32_t i : chain) ys.push_back(pts[i].second);
+  EXPECT_EQ(ys, (std::vector<uint32_t>{1, 2, 3, 4, 8}));
+  EXPECT_TRUE(doppel::LongestIncreasingChain({}).empty());
+}
+
+TEST(Align, IdenticalTextsGiveOneFullPassage) {
+  std::string a = Article(1);
+  auto p = AlignAndCheck(a, a, 0.99, 0.99);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].a_begin, 0u);
+  EXPECT_EQ(p[0].a_end, Tok(a).size());
+}
+
+TEST(Align, DeletedLinkTexts) {
+  NewsGen g(2);
+  std::vector<std::string> lines = g.Article(8);
+  std::string a = JoinLines(lines);
+  // The copy lost a few two- and three-word link texts inside sentences.
+  std::vector<Token> t = Tok(a);
+  std::string b = a;
+  for (size_t k : {size_t{40}, size_t{120}, size_t{200}}) {
+    if (k + 3 >= t.size()) continue;
+    size_t from = t[k].begin, to = t[k + (k % 2 ? 2 : 1)].end;
+    b.replace(from, to - from, std::string(to - from, ' '));  // same length: offsets stay valid
+  }
+  auto p = AlignAndCheck(a, b, 0.97, 0.95);
+  EXPECT_EQ(p.size(), 1u) << "small deletions stay inside one passage";
+}
+
+TEST(Align, InsertedCaptionIsOutsideThePassages) {
+  NewsGen g(3);
+  std::vector<std::string> lines = g.Article(8);
+  std::string caption = "Image: " + g.Sentence(16);
+  std::vector<std::string> copy = lines;
+  copy.insert(copy.begin() + 4, caption);
+  std::string a = JoinLines(lines), b = JoinLines(copy);
+  auto p = AlignAndCheck(a, b, 0.97, 0.95);
+  // The caption's tokens in b are not covered.
+  auto tb = Tok(b);
+  size_t cap_begin = b.find(caption);
+  for (const TokenPassage& q : p) {
+    for (uint32_t j = q.b_begin; j < q.b_end; ++j) {
+      bool in_caption = tb[j].begin >= cap_begin && tb[j].end <= cap_begin + caption.size();
+      EXPECT_FALSE(in_caption) << "caption token aligned";
+    }
+  }
+}
+
+TEST(Align, TruncatedCopy) {
+  NewsGen g(4);
+  std::vector<std::string> lines = g.Article(10);
+  std::vector<std::string> head(lines.begin(), lines.begin() + 4);
+  std::string a = JoinLines(lines), b = JoinLines(head);
+  auto p = AlignAndCheck(a, b, 0.97, 0.95);
+  ASSERT_FALSE(p.empty());
+  uint32_t covered_b = 0;
+  for (const auto& q : p) covered_b += q.b_end - q.b_begin;
+  EXPECT_GE(covered_b, Tok(b).size() * 95 / 100);
+}
+
+TEST(Align, FlattenedLineBreaks) {
+  std::string a = Article(5);
+  std::string b = a;
+  std::replace(b.begin(), b.end(), '\n', ' ');
+  auto p = AlignAndCheck(a, b, 0.99, 0.99);
+  ASSERT_EQ(p.size(), 1u);
+}
+
+TEST(Align, OcrNoise) {
+  std::string a = Article(6, 10);
+  std::string b = a;
+  doppel_test::Rng rng(6);
+  // About 2% of letters substituted.
+  for (char& c : b) {
+    if (c >= 'a' && c <= 'z' && rng.Below(50) == 0) c = static_cast<char>('a' + rng.Below(26));
+  }
+  AlignAndCheck(a, b, 0.85, 0.85);
+}
+
+TEST(Align, MovedParagraph) {
+  NewsGen g(7);
+  std::vector<std::string> lines = g.Article(9);
+  std::vector<std::string> copy = lines;
+  std::string moved = copy[3];
+  copy.erase(copy.begin() + 3);
+  copy.push_back(moved);
+  std::string a = JoinLines(lines), b = JoinLines(copy);
+  auto p = AlignAndCheck(a, b, 0.95, 0.95);
+  // Both orders are aligned: the moved paragraph is a passage of its own.
+  uint32_t covered = 0;
+  for (const auto& q : p) covered += q.a_end - q.a_begin;
+  EXPECT_GE(covered, Tok(a).size() * 95 / 100);
+  EXPECT_GE(p.size(), 2u);
+}
+
+TEST(Align, UnrelatedTextsDoNotAlign) {
+  auto p = Align(Tok(Article(8)), Tok(Article(9)));
+  uint32_t covered = 0;
+  for (const auto& q : p) covered += q.a_end - q.a_begin;
+  EXPECT_LT(covered, 20u);
+}
+
+TEST(Align, MaskedTokensAreNotAnchors) {
+  std::string a = Article(10);
+  auto t = Tok(a);
+  std::vector<uint8_t> mask(t.size(), 1);
+  auto idx = doppel::BuildAnchorIndex(t, mask, 3);
+  EXPECT_TRUE(idx.anchors.empty());
+  mask.assign(t.size(), 0);
+  idx = doppel::BuildAnchorIndex(t, mask, 3);
+  EXPECT_GT(idx.anchors.size(), t.size() / 2);
+}
+
+}  // namespace

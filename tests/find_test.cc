@@ -1,0 +1,219 @@
+// Story clustering by passage alignment on constructed corpora: site chrome,
+// shared quotations, excerpts, "Related stories" lists, offsets, determinism.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+
+#include "doppel/find.h"
+#include "doppel/text.h"
+#include "news_gen.h"
+
+namespace {
+
+using doppel::Corpus;
+using doppel::CorpusDocument;
+using doppel_test::JoinLines;
+using doppel_test::NewsGen;
+
+struct Site {
+  std::string name;
+  std::vector<std::string> header, footer;
+};
+
+Site MakeSite(NewsGen& g, const std::string& name) {
+  Site s{name, {}, {}};
+  for (int i = 0; i < 3; ++i) s.header.push_back(g.MenuLine(6));
+  s.footer.push_back("Copyright " + g.Sentence(10));
+  s.footer.push_back(g.MenuLine(8));
+  s.footer.push_back("Subscribe to our newsletter " + g.Sentence(7));
+  return s;
+}
+
+std::string Page(const Site& site, const std::vector<std::string>& article,
+                 const std::vector<std::string>& related = {}) {
+  std::vector<std::string> lines = site.header;
+  lines.insert(lines.end(), article.begin(), article.end());
+  if (!related.empty()) {
+    lines.push_back("Related stories");
+    lines.insert(lines.end(), related.begin(), related.end());
+  }
+  lines.insert(lines.end(), site.footer.begin(), site.footer.end());
+  return JoinLines(lines);
+}
+
+void Add(Corpus* c, const std::string& id, std::string text, const std::string& source) {
+  c->docs.push_back(CorpusDocument{"\"" + id + "\"", std::move(text), source});
+}
+
+// Cluster names by document id.
+std::map<std::string, uint32_t> Clusters(const Corpus& c, const doppel::FindOptions& o = {}) {
+  auto r = doppel::FindCopies(c, o);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  std::map<std::string, uint32_t> out;
+  for (size_t d = 0; d < c.docs.size(); ++d) out[c.docs[d].id_json] = r->cluster[d];
+  return out;
+}
+
+bool Together(const std::map<std::string, uint32_t>& cl, const std::string& a, const std::string& b) {
+  return cl.at("\"" + a + "\"") == cl.at("\"" + b + "\"");
+}
+
+// Two sites, each with its own chrome; every page a different story, plus
+// one story published on both sites.
+struct TwoSites {
+  Corpus corpus;
+  std::vector<std::string> headlines;
+};
+
+TwoSites BuildTwoSites(bool with_related, int pages_per_site = 8) {
+  NewsGen g(11);
+  Site a = MakeSite(g, "news.example"), b = MakeSite(g, "daily.example");
+  TwoSites t;
+  std::vector<std::vector<std::string>> stories;
+  for (int i = 0; i < 2 * pages_per_site; ++i) {
+    stories.push_back(g.Article(6));
+    t.headlines.push_back(stories.back()[0]);
+  }
+  for (int i = 0; i < 2 * pages_per_site; ++i) {
+    const Site& s = i < pages_per_site ? a : b;
+    std::vector<std::string> related;
+    if (with_related) {
+      for (int k = 1; k <= 3; ++k) related.push_back(t.headlines[(i + k) % stories.size()]);
+    }
+    Add(&t.corpus, fmt::format("p{}", i), Page(s, stories[i], related), fmt::format("https://{}/{}", s.name, i));
+  }
+  // Story 0 republished on site b.
+  Add(&t.corpus, "copy0", Page(b, stories[0]), "https://" + b.name + "/copy");
+  for (auto& d : t.corpus.docs) d.source = doppel::SourceKey(d.source);
+  return t;
+}
+
+TEST(FindClusters, SharedChromeDoesNotJoinDifferentStories) {
+  TwoSites t = BuildTwoSites(false);
+  auto cl = Clusters(t.corpus);
+  EXPECT_TRUE(Together(cl, "p0", "copy0"));
+  std::set<uint32_t> distinct;
+  for (int i = 0; i < 16; ++i) distinct.insert(cl.at(fmt::format("\"p{}\"", i)));
+  EXPECT_EQ(distinct.size(), 16u) << "two different stories share a cluster";
+}
+
+TEST(FindClusters, RelatedStoriesListsDoNotJoinStories) {
+  TwoSites t = BuildTwoSites(true);
+  auto cl = Clusters(t.corpus);
+  EXPECT_TRUE(Together(cl, "p0", "copy0"));
+  std::set<uint32_t> distinct;
+  for (int i = 0; i < 16; ++i) distinct.insert(cl.at(fmt::format("\"p{}\"", i)));
+  EXPECT_EQ(distinct.size(), 16u);
+}
+
+TEST(FindClusters, ChromeIsLearnedFromRepetitionWithoutSources) {
+  TwoSites t = BuildTwoSites(false, 12);
+  doppel::FindOptions o;
+  o.use_sources = false;
+  for (auto& d : t.corpus.docs) d.source.clear();
+  auto cl = Clusters(t.corpus, o);
+  EXPECT_TRUE(Together(cl, "p0", "copy0"));
+  std::set<uint32_t> distinct;
+  for (int i = 0; i < 24; ++i) distinct.insert(cl.at(fmt::format("\"p{}\"", i)));
+  EXPECT_EQ(distinct.size(), 24u);
+}
+
+TEST(FindClusters, SharedQuotationDoesNotJoinTwoStories) {
+  NewsGen g(12);
+  std::string quote = fmt::format("\"{}\" he said.", g.Sentence(25));
+  Corpus c;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<std::string> art = g.Article(7);
+    art.insert(art.begin() + 3, quote);
+    Add(&c, fmt::format("s{}", i), JoinLines(art), "");
+  }
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "s0", "s1"));
+}
+
+TEST(FindClusters, ExcerptJoinsItsStory) {
+  NewsGen g(13);
+  std::vector<std::string> art = g.Article(10);
+  std::vector<std::string> excerpt(art.begin(), art.begin() + 3);
+  excerpt.push_back("Read more at Daily Example.");
+  Corpus c;
+  Add(&c, "full", JoinLines(art), "");
+  Add(&c, "excerpt", JoinLines(excerpt), "");
+  Add(&c, "other", JoinLines(g.Article(10)), "");
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "full", "excerpt"));
+  EXPECT_FALSE(Together(cl, "full", "other"));
+}
+
+TEST(FindPairs, PassageOffsetsAreCodePointsIntoTheOriginalTexts) {
+  NewsGen g(14);
+  std::vector<std::string> art = g.Article(6);
+  // Multi-byte characters before and inside the text: byte and code-point
+  // offsets differ.
+  art[1] = "Zürich café “naïve” — " + art[1];
+  std::string a = "Menü ñ ü\n" + JoinLines(art);
+  std::string b = JoinLines(art, " ");
+  Corpus c;
+  Add(&c, "a", a, "");
+  Add(&c, "b", b, "");
+  auto r = doppel::FindCopies(c, {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->pairs.size(), 1u);
+  auto cps = [](const std::string& s) {
+    std::u32string out;
+    for (size_t i = 0; i < s.size();) {
+      unsigned char ch = static_cast<unsigned char>(s[i]);
+      int len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+      out.push_back(ch);  // identity of the code point is not needed, only positions
+      i += static_cast<size_t>(len);
+    }
+    return out;
+  };
+  auto slice = [](const std::string& s, uint32_t from, uint32_t to) {
+    // Byte offset of every code point, then the bytes of [from, to).
+    std::vector<size_t> at;
+    for (size_t i = 0; i < s.size();) {
+      at.push_back(i);
+      unsigned char ch = static_cast<unsigned char>(s[i]);
+      i += ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+    }
+    at.push_back(s.size());
+    if (to >= at.size() || from > to) return std::string();
+    return std::string(s.data() + at[from], at[to] - at[from]);
+  };
+  ASSERT_GT(cps(a).size(), 0u);
+  for (const doppel::Passage& p : r->pairs[0].passages) {
+    std::vector<uint64_t> ta, tb;
+    doppel::TokenHashes(slice(a, p.a_start, p.a_end), &ta);
+    doppel::TokenHashes(slice(b, p.b_start, p.b_end), &tb);
+    ASSERT_FALSE(ta.empty());
+    EXPECT_EQ(ta, tb) << "the passage slices different words out of the two texts";
+  }
+  EXPECT_GT(r->pairs[0].coverage_a, 0.9);
+  EXPECT_GT(r->pairs[0].coverage_b, 0.9);
+}
+
+TEST(FindClusters, SameResultForAnyThreadCount) {
+  TwoSites t = BuildTwoSites(true);
+  auto run = [&](int threads) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
+    auto r = doppel::FindCopies(t.corpus, {});
+    EXPECT_TRUE(r.ok());
+    std::string out;
+    for (uint32_t c : r->cluster) out += std::to_string(c) + ",";
+    for (const auto& p : r->pairs) {
+      out += std::to_string(p.a) + "-" + std::to_string(p.b) + ":";
+      for (const auto& q : p.passages) out += std::to_string(q.a_start) + "/" + std::to_string(q.b_end) + ";";
+    }
+    return out;
+  };
+  EXPECT_EQ(run(1), run(2));
+}
+
+}  // namespace
