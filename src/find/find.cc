@@ -49,6 +49,42 @@ std::vector<uint32_t> ToCodePoints(std::string_view text, const std::vector<uint
   return out;
 }
 
+// Without a source field, sources are inferred from page templates: pages
+// of one site open with the same navigation and close with the same footer,
+// so documents that share their first or their last n-gram are put in one
+// pseudo-source (connected components). Copies of one story that share
+// their opening are grouped too; the same-source copy rule keeps them from
+// erasing each other.
+void InferSources(TokenizedCorpus* tc) {
+  const size_t n = tc->grams.size();
+  std::vector<std::pair<uint64_t, uint32_t>> edges;
+  for (size_t d = 0; d < n; ++d) {
+    const auto& g = tc->grams[d];
+    if (g.empty()) continue;
+    edges.emplace_back(Mix64(g.front() ^ 0x1), static_cast<uint32_t>(d));
+    edges.emplace_back(Mix64(g.back() ^ 0x2), static_cast<uint32_t>(d));
+  }
+  std::sort(edges.begin(), edges.end());
+  UnionFind uf(n);
+  std::vector<uint8_t> grouped(n, 0);
+  for (size_t i = 0; i < edges.size();) {
+    size_t j = i + 1;
+    while (j < edges.size() && edges[j].first == edges[i].first) ++j;
+    for (size_t k = i + 1; k < j; ++k) {
+      uf.Union(edges[i].second, edges[k].second);
+      grouped[edges[i].second] = grouped[edges[k].second] = 1;
+    }
+    i = j;
+  }
+  std::vector<uint32_t> id(n, 0);
+  for (uint32_t d = 0; d < n; ++d) {
+    if (!grouped[d]) continue;
+    uint32_t root = uf.Find(d);
+    if (id[root] == 0) id[root] = ++tc->sources;
+    tc->source[d] = id[root];
+  }
+}
+
 }  // namespace
 
 Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) {
@@ -79,6 +115,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     Tokenize(corpus.docs[d].text, &tc.tokens[d]);
     GramHashes(tc.tokens[d], options.boiler_ngram, &tc.grams[d]);
   });
+  if (tc.sources == 0 && options.use_sources) InferSources(&tc);
   result.stages.push_back({"tokenize", Since(t)});
 
   t = Clock::now();
