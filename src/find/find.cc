@@ -52,9 +52,9 @@ std::vector<uint32_t> ToCodePoints(std::string_view text, const std::vector<uint
 // Without a source field, sources are inferred from page templates: pages
 // of one site open with the same navigation and close with the same footer,
 // so documents that share their first or their last n-gram are put in one
-// pseudo-source (connected components). Copies of one story that share
-// their opening are grouped too; the same-source copy rule keeps them from
-// erasing each other.
+// pseudo-source (connected components). It takes three documents: two
+// copies of one story share their opening too, and a template is what
+// repeats beyond a pair.
 void InferSources(TokenizedCorpus* tc) {
   const size_t n = tc->grams.size();
   std::vector<std::pair<uint64_t, uint32_t>> edges;
@@ -70,7 +70,7 @@ void InferSources(TokenizedCorpus* tc) {
   for (size_t i = 0; i < edges.size();) {
     size_t j = i + 1;
     while (j < edges.size() && edges[j].first == edges[i].first) ++j;
-    for (size_t k = i + 1; k < j; ++k) {
+    for (size_t k = i + 1; k < j && j - i >= 3; ++k) {
       uf.Union(edges[i].second, edges[k].second);
       grouped[edges[i].second] = grouped[edges[k].second] = 1;
     }
