@@ -21,10 +21,12 @@ struct FieldNames {
   std::string source;  // empty: no source field
 };
 
+// A parsed record. `text` points into the parser (or the raw record) and is
+// valid until the parser's next Parse().
 struct Document {
-  std::string id_json;  // the id as JSON ("\"a\"" or 17)
-  std::string text;     // unescaped UTF-8 text
-  std::string source;   // the source field's string value, when asked for and present
+  std::string id_json;    // the id as JSON ("\"a\"" or 17)
+  std::string_view text;  // unescaped UTF-8 text
+  std::string source;     // the source field's string value, when asked for and present
 };
 
 class RecordParser {

@@ -123,6 +123,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   std::vector<uint8_t> states;
   const int ngram = options.ngram;
   const int min_tokens = options.min_tokens;
+  const bool keep_longest = options.keep == Keep::kLongest;
   const bool verify = options.verify;
   auto work = [&](const Document& doc, Sketched* s) {
     thread_local std::vector<uint64_t> tokens, shingles;
@@ -131,7 +132,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     shingles.clear();
     TokenHashes(doc.text, &tokens);
     s->id_json = doc.id_json;
-    s->length = CountCodePoints(doc.text);
+    s->length = keep_longest ? CountCodePoints(doc.text) : 0;
     s->band_keys.assign(static_cast<size_t>(lsh.bands), 0);
     s->set.clear();
     // Too short to compare: no sketch, never a candidate.
@@ -208,7 +209,9 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   // Verification: exact Jaccard of the shingle sets, or the MinHash estimate
   // when verification is off (every candidate is then a duplicate).
   t = Clock::now();
-  std::vector<float> similarity(candidates.size());
+  // Kept in double: a float cannot hold most similarities exactly (0.9 as a
+  // float is 0.89999998), and a pair exactly at the threshold must pass.
+  std::vector<double> similarity(candidates.size());
   std::atomic<bool> read_failed{false};
   Status read_status;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, candidates.size(), 256), [&](const tbb::blocked_range<size_t>& r) {
@@ -227,10 +230,10 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
         return;
       }
       if (verify) {
-        similarity[i] = static_cast<float>(Jaccard(a, b));
+        similarity[i] = Jaccard(a, b);
       } else {
         std::vector<uint32_t> sa(a.begin(), a.end()), sb(b.begin(), b.end());
-        similarity[i] = static_cast<float>(EstimateJaccard(sa, sb));
+        similarity[i] = EstimateJaccard(sa, sb);
       }
     }
   });

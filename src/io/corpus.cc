@@ -32,7 +32,7 @@ Result<Corpus> LoadCorpus(const CorpusOptions& opt) {
   std::vector<uint8_t> states;
   auto work = [](const Document& doc, CorpusDocument* out) {
     out->id_json = doc.id_json;
-    out->text = doc.text;
+    out->text.assign(doc.text);
     out->source = doc.source.empty() ? std::string() : SourceKey(doc.source);
   };
   auto sink = [&](CorpusDocument&& d) -> Status {

@@ -71,7 +71,7 @@ bool RecordParser::Parse(const RawRecord& rec, const InputFile& file, Document* 
     }
     doc->id_json.clear();
     AppendJsonString(&doc->id_json, file.doc_id);
-    doc->text.assign(rec.bytes);
+    doc->text = rec.bytes;
     return true;
   }
   simdjson::dom::element root;
@@ -99,7 +99,7 @@ bool RecordParser::Parse(const RawRecord& rec, const InputFile& file, Document* 
     *reason = fmt::format("\"{}\" is {}, not a string", fields_.text, TypeName(text.type()));
     return false;
   }
-  doc->text.assign(text_view);
+  doc->text = text_view;
   simdjson::dom::element id;
   doc->id_json.clear();
   if (!obj.at_key(fields_.id).get(id) && id.type() != simdjson::dom::element_type::NULL_VALUE) {
