@@ -110,7 +110,7 @@ inline std::string ZstdDecompress(std::string_view data) {
   std::string out;
   std::vector<char> buf(ZSTD_DStreamOutSize());
   ZSTD_inBuffer in{data.data(), data.size(), 0};
-  size_t ret = 0;
+  size_t ret = 1;  // nothing decoded yet: an empty input is not a stream
   while (in.pos < in.size) {
     ZSTD_outBuffer ob{buf.data(), buf.size(), 0};
     ret = ZSTD_decompressStream(d, &ob, &in);
@@ -120,13 +120,12 @@ inline std::string ZstdDecompress(std::string_view data) {
     }
     out.append(buf.data(), ob.pos);
   }
-  for (;;) {  // flush what the decoder still holds
+  while (ret != 0) {  // the input is all consumed: flush what the decoder holds
     ZSTD_outBuffer ob{buf.data(), buf.size(), 0};
     ZSTD_inBuffer empty{nullptr, 0, 0};
     ret = ZSTD_decompressStream(d, &ob, &empty);
-    if (ZSTD_isError(ret)) break;
+    if (ZSTD_isError(ret) || ob.pos == 0) break;
     out.append(buf.data(), ob.pos);
-    if (ob.pos == 0) break;
   }
   ZSTD_freeDCtx(d);
   if (ret != 0) throw std::runtime_error("zstd: truncated stream");
