@@ -25,6 +25,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Candidates' sorted shingle sets are kept in memory up to this size; past
+// it they are read from the scratch file for every pair.
+constexpr uint64_t kVerifyMemory = uint64_t{256} << 20;
+
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 Status CheckOptions(const DedupOptions& o) {
@@ -174,59 +178,76 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   summary.candidate_pairs = candidates.size();
   summary.stages.push_back({"candidates", Since(t)});
 
-  // Every candidate's shingle set is sorted once and written back in place,
-  // so that each pair below is one merge.
-  if (verify) {
-    std::vector<uint32_t> members;
-    members.reserve(candidates.size() * 2);
-    for (auto [x, y] : candidates) {
-      members.push_back(x);
-      members.push_back(y);
-    }
-    std::sort(members.begin(), members.end());
-    members.erase(std::unique(members.begin(), members.end()), members.end());
-    std::atomic<bool> failed{false};
-    Status sort_status;
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, members.size(), 64), [&](const tbb::blocked_range<size_t>& r) {
-      std::vector<uint64_t> set;
-      for (size_t i = r.begin(); i != r.end(); ++i) {
-        const uint32_t d = members[i];
-        Status st = store.Read(docs.set_offset[d], docs.set_size[d], &set);
-        if (st.ok()) {
-          SortUnique(&set);
-          st = store.Rewrite(docs.set_offset[d], set);
-        }
-        if (!st.ok()) {
-          if (!failed.exchange(true)) sort_status = st;
-          return;
-        }
+  // Every candidate's set is read and sorted once. When all of them fit in
+  // kVerifyMemory they stay in memory; otherwise they are written back to
+  // the scratch file in place and each pair reads its two sets from there.
+  t = Clock::now();
+  std::vector<uint32_t> members;
+  members.reserve(candidates.size() * 2);
+  for (auto [x, y] : candidates) {
+    members.push_back(x);
+    members.push_back(y);
+  }
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  std::vector<uint64_t> arena_at(members.size() + 1, 0);
+  for (size_t i = 0; i < members.size(); ++i) arena_at[i + 1] = arena_at[i] + docs.set_size[members[i]];
+  const bool in_memory = arena_at.back() * sizeof(uint64_t) <= kVerifyMemory;
+  std::vector<uint64_t> arena(in_memory ? arena_at.back() : 0);
+  std::vector<uint32_t> arena_size(in_memory ? members.size() : 0);
+  std::atomic<bool> failed{false};
+  Status io_status;
+  auto fail = [&](const Status& st) {
+    if (!failed.exchange(true)) io_status = st;
+  };
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, members.size(), 64), [&](const tbb::blocked_range<size_t>& r) {
+    std::vector<uint64_t> set;
+    for (size_t i = r.begin(); i != r.end() && !failed; ++i) {
+      const uint32_t d = members[i];
+      Status st = store.Read(docs.set_offset[d], docs.set_size[d], &set);
+      if (st.ok() && verify) SortUnique(&set);
+      if (st.ok() && in_memory) {
+        std::copy(set.begin(), set.end(), arena.begin() + static_cast<ptrdiff_t>(arena_at[i]));
+        arena_size[i] = static_cast<uint32_t>(set.size());
+      } else if (st.ok() && verify) {
+        st = store.Rewrite(docs.set_offset[d], set);
         docs.set_size[d] = static_cast<uint32_t>(set.size());
       }
-    });
-    if (failed) return sort_status;
-  }
+      if (!st.ok()) fail(st);
+    }
+  });
+  if (failed) return io_status;
+  // The set of document d, from memory or from the scratch file.
+  auto set_of = [&](uint32_t d, std::vector<uint64_t>* buf, std::span<const uint64_t>* out) -> Status {
+    if (in_memory) {
+      const size_t i = static_cast<size_t>(std::lower_bound(members.begin(), members.end(), d) - members.begin());
+      *out = std::span<const uint64_t>(arena.data() + arena_at[i], arena_size[i]);
+      return Status::Ok();
+    }
+    DOPPEL_RETURN_IF_ERROR(store.Read(docs.set_offset[d], docs.set_size[d], buf));
+    *out = *buf;
+    return Status::Ok();
+  };
 
   // Verification: exact Jaccard of the shingle sets, or the MinHash estimate
   // when verification is off (every candidate is then a duplicate).
-  t = Clock::now();
   // Kept in double: a float cannot hold most similarities exactly (0.9 as a
   // float is 0.89999998), and a pair exactly at the threshold must pass.
   std::vector<double> similarity(candidates.size());
-  std::atomic<bool> read_failed{false};
-  Status read_status;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, candidates.size(), 256), [&](const tbb::blocked_range<size_t>& r) {
-    std::vector<uint64_t> a, b;
+    std::vector<uint64_t> abuf, bbuf;
+    std::span<const uint64_t> a, b;
     uint32_t cached = UINT32_MAX;
-    for (size_t i = r.begin(); i != r.end(); ++i) {
+    for (size_t i = r.begin(); i != r.end() && !failed; ++i) {
       auto [x, y] = candidates[i];
-      Status s;
+      Status st;
       if (x != cached) {
-        s = store.Read(docs.set_offset[x], docs.set_size[x], &a);
+        st = set_of(x, &abuf, &a);
         cached = x;
       }
-      if (s.ok()) s = store.Read(docs.set_offset[y], docs.set_size[y], &b);
-      if (!s.ok()) {
-        if (!read_failed.exchange(true)) read_status = s;
+      if (st.ok()) st = set_of(y, &bbuf, &b);
+      if (!st.ok()) {
+        fail(st);
         return;
       }
       if (verify) {
@@ -237,7 +258,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
       }
     }
   });
-  if (read_failed) return read_status;
+  if (failed) return io_status;
   summary.stages.push_back({"verify", Since(t)});
 
   // Clusters.

@@ -35,6 +35,37 @@ double Integrate(F f, double a, double b) {
   return sum * h / 3.0;
 }
 
+// The (key, doc) entries of one band sorted by key then doc. Keys are
+// hashes, so their top bits spread them evenly: one counting pass into
+// buckets, then a small sort per bucket (documents arrive in order, so a
+// stable sort by key keeps them ordered within equal keys).
+std::vector<std::pair<uint64_t, uint32_t>> SortedBand(std::span<const uint64_t> keys, int bands, int band,
+                                                       std::span<const uint8_t> skip) {
+  const size_t n = skip.size();
+  int bits = 1;
+  while (bits < 20 && (size_t{1} << bits) < n / 4) ++bits;
+  const size_t buckets = size_t{1} << bits;
+  std::vector<uint32_t> start(buckets + 1, 0);
+  for (size_t d = 0; d < n; ++d) {
+    if (!skip[d]) ++start[(keys[d * bands + band] >> (64 - bits)) + 1];
+  }
+  for (size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+  std::vector<std::pair<uint64_t, uint32_t>> out(start[buckets]);
+  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+  for (size_t d = 0; d < n; ++d) {
+    if (skip[d]) continue;
+    const uint64_t k = keys[d * bands + band];
+    out[fill[k >> (64 - bits)]++] = {k, static_cast<uint32_t>(d)};
+  }
+  for (size_t b = 0; b < buckets; ++b) {
+    auto first = out.begin() + start[b], last = out.begin() + start[b + 1];
+    if (last - first > 1) {
+      std::stable_sort(first, last, [](const auto& x, const auto& y) { return x.first < y.first; });
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 double CandidateProbability(double s, LshParams p) {
@@ -74,12 +105,7 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(std::span<const uint64
   // on the thread count.
   std::vector<Pairs> per_band(static_cast<size_t>(bands));
   tbb::parallel_for(0, bands, [&](int band) {
-    std::vector<std::pair<uint64_t, uint32_t>> entries;
-    entries.reserve(n);
-    for (size_t d = 0; d < n; ++d) {
-      if (!skip[d]) entries.emplace_back(keys[d * bands + band], static_cast<uint32_t>(d));
-    }
-    std::sort(entries.begin(), entries.end());
+    std::vector<std::pair<uint64_t, uint32_t>> entries = SortedBand(keys, bands, band, skip);
     Pairs& pairs = per_band[static_cast<size_t>(band)];
     for (size_t i = 0; i < entries.size();) {
       size_t j = i + 1;
