@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "cli_harness.h"
 #include "corpus_gen.h"
 #include "test_util.h"
 
@@ -24,28 +25,16 @@
 namespace {
 
 namespace fs = std::filesystem;
+using doppel_test::CliTest;
 using doppel_test::ListDir;
+using doppel_test::Outcome;
+using doppel_test::ParseClusters;
+using doppel_test::ParseSummary;
+using doppel_test::Quote;
 using doppel_test::ReadFile;
 using doppel_test::SplitLines;
 using doppel_test::TempDir;
 using doppel_test::WriteFile;
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
 
 // A text of `n` distinct words starting at word `from`: long enough to be
 // compared (dedup ignores texts under 20 words).
@@ -53,61 +42,6 @@ std::string Words(int from, int n) {
   std::string s;
   for (int i = from; i < from + n; ++i) s += (s.empty() ? "word" : " word") + std::to_string(i);
   return s;
-}
-
-class CliTest : public testing::Test {
- protected:
-  // Runs `doppel ARGS` in the work folder; stdout and stderr are captured
-  // in a separate folder so that the work folder holds only what doppel
-  // wrote.
-  Outcome Doppel(const std::string& args, const std::string& stdin_file = "") {
-    const std::string out = capture_.Join("stdout"), err = capture_.Join("stderr");
-    std::string cmd = "cd " + Quote(work_.path()) + " && " + Quote(DOPPEL_BIN) + " " + args;
-    cmd += " < " + Quote(stdin_file.empty() ? "/dev/null" : stdin_file);
-    cmd += " > " + Quote(out) + " 2> " + Quote(err);
-    int status = std::system(cmd.c_str());
-    Outcome r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    return r;
-  }
-  std::string Path(const std::string& name) const { return work_.Join(name); }
-  void Write(const std::string& name, const std::string& bytes) {
-    fs::create_directories(fs::path(Path(name)).parent_path());
-    WriteFile(Path(name), bytes);
-  }
-  std::string Read(const std::string& name) const { return ReadFile(Path(name)); }
-  bool Exists(const std::string& name) const { return fs::exists(Path(name)); }
-  // The work folder's entries, hidden ones included.
-  std::vector<std::string> Entries() const { return ListDir(work_.path()); }
-
-  TempDir work_, capture_;
-  simdjson::dom::parser parser_;
-};
-
-// {"id": ..., "cluster": ...} rows, ids as minified JSON.
-std::vector<std::pair<std::string, std::string>> ParseClusters(simdjson::dom::parser& parser, const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> rows;
-  for (const std::string& line : SplitLines(text)) {
-    simdjson::dom::element row = parser.parse(line);
-    rows.push_back({simdjson::minify(row["id"]), simdjson::minify(row["cluster"])});
-  }
-  return rows;
-}
-
-std::map<std::string, double> ParseSummary(simdjson::dom::parser& parser, const std::string& text) {
-  std::map<std::string, double> fields;
-  simdjson::dom::object obj = parser.parse(text);
-  for (auto [key, value] : obj) {
-    double d;
-    if (value.is_number() && !value.get_double().get(d)) fields[std::string(key)] = d;
-    int64_t i;
-    if (value.is_int64() && !value.get_int64().get(i)) fields[std::string(key)] = static_cast<double>(i);
-    uint64_t u;
-    if (value.is_uint64() && !value.get_uint64().get(u)) fields[std::string(key)] = static_cast<double>(u);
-  }
-  return fields;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,180 @@
+// `doppel find` as a program: folders of .txt documents, JSONL with a source
+// field, bad input, and byte-identical output for any thread count.
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "cli_harness.h"
+#include "doppel/record.h"
+#include "news_gen.h"
+
+namespace {
+
+using doppel_test::CliTest;
+using doppel_test::JoinLines;
+using doppel_test::NewsGen;
+using doppel_test::ParseClusters;
+using doppel_test::ParseSummary;
+using doppel_test::SplitLines;
+
+// Code points [from, to) of a UTF-8 string.
+std::string Slice(const std::string& s, uint64_t from, uint64_t to) {
+  std::vector<size_t> at;
+  for (size_t i = 0; i < s.size();) {
+    at.push_back(i);
+    auto c = static_cast<unsigned char>(s[i]);
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  }
+  at.push_back(s.size());
+  if (to >= at.size() || from > to) return {};
+  return s.substr(at[from], at[to] - at[from]);
+}
+
+// Lower-cased words, for comparing two slices.
+std::vector<std::string> Words(const std::string& s) {
+  std::vector<std::string> out;
+  std::string w;
+  for (char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      w += c;
+    } else if (c >= 'A' && c <= 'Z') {
+      w += static_cast<char>(c + 32);
+    } else if (!w.empty()) {
+      out.push_back(w);
+      w.clear();
+    }
+  }
+  if (!w.empty()) out.push_back(w);
+  return out;
+}
+
+class FindCliTest : public CliTest {
+ protected:
+  // Two copies of one article the way the seed pair is: a feed copy that
+  // lost some link texts and has a syndication footer, and a one-line page
+  // scrape with a widget, a caption and an ADVERTISEMENT, cut off early.
+  void WriteCopies(const std::string& dir) {
+    NewsGen g(21);
+    std::vector<std::string> art = g.Article(9);
+    std::vector<std::string> feed(art.begin() + 1, art.end());
+    for (std::string& p : feed) {
+      size_t sp = p.find(' ', p.size() / 2);
+      size_t sp2 = p.find(' ', sp + 1);
+      if (sp != std::string::npos && sp2 != std::string::npos) p.erase(sp, sp2 - sp);  // a lost link text
+    }
+    feed.push_back("The post " + art[0] + " appeared first on Example News.");
+    std::vector<std::string> scrape = {"radio Loading ... NOW PLAYING:", art[0], art[1], "Image: " + g.Sentence(9),
+                                       "ADVERTISEMENT"};
+    scrape.insert(scrape.end(), art.begin() + 2, art.begin() + 6);
+    Write(dir + "/000_feed.txt", JoinLines(feed));
+    Write(dir + "/001_scrape.txt", JoinLines(scrape, " "));
+    texts_ = {JoinLines(feed), JoinLines(scrape, " ")};
+  }
+  std::vector<std::string> texts_;
+};
+
+TEST_F(FindCliTest, FolderOfCopiesIsOneClusterWithPassagesIntoBothTexts) {
+  WriteCopies("copies");
+  auto r = Doppel("find --clusters C.jsonl --pairs P.jsonl copies");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto clusters = ParseClusters(parser_, Read("C.jsonl"));
+  ASSERT_EQ(clusters.size(), 2u);
+  EXPECT_EQ(clusters[0].second, clusters[1].second);
+  EXPECT_EQ(clusters[0].first, "\"000_feed.txt\"");
+  auto lines = SplitLines(Read("P.jsonl"));
+  ASSERT_EQ(lines.size(), 1u);
+  simdjson::dom::element pair = parser_.parse(lines[0]);
+  EXPECT_EQ(std::string_view(pair["a"]), "000_feed.txt");
+  uint64_t covered_a = 0, covered_b = 0;
+  for (simdjson::dom::element p : pair["passages"].get_array()) {
+    const uint64_t a0 = p["a_start"], a1 = p["a_end"], b0 = p["b_start"], b1 = p["b_end"];
+    std::vector<std::string> wa = Words(Slice(texts_[0], a0, a1)), wb = Words(Slice(texts_[1], b0, b1));
+    ASSERT_FALSE(wa.empty());
+    // The passage's ends slice the same words out of both texts.
+    EXPECT_EQ(wa.front(), wb.front());
+    EXPECT_EQ(wa.back(), wb.back());
+    EXPECT_GT(double(p["similarity"]), 0.5);
+    covered_a += a1 - a0;
+    covered_b += b1 - b0;
+  }
+  EXPECT_GE(double(pair["coverage_a"]), 0.45);
+  EXPECT_GE(double(pair["coverage_b"]), 0.45);
+  EXPECT_GT(covered_b, 0u);
+}
+
+std::string Jsonl(const std::vector<std::pair<std::string, std::string>>& docs) {
+  std::string out;
+  for (const auto& [url, text] : docs) {
+    std::string t;
+    doppel::AppendJsonString(&t, text);
+    out += fmt::format("{{\"id\":\"d{}\",\"url\":\"{}\",\"text\":{}}}\n", out.size(), url, t);
+  }
+  return out;
+}
+
+TEST_F(FindCliTest, JsonlWithSourcesWritesEveryDocumentAndPairFields) {
+  NewsGen g(22);
+  std::vector<std::pair<std::string, std::string>> docs;
+  std::vector<std::string> story = g.Article(6);
+  docs.push_back({"https://a.example/1", JoinLines(story)});
+  docs.push_back({"https://b.example/2", JoinLines(story, " ")});
+  for (int i = 0; i < 4; ++i) docs.push_back({fmt::format("https://c.example/{}", i), JoinLines(g.Article(5))});
+  Write("docs.jsonl", Jsonl(docs));
+  auto r = Doppel("find --source-field url --clusters C.jsonl --pairs P.jsonl --summary S.json docs.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto clusters = ParseClusters(parser_, Read("C.jsonl"));
+  ASSERT_EQ(clusters.size(), docs.size());
+  EXPECT_EQ(clusters[0].second, clusters[1].second);
+  for (size_t i = 2; i < clusters.size(); ++i) EXPECT_EQ(clusters[i].first, clusters[i].second);
+  auto pairs = SplitLines(Read("P.jsonl"));
+  ASSERT_EQ(pairs.size(), 1u);
+  simdjson::dom::element p = parser_.parse(pairs[0]);
+  for (const char* f : {"a", "b", "passages", "coverage_a", "coverage_b"}) EXPECT_FALSE(p[f].error()) << f;
+  auto s = ParseSummary(parser_, Read("S.json"));
+  EXPECT_EQ(s["documents"], docs.size());
+  EXPECT_EQ(s["clusters"], 1);
+}
+
+TEST_F(FindCliTest, BadRecordStopsTheRunAndLeavesNoOutput) {
+  Write("docs.jsonl", "{\"id\":\"a\",\"text\":\"fine\"}\n{\"id\":\"b\",\"text\":7}\n");
+  auto r = Doppel("find --clusters C.jsonl --pairs P.jsonl docs.jsonl");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("docs.jsonl:2:"), std::string::npos) << r.err;
+  EXPECT_EQ(Entries(), std::vector<std::string>{"docs.jsonl"});
+}
+
+TEST_F(FindCliTest, SkippedRecordsAreRejectedAndCounted) {
+  Write("docs.jsonl", "{\"id\":\"a\",\"text\":\"fine\"}\nnot json\n\n{\"id\":\"c\",\"text\":\"also fine\"}\n");
+  auto r = Doppel("find --on-error skip --rejects R.jsonl --clusters C.jsonl --summary S.json docs.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto rejects = SplitLines(Read("R.jsonl"));
+  ASSERT_EQ(rejects.size(), 1u);
+  simdjson::dom::element row = parser_.parse(rejects[0]);
+  EXPECT_EQ(int64_t(row["line"]), 2);
+  auto s = ParseSummary(parser_, Read("S.json"));
+  EXPECT_EQ(s["documents"], 3);
+  EXPECT_EQ(s["rejected"], 1);
+  EXPECT_EQ(s["kept"] + s["removed"] + s["rejected"], s["documents"]);
+  EXPECT_EQ(SplitLines(Read("C.jsonl")).size(), 2u);
+}
+
+TEST_F(FindCliTest, SameOutputForOneAndTwoThreads) {
+  NewsGen g(23);
+  std::vector<std::pair<std::string, std::string>> docs;
+  for (int i = 0; i < 60; ++i) {
+    std::vector<std::string> story = g.Article(5);
+    const int copies = 1 + i % 3;
+    for (int c = 0; c < copies; ++c) docs.push_back({fmt::format("https://s{}.example/{}", (i + c) % 7, i), JoinLines(story)});
+  }
+  Write("docs.jsonl", Jsonl(docs));
+  ASSERT_EQ(Doppel("-j 1 find --source-field url --clusters C1.jsonl --pairs P1.jsonl docs.jsonl").exit_code, 0);
+  ASSERT_EQ(Doppel("-j 2 find --source-field url --clusters C2.jsonl --pairs P2.jsonl docs.jsonl").exit_code, 0);
+  EXPECT_EQ(Read("C1.jsonl"), Read("C2.jsonl"));
+  EXPECT_EQ(Read("P1.jsonl"), Read("P2.jsonl"));
+  EXPECT_FALSE(Read("P1.jsonl").empty());
+}
+
+}  // namespace
