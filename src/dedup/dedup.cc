@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include <fmt/format.h>
+#include <xxhash.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -53,6 +54,7 @@ struct Sketched {
   std::vector<uint64_t> set;         // shingles, unsorted (verify) or signature (no verify)
   std::vector<uint64_t> band_keys;
   bool skip = false;                 // too short: never a candidate
+  uint64_t fingerprint = 0;          // of the token sequence: equal for exact copies
 };
 
 // Per-document state kept between the passes: about 20 bytes plus the id
@@ -65,6 +67,7 @@ struct DocTable {
   std::vector<uint32_t> set_size;
   std::vector<uint64_t> band_keys;  // bands per document
   std::vector<uint8_t> skip;
+  std::vector<uint64_t> fingerprint;
 
   size_t size() const { return length.size(); }
   std::string_view id(size_t d) const {
@@ -142,6 +145,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     // Too short to compare: no sketch, never a candidate.
     s->skip = tokens.empty() || tokens.size() < static_cast<size_t>(min_tokens);
     if (s->skip) return;
+    s->fingerprint = XXH3_64bits(tokens.data(), tokens.size() * sizeof(uint64_t));
     ShingleHashes(tokens, ngram, &shingles);
     // Repeated shingles do not change a signature; a set is sorted only if
     // its document turns out to be a candidate.
@@ -164,6 +168,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     docs.set_size.push_back(static_cast<uint32_t>(s.set.size()));
     docs.band_keys.insert(docs.band_keys.end(), s.band_keys.begin(), s.band_keys.end());
     docs.skip.push_back(s.skip);
+    docs.fingerprint.push_back(s.fingerprint);
     return Status::Ok();
   };
   DOPPEL_RETURN_IF_ERROR(ScanCorpus<Sketched>(input, co, "doppel dedup", rejects, &states, work, sink));
@@ -173,7 +178,28 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
 
   // Candidates from the bands.
   t = Clock::now();
-  auto candidates = CandidatePairs(docs.band_keys, lsh.bands, docs.skip);
+  // Documents with the same token sequence have the same shingle set: they
+  // are duplicates (Jaccard 1) without any comparison, and only the first of
+  // them takes part in LSH. Crawls are full of such exact copies.
+  // copies[rep] lists the other documents identical to `rep`.
+  std::vector<std::vector<uint32_t>> copies(n);
+  std::vector<uint8_t> lsh_skip = docs.skip;
+  {
+    std::vector<std::pair<uint64_t, uint32_t>> by_print;
+    for (uint32_t d = 0; d < n; ++d) {
+      if (!docs.skip[d]) by_print.emplace_back(docs.fingerprint[d], d);
+    }
+    std::sort(by_print.begin(), by_print.end());
+    for (size_t i = 0; i < by_print.size();) {
+      size_t j = i + 1;
+      for (; j < by_print.size() && by_print[j].first == by_print[i].first; ++j) {
+        copies[by_print[i].second].push_back(by_print[j].second);
+        lsh_skip[by_print[j].second] = 1;
+      }
+      i = j;
+    }
+  }
+  auto candidates = CandidatePairs(docs.band_keys, lsh.bands, lsh_skip);
   std::vector<uint64_t>().swap(docs.band_keys);
   summary.candidate_pairs = candidates.size();
   summary.stages.push_back({"candidates", Since(t)});
@@ -264,13 +290,55 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   // Clusters.
   t = Clock::now();
   UnionFind uf(n);
-  std::vector<size_t> accepted;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    if (!verify || similarity[i] >= options.threshold - 1e-9) {
-      accepted.push_back(i);
-      uf.Union(candidates[i].first, candidates[i].second);
+  struct Accepted {
+    uint32_t a, b;
+    double similarity;
+    bool operator<(const Accepted& o) const { return a != o.a ? a < o.a : b < o.b; }
+  };
+  std::vector<Accepted> accepted;
+  auto add = [&](uint32_t a, uint32_t b, double sim) { accepted.push_back({std::min(a, b), std::max(a, b), sim}); };
+  // A group of identical documents gives its pairs like an LSH bucket: all
+  // of them up to kMaxGroupPairs members, else a star and a chain.
+  constexpr size_t kMaxGroupPairs = 64;
+  auto group_of = [&](uint32_t rep) {
+    std::vector<uint32_t> g = {rep};
+    g.insert(g.end(), copies[rep].begin(), copies[rep].end());
+    return g;
+  };
+  for (uint32_t rep = 0; rep < n; ++rep) {
+    if (copies[rep].empty()) continue;
+    std::vector<uint32_t> g = group_of(rep);
+    if (g.size() <= kMaxGroupPairs) {
+      for (size_t x = 0; x < g.size(); ++x)
+        for (size_t y = x + 1; y < g.size(); ++y) add(g[x], g[y], 1.0);
+    } else {
+      for (size_t y = 1; y < g.size(); ++y) {
+        add(g[0], g[y], 1.0);
+        if (y > 1) add(g[y - 1], g[y], 1.0);
+      }
     }
   }
+  // A verified pair holds for every copy of its two documents too.
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (verify && similarity[i] < options.threshold - 1e-9) continue;
+    auto [x, y] = candidates[i];
+    if (copies[x].empty() && copies[y].empty()) {
+      add(x, y, similarity[i]);
+      continue;
+    }
+    std::vector<uint32_t> gx = group_of(x), gy = group_of(y);
+    if (gx.size() * gy.size() > kMaxGroupPairs * kMaxGroupPairs) {
+      add(x, y, similarity[i]);
+      continue;
+    }
+    for (uint32_t a : gx)
+      for (uint32_t b : gy) add(a, b, similarity[i]);
+  }
+  std::sort(accepted.begin(), accepted.end());
+  accepted.erase(std::unique(accepted.begin(), accepted.end(),
+                             [](const Accepted& p, const Accepted& q) { return p.a == q.a && p.b == q.b; }),
+                 accepted.end());
+  for (const Accepted& p : accepted) uf.Union(p.a, p.b);
   summary.duplicate_pairs = accepted.size();
   // The representative of every document's cluster.
   std::vector<uint32_t> rep(n);
@@ -310,9 +378,8 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     buf.clear();
   }
   if (pairs_out) {
-    for (size_t i : accepted) {
-      auto [a, b] = candidates[i];
-      buf += fmt::format("{{\"a\":{},\"b\":{},\"jaccard\":{:.4f}}}\n", docs.id(a), docs.id(b), similarity[i]);
+    for (const Accepted& p : accepted) {
+      buf += fmt::format("{{\"a\":{},\"b\":{},\"jaccard\":{:.4f}}}\n", docs.id(p.a), docs.id(p.b), p.similarity);
       if (buf.size() > (1 << 20)) {
         DOPPEL_RETURN_IF_ERROR(pairs_out->Write(buf));
         buf.clear();
