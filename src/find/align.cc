@@ -11,15 +11,20 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
   if (tokens.size() < k) return index;
   std::vector<std::pair<uint64_t, uint32_t>> grams;
   grams.reserve(tokens.size() - k + 1);
-  size_t masked_until = 0;  // the n-gram starting at i has a masked token iff i < masked_until
+  // A rolling polynomial over the token hashes, finished with a mixer.
+  constexpr uint64_t kBase = 0x9E3779B97F4A7C15ULL;
+  uint64_t top = 1;
+  for (size_t j = 1; j < k; ++j) top *= kBase;
+  uint64_t h = 0;
+  size_t masked_until = 0;  // the n-gram starting at s has a masked token iff s < masked_until
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (!mask.empty() && mask[i]) masked_until = i + 1;
+    if (i >= k) h -= tokens[i - k].hash * top;
+    h = h * kBase + tokens[i].hash;
     if (i + 1 < k) continue;
     const size_t start = i + 1 - k;
     if (start < masked_until) continue;
-    uint64_t h = 0;
-    for (size_t j = start; j <= i; ++j) h = Mix64(h * 0x9E3779B97F4A7C15ULL + tokens[j].hash);
-    grams.emplace_back(h, static_cast<uint32_t>(start));
+    grams.emplace_back(Mix64(h), static_cast<uint32_t>(start));
   }
   std::sort(grams.begin(), grams.end());
   for (size_t i = 0; i < grams.size();) {
@@ -28,6 +33,19 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
     if (j - i == 1) index.anchors.push_back(grams[i]);
     i = j;
   }
+  size_t cap = 16;
+  while (cap < index.anchors.size() * 2) cap <<= 1;
+  index.keys.assign(cap, 0);
+  index.positions.assign(cap, 0);
+  for (auto [h, p] : index.anchors) {
+    const uint64_t key = h | 1;
+    size_t i = key & (cap - 1);
+    while (index.keys[i] != 0) i = (i + 1) & (cap - 1);
+    index.keys[i] = key;
+    index.positions[i] = p;
+  }
+  std::sort(index.anchors.begin(), index.anchors.end(),
+            [](const auto& x, const auto& y) { return x.second < y.second; });
   return index;
 }
 
@@ -53,20 +71,14 @@ std::vector<uint32_t> LongestIncreasingChain(std::span<const std::pair<uint32_t,
 }
 
 std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex& b, const AlignOptions& o) {
-  // Shared anchors as (position in a, position in b), sorted by a.
+  // Shared anchors as (position in a, position in b), in the order of a.
+  // Two distinct n-grams whose hashes differ only in the lowest bit would
+  // collide here; at 2^-63 per pair that is not worth a second compare.
   std::vector<std::pair<uint32_t, uint32_t>> points;
-  for (size_t i = 0, j = 0; i < a.anchors.size() && j < b.anchors.size();) {
-    if (a.anchors[i].first < b.anchors[j].first) {
-      ++i;
-    } else if (b.anchors[j].first < a.anchors[i].first) {
-      ++j;
-    } else {
-      points.emplace_back(a.anchors[i].second, b.anchors[j].second);
-      ++i;
-      ++j;
-    }
+  for (auto [h, x] : a.anchors) {
+    const uint32_t y = b.Find(h);
+    if (y != UINT32_MAX) points.emplace_back(x, y);
   }
-  std::sort(points.begin(), points.end());
   const auto n = static_cast<uint32_t>(o.n);
   const auto gap = static_cast<uint32_t>(o.max_gap);
   std::vector<TokenPassage> passages;

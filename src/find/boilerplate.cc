@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
@@ -90,28 +91,55 @@ void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, boo
 
 
 // All n-gram occurrences sorted by (n-gram, document, position). The n-grams
-// are hashes, so their top 16 bits spread them evenly: one counting pass
-// into 65536 buckets, then a small sort per bucket, in parallel.
+// are hashes, so their top bits spread them evenly: a parallel counting
+// pass over ranges of documents, a parallel scatter into buckets (each range
+// writes its own slice of every bucket, in document order), then a small
+// stable sort per bucket.
 std::vector<GramEntry> SortedEntries(const std::vector<std::vector<uint64_t>>& grams, const std::vector<size_t>& offset) {
-  constexpr int kBits = 16;
-  constexpr size_t kBuckets = size_t{1} << kBits;
   const size_t n = grams.size();
-  std::vector<size_t> start(kBuckets + 1, 0);
-  for (const auto& g : grams)
-    for (uint64_t h : g) ++start[(h >> (64 - kBits)) + 1];
-  for (size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
-  std::vector<GramEntry> entries(offset[n]);
-  std::vector<size_t> fill(start.begin(), start.end() - 1);
-  // Documents in order, so each bucket is already sorted by (doc, pos).
+  const size_t total = offset[n];
+  int bits = 8;
+  while (bits < 16 && (size_t{1} << bits) * 256 < total) ++bits;
+  const size_t buckets = size_t{1} << bits;
+  const int shift = 64 - bits;
+  // Ranges of documents of about equal size.
+  constexpr size_t kRanges = 32;
+  std::vector<size_t> range_begin = {0};
   for (size_t d = 0; d < n; ++d) {
-    const auto& g = grams[d];
-    for (size_t i = 0; i < g.size(); ++i) {
-      entries[fill[g[i] >> (64 - kBits)]++] = {g[i], static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
+    if (offset[d + 1] * kRanges >= total * range_begin.size() && range_begin.size() < kRanges) range_begin.push_back(d + 1);
+  }
+  while (range_begin.size() <= kRanges) range_begin.push_back(n);
+  std::vector<uint32_t> count(kRanges * buckets, 0);
+  tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
+    uint32_t* c = &count[r * buckets];
+    for (size_t d = range_begin[r]; d < range_begin[r + 1]; ++d)
+      for (uint64_t h : grams[d]) ++c[h >> shift];
+  });
+  // Where range r starts writing into bucket b: buckets in order, ranges in
+  // order within each bucket.
+  std::vector<size_t> at(kRanges * buckets);
+  std::vector<size_t> bucket_start(buckets + 1, 0);
+  size_t pos = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    bucket_start[b] = pos;
+    for (size_t r = 0; r < kRanges; ++r) {
+      at[r * buckets + b] = pos;
+      pos += count[r * buckets + b];
     }
   }
-  tbb::parallel_for(size_t{0}, kBuckets, [&](size_t b) {
-    // Stable by gram keeps the (doc, pos) order within equal n-grams.
-    std::stable_sort(entries.begin() + static_cast<ptrdiff_t>(start[b]), entries.begin() + static_cast<ptrdiff_t>(start[b + 1]),
+  bucket_start[buckets] = pos;
+  std::vector<GramEntry> entries(total);
+  tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
+    size_t* w = &at[r * buckets];
+    for (size_t d = range_begin[r]; d < range_begin[r + 1]; ++d) {
+      const auto& g = grams[d];
+      for (size_t i = 0; i < g.size(); ++i) entries[w[g[i] >> shift]++] = {g[i], static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
+    }
+  });
+  tbb::parallel_for(size_t{0}, buckets, [&](size_t b) {
+    // Stable by n-gram keeps the (doc, pos) order within equal n-grams.
+    std::stable_sort(entries.begin() + static_cast<ptrdiff_t>(bucket_start[b]),
+                     entries.begin() + static_cast<ptrdiff_t>(bucket_start[b + 1]),
                      [](const GramEntry& x, const GramEntry& y) { return x.gram < y.gram; });
   });
   return entries;
@@ -131,12 +159,19 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   const bool sources = options.use_sources && corpus.sources > 0;
 
   // Every n-gram occurrence, sorted by n-gram: runs of one n-gram give its
-  // document frequencies; entry_of maps a position back to its entry.
+  // document frequencies.
   std::vector<size_t> offset(n + 1, 0);
   for (size_t d = 0; d < n; ++d) offset[d + 1] = offset[d] + corpus.grams[d].size();
   std::vector<GramEntry> entries = SortedEntries(corpus.grams, offset);
-  std::vector<uint32_t> entry_of(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) entry_of[offset[entries[i].doc] + entries[i].pos] = static_cast<uint32_t>(i);
+  // Per-position facts are scattered from the entries into arrays in
+  // document order (one byte each), so that reading them per document is
+  // sequential: pos_flags[offset[d] + i] is about the n-gram at token i of d.
+  std::vector<uint8_t> pos_flags(entries.size(), 0);
+  auto scatter = [&](auto&& flag_of) {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, entries.size(), 1 << 14), [&](const tbb::blocked_range<size_t>& r) {
+      for (size_t i = r.begin(); i != r.end(); ++i) pos_flags[offset[entries[i].doc] + entries[i].pos] = flag_of(i);
+    });
+  };
   // The first entry of each document within its run stands for the pair
   // (n-gram, document); repeats within a document are skipped.
   auto first_of_doc = [&](size_t i) { return i == 0 || entries[i - 1].gram != entries[i].gram || entries[i - 1].doc != entries[i].doc; };
@@ -165,7 +200,6 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
       SourceCounts(entries, run_begin[r], run_begin[r + 1], run_df[r] > cap, corpus.source, group, &sdf);
     });
   };
-
   if (sources) {
     count_sources();
     // Copies of one story on one source: two documents of a source sharing
@@ -210,6 +244,11 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
     }
     std::sort(involved.begin(), involved.end());
     involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
+    // Bit 1: chrome shown by a third document of the source (or too
+    // common); bit 2: found in more documents than its own source has.
+    scatter([&](size_t e) {
+      return static_cast<uint8_t>((sdf[e] >= 3 ? 1 : 0) | (sdf[e] == kMany || entry_df[e] > sdf[e] ? 2 : 0));
+    });
     std::vector<Local> local(involved.size());
     tbb::parallel_for(size_t{0}, involved.size(), [&](size_t k) {
       const uint32_t d = involved[k];
@@ -217,11 +256,10 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
       std::vector<uint8_t> bad(grams);
       Local& l = local[k];
       l.elsewhere.assign(tokens, 0);
+      const uint8_t* flags = &pos_flags[offset[d]];
       for (size_t i = 0; i < grams; ++i) {
-        const uint32_t e = entry_of[offset[d] + i];
-        bad[i] = sdf[e] >= 3;
-        // In more documents than its own source has: found elsewhere.
-        if (sdf[e] == kMany || entry_df[e] > sdf[e]) {
+        bad[i] = flags[i] & 1;
+        if (flags[i] & 2) {
           std::fill(l.elsewhere.begin() + i, l.elsewhere.begin() + std::min(tokens, i + options.boiler_ngram), 1);
         }
       }
@@ -262,27 +300,24 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
       count_sources();
     }
   }
-
   // Chrome: in more than `cap` documents, or in two groups of one source.
-  std::vector<uint8_t> bad_entry(entries.size(), 0);
-  tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
-    for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) {
-      bad_entry[i] = run_df[r] > cap || (sources && sdf[i] != kMany && sdf[i] >= 2);
-    }
-  });
+  auto is_bad = [&](size_t e) {
+    return static_cast<uint8_t>(entry_df[e] > cap || (sources && sdf[e] != kMany && sdf[e] >= 2));
+  };
+  scatter(is_bad);
   out.mask.resize(n);
   out.article_tokens.resize(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
     const auto& g = corpus.grams[d];
-    std::vector<uint8_t> bad(g.size());
-    for (size_t i = 0; i < g.size(); ++i) bad[i] = bad_entry[entry_of[offset[d] + i]];
+    std::vector<uint8_t> bad(pos_flags.begin() + static_cast<ptrdiff_t>(offset[d]),
+                             pos_flags.begin() + static_cast<ptrdiff_t>(offset[d] + g.size()));
     MaskTokens(bad, corpus.tokens[d].size(), options.boiler_ngram, &out.mask[d]);
     out.article_tokens[d] = Unmasked(out.mask[d], 0, static_cast<uint32_t>(out.mask[d].size()));
   });
   // Postings: what may be an anchor.
   size_t kept = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (!bad_entry[i] && first_of_doc(i)) entries[kept++] = entries[i];
+    if (!is_bad(i) && first_of_doc(i)) entries[kept++] = entries[i];
   }
   entries.resize(kept);
   out.postings = std::move(entries);
