@@ -405,7 +405,7 @@ TEST_F(CliTest, DirectoryOfTextFiles) {
 TEST_F(CliTest, SummaryFieldsAddUp) {
   const std::string input = MixedCorpus(14, 80) + "{\"bad\":1}\n";
   Write("in.jsonl", input);
-  Outcome r = Doppel("-q dedup --on-error skip -o K.jsonl --summary S.json in.jsonl");
+  Outcome r = Doppel("-q dedup --on-error skip --rejects R.jsonl -o K.jsonl --summary S.json in.jsonl");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto s = ParseSummary(parser_, Read("S.json"));
   for (const char* field : {"documents", "kept", "removed", "rejected"}) EXPECT_TRUE(s.count(field)) << field;
@@ -416,7 +416,7 @@ TEST_F(CliTest, SummaryFieldsAddUp) {
   EXPECT_EQ(s["documents"], s["kept"] + s["removed"] + s["rejected"]);
   EXPECT_EQ(s["kept"], static_cast<double>(SplitLines(Read("K.jsonl")).size()));
   // Without --rejects, skipped records are only counted.
-  EXPECT_EQ(Entries(), (std::vector<std::string>{"K.jsonl", "S.json", "in.jsonl"}));
+  EXPECT_EQ(Entries(), (std::vector<std::string>{"K.jsonl", "R.jsonl", "S.json", "in.jsonl"}));
 }
 
 // The same input and options give byte-identical files for any thread count.
@@ -437,6 +437,77 @@ TEST_F(CliTest, DeterministicAcrossThreadCounts) {
     EXPECT_TRUE(Read("P1.jsonl") == Read("P2.jsonl")) << extra;
     EXPECT_GT(SplitLines(Read("P1.jsonl")).size(), 100u) << extra;  // there were duplicates to find
   }
+}
+
+}  // namespace
+
+// What a review found; each is a way to lose or misplace data.
+namespace {
+
+TEST_F(CliTest, SkipNeedsRejectsAndRejectsNeedsSkip) {
+  Write("in.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n");
+  Outcome r = Doppel("-q dedup --on-error skip -o K.jsonl in.jsonl");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--rejects"), std::string::npos) << r.err;
+  r = Doppel("-q dedup --rejects R.jsonl -o K.jsonl in.jsonl");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Entries(), std::vector<std::string>{"in.jsonl"});
+}
+
+TEST_F(CliTest, TwoOutputsCannotShareAPath) {
+  Write("in.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n");
+  Outcome r = Doppel("-q dedup --clusters - in.jsonl");  // -o is stdout too
+  EXPECT_EQ(r.exit_code, 2);
+  r = Doppel("-q dedup -o X.jsonl --pairs X.jsonl in.jsonl");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Entries(), std::vector<std::string>{"in.jsonl"});
+}
+
+TEST_F(CliTest, AFailingSummaryLeavesNoOtherOutput) {
+  Write("in.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n");
+  Outcome r = Doppel("-q dedup -o K.jsonl --summary no-such-folder/S.json in.jsonl");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Entries(), std::vector<std::string>{"in.jsonl"});
+}
+
+TEST_F(CliTest, GlobalFlagsAfterTheSubcommand) {
+  Write("in.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n");
+  Outcome r = Doppel("dedup -q -j 1 -o K.jsonl in.jsonl");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST_F(CliTest, APipeIsReadTwiceThroughAScratchCopy) {
+  const std::string input = MixedCorpus(6, 40);
+  Write("in.jsonl", input);
+  ASSERT_EQ(::mkfifo(Path("pipe.jsonl").c_str(), 0600), 0);
+  // A writer in the background fills the pipe once.
+  std::string cmd = "cat " + Quote(Path("in.jsonl")) + " > " + Quote(Path("pipe.jsonl")) + " &";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  Outcome r = Doppel("-q dedup -o K.jsonl pipe.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Outcome ref = Doppel("-q dedup -o K2.jsonl in.jsonl");
+  ASSERT_EQ(ref.exit_code, 0) << ref.err;
+  EXPECT_EQ(Read("K.jsonl"), Read("K2.jsonl"));
+  EXPECT_FALSE(Read("K.jsonl").empty());
+}
+
+TEST_F(CliTest, AFolderWithoutTextFilesIsAnError) {
+  Write("shards/a.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n");
+  Outcome r = Doppel("-q dedup -o K.jsonl shards");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no *.txt files"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, ARecordBeforeADamagedFileIsReportedFirst) {
+  Write("bad.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\",\"text\":\"y\"}\nnot json\n");
+  doppel_test::TempDir scratch;
+  doppel_test::WriteGzip(scratch.Join("full.gz"), MixedCorpus(20, 40));
+  std::string gz = ReadFile(scratch.Join("full.gz"));
+  Write("cut.jsonl.gz", gz.substr(0, gz.size() / 2));
+  Outcome r = Doppel("-q dedup -o K.jsonl bad.jsonl cut.jsonl.gz");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.jsonl:3"), std::string::npos) << r.err;
 }
 
 }  // namespace

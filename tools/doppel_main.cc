@@ -34,18 +34,12 @@ void AddCorpusFlags(CLI::App* cmd, doppel::CorpusOptions* co, std::string* on_er
   cmd->add_option("--tmp-dir", co->tmp_dir, "folder for scratch files (default $TMPDIR or /tmp)");
 }
 
-doppel::Status WriteFile(const std::string& path, const std::string& text) {
-  auto f = doppel::OutputFile::Create(path);
-  if (!f.ok()) return f.status();
-  DOPPEL_RETURN_IF_ERROR((*f)->Write(text));
-  return (*f)->Commit();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"doppel: find every copy of a text in a corpus, group the copies and rebuild the text"};
   app.require_subcommand(1);
+  app.fallthrough();  // -j and -q may come after the subcommand too
   int threads = 0;
   bool quiet = false;
   app.add_option("-j,--threads", threads, "worker threads (default: all cores)");
@@ -53,7 +47,7 @@ int main(int argc, char** argv) {
 
   // dedup
   doppel::DedupOptions dd;
-  std::string dd_on_error = "stop", dd_keep = "first", dd_summary;
+  std::string dd_on_error = "stop", dd_keep = "first";
   bool no_verify = false;
   CLI::App* dedup = app.add_subcommand("dedup", "remove near-duplicate documents (MinHash-LSH, verified)");
   AddCorpusFlags(dedup, &dd.corpus, &dd_on_error);
@@ -61,7 +55,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   dedup->add_option("--clusters", dd.clusters_path, "write {id, cluster} for every document");
   dedup->add_option("--pairs", dd.pairs_path, "write {a, b, jaccard} for every duplicate pair");
-  dedup->add_option("--summary", dd_summary, "write the run's summary as JSON");
+  dedup->add_option("--summary", dd.summary_path, "write the run's summary as JSON");
   dedup->add_option("--ngram", dd.ngram, "words per shingle")->capture_default_str();
   dedup->add_option("--num-perm", dd.num_perm, "MinHash values per signature")->capture_default_str();
   dedup->add_option("--threshold", dd.threshold, "Jaccard similarity of duplicates")->capture_default_str();
@@ -82,14 +76,14 @@ int main(int argc, char** argv) {
 
   // find
   doppel::FindRunOptions fo;
-  std::string fo_on_error = "stop", fo_summary;
+  std::string fo_on_error = "stop";
   CLI::App* find = app.add_subcommand("find", "find partial copies by passage alignment and cluster the stories");
   AddCorpusFlags(find, &fo.corpus, &fo_on_error);
   find->add_option("--source-field", fo.corpus.fields.source,
                    "field naming each document's source (a URL's host is used); chrome is learned per source");
   find->add_option("--clusters", fo.clusters_path, "write {id, cluster} for every document");
   find->add_option("--pairs", fo.pairs_path, "write {a, b, passages, coverage_a, coverage_b} per related pair");
-  find->add_option("--summary", fo_summary, "write the run's summary as JSON");
+  find->add_option("--summary", fo.summary_path, "write the run's summary as JSON");
   find->add_option("--min-coverage", fo.find.min_coverage,
                    "share of the shorter document's article text that must align")
       ->capture_default_str();
@@ -140,10 +134,6 @@ int main(int argc, char** argv) {
     auto result = doppel::RunDedup(dd);
     if (!result.ok()) return Fail(result.status());
     if (!quiet) std::fputs(doppel::DedupSummaryText(*result).c_str(), stderr);
-    if (!dd_summary.empty()) {
-      doppel::Status s = WriteFile(dd_summary, doppel::DedupSummaryJson(*result));
-      if (!s.ok()) return Fail(s);
-    }
     return 0;
   }
   if (find->parsed()) {
@@ -153,10 +143,6 @@ int main(int argc, char** argv) {
     auto result = doppel::RunFind(fo);
     if (!result.ok()) return Fail(result.status());
     if (!quiet) std::fputs(doppel::FindSummaryText(*result).c_str(), stderr);
-    if (!fo_summary.empty()) {
-      doppel::Status s = WriteFile(fo_summary, doppel::FindSummaryJson(*result));
-      if (!s.ok()) return Fail(s);
-    }
     return 0;
   }
   if (fuse->parsed()) {

@@ -3,6 +3,8 @@
 #define DOPPEL_CORPUS_H_
 
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,9 +54,19 @@ struct Corpus {
   RecordCounts counts;               // read and rejected are filled in
 };
 
+class OutputFile;
+
 // Reads every record (same inputs, fields and bad-input handling as dedup;
-// rejects are written to opt.rejects_path) and returns the good ones.
-Result<Corpus> LoadCorpus(const CorpusOptions& opt);
+// rejects are written to opt.rejects_path) and returns the good ones. With
+// `rejects`, the rejects file is handed back uncommitted, so that the caller
+// commits it with its own outputs; without, it is committed here.
+Result<Corpus> LoadCorpus(const CorpusOptions& opt, std::unique_ptr<OutputFile>* rejects = nullptr);
+
+// Checks the options every command shares: --on-error skip needs --rejects
+// (a bad record is never dropped without a trace) and --rejects needs skip;
+// no two outputs, `outputs` and the rejects file, may name the same path
+// (or both be standard output).
+Status CheckCorpusOptions(const CorpusOptions& opt, std::initializer_list<const std::string*> outputs);
 
 // The source of a document: the host of a URL ("https://www.dw.com/en/x" ->
 // "www.dw.com"), or the value itself when it is not a URL.

@@ -47,6 +47,7 @@ struct DedupOptions {
   std::string output = "-";  // kept records, byte-identical; "" for none
   std::string clusters_path;  // {"id", "cluster"} per document
   std::string pairs_path;     // {"a", "b", "jaccard"} per duplicate pair
+  std::string summary_path;   // DedupSummaryJson, written with the other outputs
 };
 
 struct DedupSummary {

@@ -63,6 +63,7 @@ struct FindRunOptions {
   FindOptions find;
   std::string clusters_path;  // {"id", "cluster"} per document
   std::string pairs_path;     // {"a", "b", "passages", "coverage_a", "coverage_b"} per related pair
+  std::string summary_path;   // FindSummaryJson, written with the other outputs
 };
 
 struct FindSummary {

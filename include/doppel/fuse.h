@@ -20,12 +20,30 @@
 #include <vector>
 
 #include "doppel/corpus.h"
+#include "doppel/find.h"
 #include "doppel/status.h"
 
 namespace doppel {
 
 struct CleanOptions {
-  // (implementation-defined constants live here, each with its reason)
+  // Words per k-gram of site evidence. A (source, k-gram) seen in documents
+  // of two or more clusters is chrome. Shorter k-grams hit phrases that
+  // different stories of one site share ("the president of the"); longer
+  // ones miss short chrome stretches.
+  int site_ngram = 5;
+  // A unit (sentence-like stretch of a line) with at least this fraction of
+  // its words in site-repeated k-grams is chrome and dropped; below it, only
+  // a repeated prefix or suffix is cut off (chrome glued to a sentence when
+  // line breaks were lost), inner repeats are common phrases and stay.
+  double site_drop = 0.5;
+  // Guard against an imperfect clustering: two documents of one source in
+  // different clusters that share at least this fraction of the smaller
+  // one's k-grams are copies of one story and do not count as chrome
+  // against each other. Above 1 turns the guard off.
+  double same_story_containment = 0.5;
+  // Only k-grams held by at most this many documents are counted by the
+  // guard: more is chrome of a busy source; this keeps the guard linear.
+  uint32_t guard_max_docs = 4;
 };
 
 // A cleaned document: its text and where each piece came from.
@@ -42,11 +60,28 @@ struct CleanedDocument {
 };
 
 // cluster[i] is the cluster of corpus.docs[i] (any integers; equal = same
-// story). Copies of one story never count as chrome against each other.
+// story; cluster.size() == corpus.docs.size()). Copies of one story never
+// count as chrome against each other. Documents with an empty source share
+// one source. Cost: a few passes over the corpus' tokens and one parallel
+// sort of its k-grams; parallel over documents, deterministic.
 std::vector<CleanedDocument> CleanDocuments(const Corpus& corpus, const std::vector<uint32_t>& cluster,
                                             const CleanOptions& options = {});
 
-struct FuseOptions {};
+struct FuseOptions {
+  // Word k-grams that occur exactly once in both sequences anchor the
+  // alignment of a copy to the text fused so far: long enough to be unique
+  // in an article, short enough to survive light edits and OCR noise.
+  int anchor_ngram = 4;
+  // Between anchors, an exact diff (Myers) aligns the words; a gap whose
+  // diff would cost more than this many steps (edit distance x gap length)
+  // is first split at words unique in both sides, and what stays too
+  // costly is left unaligned. Keeps fusion near-linear on any input.
+  uint64_t diff_budget = 1 << 22;
+  // Two copies that disagree (a tie): a run of at least this many words
+  // that only one copy has, and that the longest copy lacks, is kept (a
+  // dropped link text); a single word is usually a reprint's edit.
+  int tie_run = 2;
+};
 
 struct FusedSpan {
   uint32_t fused_start, fused_end;  // in the fused text
@@ -65,6 +100,38 @@ struct FusedText {
 // cluster of one document gets its cleaned text.
 std::vector<FusedText> FuseClusters(const Corpus& corpus, const std::vector<uint32_t>& cluster,
                                     const std::vector<CleanedDocument>& cleaned, const FuseOptions& options = {});
+
+// Reads a clustering computed elsewhere: JSONL lines {"id", "cluster"} (or
+// {"cluster", "members": [ids]}), ids and cluster names as strings or
+// numbers. Returns one key per document: the index of its cluster's first
+// document. Documents not listed are clusters of their own; ids that the
+// corpus does not have are ignored.
+Result<std::vector<uint32_t>> ReadClusters(const Corpus& corpus, const std::string& path,
+                                           const std::string& tmp_dir);
+
+// The `doppel fuse` command: load, cluster (find, or --clusters-from),
+// clean, fuse, write.
+struct FuseRunOptions {
+  CorpusOptions corpus;
+  FindOptions find;           // how clusters are found without clusters_from
+  CleanOptions clean;
+  FuseOptions fuse;
+  std::string clusters_from;  // read the clustering from this file instead of finding it
+  std::string clusters_path;  // {"id", "cluster"} per document
+  std::string clean_path;     // {"id", "text"} per document
+  std::string fused_path;     // {"cluster", "text", "sources": [{"start", "end", "id", "source_start", "source_end"}]}
+};
+
+struct FuseSummary {
+  RecordCounts counts;
+  uint64_t clusters = 0;  // clusters of two or more documents
+  std::vector<StageTime> stages;
+  double seconds = 0;
+  uint64_t peak_rss_bytes = 0;
+};
+
+Result<FuseSummary> RunFuse(const FuseRunOptions& options);
+std::string FuseSummaryText(const FuseSummary& s);
 
 }  // namespace doppel
 

@@ -5,8 +5,8 @@
 // document whose id is its path relative to that directory. Records are read
 // in batches of whole lines, so a file of many gigabytes is never held in
 // memory whole; the largest single record is. The same records can be read a
-// second time with Rewind(); standard input is spooled to a temporary file
-// on the first pass so that it can be.
+// second time with Rewind(); standard input, pipes and devices are copied to
+// an unlinked scratch file on the first pass so that they can be.
 //
 // An InputSet is not thread-safe: one thread reads batches, others may parse
 // the records of batches they were handed.
@@ -31,6 +31,7 @@ struct InputFile {
   std::string doc_id;   // for kTextFile: path relative to the directory given
   InputKind kind = InputKind::kJsonl;
   uint64_t size = 0;    // bytes on disk, 0 when unknown (stdin)
+  bool stream = false;  // stdin, a pipe or a device: it cannot be read twice
 };
 
 // One record as it stands in the input: a JSON line without its line break,
@@ -55,9 +56,11 @@ struct Batch {
 class InputSet {
  public:
   // Expands directories (sorted, so the order is the same on every machine)
-  // and checks that every file can be opened. tmp_dir is used to spool stdin.
+  // and checks that every file can be opened. With `rereadable`, inputs that
+  // cannot be read twice are copied to scratch files in tmp_dir as they are
+  // read, for Rewind().
   static Result<std::unique_ptr<InputSet>> Open(const std::vector<std::string>& paths,
-                                                const std::string& tmp_dir);
+                                                const std::string& tmp_dir, bool rereadable = true);
   ~InputSet();
 
   const std::vector<InputFile>& files() const { return files_; }
@@ -79,8 +82,10 @@ class InputSet {
   std::vector<InputFile> files_;
   uint64_t total_bytes_ = 0;
   std::string tmp_dir_;
-  std::string stdin_spool_;  // path of the spooled copy of stdin, once read
-  bool stdin_done_ = false;
+  bool rereadable_ = true;
+  std::vector<int> spool_;        // per file: descriptor of its scratch copy, or -1
+  std::vector<uint8_t> spooled_;  // per file: the copy is complete
+  Status pending_error_;          // a read error held back until its batch was handed out
   size_t current_ = 0;
   std::unique_ptr<Source> source_;
   std::string pending_;      // a partial line carried into the next batch

@@ -8,6 +8,7 @@
 #ifndef DOPPEL_OUTPUT_H_
 #define DOPPEL_OUTPUT_H_
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,8 +22,12 @@ class OutputFile {
   static Result<std::unique_ptr<OutputFile>> Create(const std::string& path);
   virtual ~OutputFile();
   virtual Status Write(std::string_view bytes) = 0;
-  // Flushes, closes and renames into place. Must be called once.
-  virtual Status Commit() = 0;
+  // Flushes, syncs and closes: everything is on disk under the temporary name.
+  virtual Status Finish() = 0;
+  // Renames the finished file into place.
+  virtual Status Publish() = 0;
+  // Finish() then Publish(). Must be called once.
+  Status Commit();
   const std::string& path() const { return path_; }
 
  protected:
@@ -30,7 +35,14 @@ class OutputFile {
   std::string path_;
 };
 
-// Installs SIGINT/SIGTERM handlers that remove uncommitted temporary files.
+// Commits several outputs together: all are finished before any is renamed,
+// so a failure while writing any of them leaves none in place. Null entries
+// are skipped.
+Status CommitAll(std::initializer_list<OutputFile*> files);
+
+// Installs SIGINT/SIGTERM/SIGHUP handlers that remove uncommitted temporary
+// files, and ignores SIGPIPE so that a closed pipe is a write error (and the
+// run cleans up) rather than a silent death.
 void InstallOutputCleanupHandlers();
 
 }  // namespace doppel

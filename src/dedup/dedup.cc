@@ -86,6 +86,8 @@ uint32_t CountCodePoints(std::string_view s) {
 
 Result<DedupSummary> RunDedup(const DedupOptions& options) {
   DOPPEL_RETURN_IF_ERROR(CheckOptions(options));
+  DOPPEL_RETURN_IF_ERROR(CheckCorpusOptions(
+      options.corpus, {&options.output, &options.clusters_path, &options.pairs_path, &options.summary_path}));
   const CorpusOptions& co = options.corpus;
   DedupSummary summary;
   const auto run_start = Clock::now();
@@ -110,9 +112,9 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
       !co.tmp_dir.empty() ? co.tmp_dir : (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
 
   // Outputs are opened first, so that a bad path fails before the work.
-  std::unique_ptr<OutputFile> out, clusters_out, pairs_out;
+  std::unique_ptr<OutputFile> out, clusters_out, pairs_out, summary_out;
   for (auto [path, file] : {std::pair{&options.output, &out}, std::pair{&options.clusters_path, &clusters_out},
-                            std::pair{&options.pairs_path, &pairs_out}}) {
+                            std::pair{&options.pairs_path, &pairs_out}, std::pair{&options.summary_path, &summary_out}}) {
     if (path->empty()) continue;
     auto f = OutputFile::Create(*path);
     if (!f.ok()) return f.status();
@@ -424,19 +426,17 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     }
     if (doc != n) return Status(StatusCode::kInternal, "input changed between passes; do not modify it during a run");
   }
-  // Everything is complete: only now do the outputs take their names.
-  for (auto* f : {&out, &clusters_out, &pairs_out}) {
-    if (*f) DOPPEL_RETURN_IF_ERROR((*f)->Commit());
-  }
-  DOPPEL_RETURN_IF_ERROR(rejects.Commit());
   summary.stages.push_back({"write", Since(t)});
-
   summary.counts.read = states.size();
   summary.counts.rejected = rejects.count();
   summary.counts.kept = kept;
   summary.counts.removed = n - kept;
   summary.seconds = Since(run_start);
   summary.peak_rss_bytes = PeakRssBytes();
+  if (summary_out) DOPPEL_RETURN_IF_ERROR(summary_out->Write(DedupSummaryJson(summary)));
+  // Everything is complete: only now do the outputs take their names.
+  DOPPEL_RETURN_IF_ERROR(
+      CommitAll({out.get(), clusters_out.get(), pairs_out.get(), rejects.file(), summary_out.get()}));
   return summary;
 }
 

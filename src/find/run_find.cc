@@ -48,13 +48,18 @@ std::string ClusterLines(const Corpus& corpus, const std::vector<uint32_t>& clus
 Result<FindSummary> RunFind(const FindRunOptions& options) {
   const auto start = Clock::now();
   FindSummary summary;
+  DOPPEL_RETURN_IF_ERROR(CheckCorpusOptions(
+      options.corpus, {&options.clusters_path, &options.pairs_path, &options.summary_path}));
   auto clusters_out = MaybeCreate(options.clusters_path);
   if (!clusters_out.ok()) return clusters_out.status();
   auto pairs_out = MaybeCreate(options.pairs_path);
   if (!pairs_out.ok()) return pairs_out.status();
+  auto summary_out = MaybeCreate(options.summary_path);
+  if (!summary_out.ok()) return summary_out.status();
 
   auto t = Clock::now();
-  auto corpus = LoadCorpus(options.corpus);
+  std::unique_ptr<OutputFile> rejects;
+  auto corpus = LoadCorpus(options.corpus, &rejects);
   if (!corpus.ok()) return corpus.status();
   summary.stages.push_back({"read", Since(t)});
   auto found = FindCopies(*corpus, options.find);
@@ -76,9 +81,6 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
     }
     DOPPEL_RETURN_IF_ERROR((*pairs_out)->Write(buf));
   }
-  for (auto* f : {&*clusters_out, &*pairs_out}) {
-    if (*f) DOPPEL_RETURN_IF_ERROR((*f)->Commit());
-  }
   summary.stages.push_back({"write", Since(t)});
 
   const size_t n = corpus->docs.size();
@@ -90,6 +92,8 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   summary.counts.kept = n;
   summary.seconds = Since(start);
   summary.peak_rss_bytes = PeakRssBytes();
+  if (*summary_out) DOPPEL_RETURN_IF_ERROR((*summary_out)->Write(FindSummaryJson(summary)));
+  DOPPEL_RETURN_IF_ERROR(CommitAll({clusters_out->get(), pairs_out->get(), rejects.get(), summary_out->get()}));
   return summary;
 }
 

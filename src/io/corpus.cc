@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "doppel/corpus.h"
+#include "doppel/output.h"
 #include "io/scan.h"
 
 namespace doppel {
@@ -22,8 +23,30 @@ std::string SourceKey(std::string_view v) {
   return out;
 }
 
-Result<Corpus> LoadCorpus(const CorpusOptions& opt) {
-  auto opened = InputSet::Open(opt.inputs, opt.tmp_dir);
+Status CheckCorpusOptions(const CorpusOptions& opt, std::initializer_list<const std::string*> outputs) {
+  if (opt.on_error == OnError::kSkip && opt.rejects_path.empty()) {
+    return InvalidArgument("--on-error skip needs --rejects FILE, where the bad records are written");
+  }
+  if (opt.on_error == OnError::kStop && !opt.rejects_path.empty()) {
+    return InvalidArgument("--rejects is written with --on-error skip only; add it or drop --rejects");
+  }
+  std::vector<std::string> seen;
+  if (!opt.rejects_path.empty()) seen.push_back(opt.rejects_path);
+  for (const std::string* p : outputs) {
+    if (!p->empty()) seen.push_back(*p);
+  }
+  std::sort(seen.begin(), seen.end());
+  for (size_t i = 1; i < seen.size(); ++i) {
+    if (seen[i] == seen[i - 1]) {
+      return InvalidArgument(seen[i] == "-" ? "two outputs go to standard output; give one of them a file name"
+                                            : "two outputs name " + seen[i] + "; give each its own file");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Corpus> LoadCorpus(const CorpusOptions& opt, std::unique_ptr<OutputFile>* rejects_out) {
+  auto opened = InputSet::Open(opt.inputs, opt.tmp_dir, /*rereadable=*/false);
   if (!opened.ok()) return opened.status();
   InputSet& input = **opened;
   RejectHandler rejects(opt);
@@ -40,9 +63,13 @@ Result<Corpus> LoadCorpus(const CorpusOptions& opt) {
     return Status::Ok();
   };
   DOPPEL_RETURN_IF_ERROR(ScanCorpus<CorpusDocument>(input, opt, "doppel: reading", rejects, &states, work, sink));
-  DOPPEL_RETURN_IF_ERROR(rejects.Commit());
   corpus.counts.read = states.size();
   corpus.counts.rejected = rejects.count();
+  if (rejects_out) {
+    *rejects_out = rejects.Release();
+  } else {
+    DOPPEL_RETURN_IF_ERROR(rejects.Commit());
+  }
   return corpus;
 }
 

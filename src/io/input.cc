@@ -20,11 +20,8 @@ namespace doppel {
 class InputSet::Source {
  public:
   std::unique_ptr<io::ByteSource> bytes;
-  int spool_fd = -1;  // stdin only: a copy of everything read
+  int spool_fd = -1;  // streams: where a copy of everything read goes (owned by InputSet)
   bool eof = false;
-  ~Source() {
-    if (spool_fd >= 0) ::close(spool_fd);
-  }
 };
 
 namespace {
@@ -64,24 +61,28 @@ Status WriteAll(int fd, const char* p, size_t n, const std::string& what) {
 
 InputSet::~InputSet() {
   source_.reset();
-  if (!stdin_spool_.empty()) ::unlink(stdin_spool_.c_str());
+  for (int fd : spool_) {
+    if (fd >= 0) ::close(fd);
+  }
 }
 
 Result<std::unique_ptr<InputSet>> InputSet::Open(const std::vector<std::string>& paths,
-                                                 const std::string& tmp_dir) {
+                                                 const std::string& tmp_dir, bool rereadable) {
   std::unique_ptr<InputSet> set(new InputSet());
+  set->rereadable_ = rereadable;
   set->tmp_dir_ = tmp_dir.empty() ? (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") : tmp_dir;
   if (paths.empty()) return InvalidArgument("no input given; name JSONL files, directories or - for stdin");
   for (const std::string& p : paths) {
     if (p == "-") {
-      set->files_.push_back({p, "<stdin>", "", InputKind::kStdin, 0});
+      set->files_.push_back({p, "<stdin>", "", InputKind::kStdin, 0, true});
       continue;
     }
     std::error_code ec;
     fs::file_status st = fs::status(p, ec);
-    if (ec || !fs::exists(st)) {
+    if (!fs::exists(st)) {
       return IoError(fmt::format("{}: cannot open: no such file or directory; check the path", p));
     }
+    if (ec) return IoError(fmt::format("{}: cannot open: {}; check the path and its permissions", p, ec.message()));
     if (fs::is_directory(st)) {
       std::vector<InputFile> found;
       fs::recursive_directory_iterator it(p, fs::directory_options::follow_directory_symlink, ec), end;
@@ -89,19 +90,25 @@ Result<std::unique_ptr<InputSet>> InputSet::Open(const std::vector<std::string>&
       for (; it != end; it.increment(ec)) {
         if (ec) return IoError(fmt::format("{}: cannot list directory: {}", p, ec.message()));
         if (!it->is_regular_file(ec) || it->path().extension() != ".txt") continue;
-        std::string rel = fs::relative(it->path(), p, ec).generic_string();
+        // Lexical: a symlinked subfolder keeps its name in the id.
+        std::string rel = it->path().lexically_relative(p).generic_string();
         std::string full = it->path().string();
         found.push_back({full, full, rel, InputKind::kTextFile, 0});
+      }
+      if (found.empty()) {
+        return BadInput(fmt::format("{}: no *.txt files below this folder; name JSONL files directly", p));
       }
       std::sort(found.begin(), found.end(),
                 [](const InputFile& a, const InputFile& b) { return a.doc_id < b.doc_id; });
       for (auto& f : found) set->files_.push_back(std::move(f));
       continue;
     }
-    set->files_.push_back({p, p, "", KindOf(p), 0});
+    set->files_.push_back({p, p, "", KindOf(p), 0, !fs::is_regular_file(st)});
   }
+  set->spool_.assign(set->files_.size(), -1);
+  set->spooled_.assign(set->files_.size(), 0);
   for (InputFile& f : set->files_) {
-    if (f.kind == InputKind::kStdin) continue;
+    if (f.kind == InputKind::kStdin || f.stream) continue;
     if (::access(f.path.c_str(), R_OK) != 0) {
       return IoError(fmt::format("{}: cannot open: {}; check the path and its permissions", f.display,
                                  std::strerror(errno)));
@@ -117,30 +124,45 @@ Result<std::unique_ptr<InputSet>> InputSet::Open(const std::vector<std::string>&
 Status InputSet::OpenFile(size_t index) {
   InputFile& f = files_[index];
   source_ = std::make_unique<Source>();
-  InputKind kind = f.kind;
-  std::string path = f.path;
-  if (kind == InputKind::kStdin && stdin_done_) {
-    kind = InputKind::kJsonl;
-    path = stdin_spool_;
+  line_ = 0;
+  if (spooled_[index]) {
+    // The second pass over a stream reads its scratch copy.
+    int fd = ::dup(spool_[index]);
+    if (fd < 0 || ::lseek(fd, 0, SEEK_SET) != 0) {
+      if (fd >= 0) ::close(fd);
+      return IoError(fmt::format("{}: cannot reread the scratch copy: {}", f.display, std::strerror(errno)));
+    }
+    auto src = io::OpenFdSource(fd, f.kind == InputKind::kStdin ? InputKind::kJsonl : f.kind, f.display);
+    if (!src.ok()) return src.status();
+    source_->bytes = std::move(src).value();
+    return Status::Ok();
   }
-  auto src = io::OpenSource(path, kind, f.display);
+  auto src = io::OpenSource(f.path, f.kind, f.display);
   if (!src.ok()) return src.status();
   source_->bytes = std::move(src).value();
-  if (kind == InputKind::kStdin) {
-    std::string templ = tmp_dir_ + "/doppel-stdin-XXXXXX";
+  if (f.stream && rereadable_) {
+    // Unlinked at once: the copy lives as long as the descriptor, and an
+    // interrupted run leaves nothing behind.
+    std::string templ = tmp_dir_ + "/doppel-spool-XXXXXX";
     int fd = ::mkstemp(templ.data());
     if (fd < 0) {
-      return IoError(fmt::format("{}: cannot create a temporary file to spool stdin: {}; set --tmp-dir",
-                                 templ, std::strerror(errno)));
+      return IoError(fmt::format("{}: cannot create a scratch copy of {}: {}; set --tmp-dir to a writable folder",
+                                 templ, f.display, std::strerror(errno)));
     }
-    stdin_spool_ = templ;
+    ::unlink(templ.c_str());
+    if (spool_[index] >= 0) ::close(spool_[index]);
+    spool_[index] = fd;
     source_->spool_fd = fd;
   }
-  line_ = 0;
   return Status::Ok();
 }
 
 Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
+  if (!pending_error_.ok()) {
+    Status e = pending_error_;
+    pending_error_ = Status::Ok();
+    return e;
+  }
   batch->buffer.clear();
   batch->records.clear();
   batch->first_index = next_index_;
@@ -159,13 +181,24 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
 
     if (f.kind == InputKind::kTextFile) {
       size_t off = buf.size();
+      Status read_status;
       for (;;) {
         size_t old = buf.size();
         buf.resize(old + (1 << 16));
         auto got = source_->bytes->Read(buf.data() + old, 1 << 16);
-        if (!got.ok()) return got.status();
+        if (!got.ok()) {
+          read_status = got.status();
+          buf.resize(off);
+          break;
+        }
         buf.resize(old + *got);
         if (*got == 0) break;
+      }
+      if (!read_status.ok()) {
+        // The records before the error still go out first, in order.
+        if (spans.empty()) return read_status;
+        pending_error_ = read_status;
+        break;
       }
       spans.emplace_back(file_index, 1, off, buf.size() - off);
       consumed_before_ += f.size;
@@ -180,10 +213,16 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
     size_t old = buf.size();
     buf.resize(old + kChunk);
     auto got = source_->bytes->Read(buf.data() + old, kChunk);
-    if (!got.ok()) return got.status();
+    if (!got.ok()) {
+      // The complete lines before the error still go out first, in order.
+      buf.resize(old);
+      if (spans.empty()) return got.status();
+      pending_error_ = got.status();
+      break;
+    }
     buf.resize(old + *got);
     if (source_->spool_fd >= 0 && *got > 0) {
-      DOPPEL_RETURN_IF_ERROR(WriteAll(source_->spool_fd, buf.data() + old, *got, stdin_spool_));
+      DOPPEL_RETURN_IF_ERROR(WriteAll(source_->spool_fd, buf.data() + old, *got, f.display + " (scratch copy)"));
     }
     bool at_end = *got == 0;
     while (true) {
@@ -203,7 +242,7 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
         if (!IsBlank(line)) spans.emplace_back(file_index, line_, line_start, buf.size() - line_start);
         line_start = scan = buf.size();
       }
-      if (source_->spool_fd >= 0) stdin_done_ = true;
+      if (source_->spool_fd >= 0) spooled_[current_] = 1;
       consumed_before_ += f.size;
       source_.reset();
       ++current_;
@@ -225,6 +264,7 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
 
 Status InputSet::Rewind() {
   source_.reset();
+  pending_error_ = Status::Ok();
   current_ = 0;
   pending_.clear();
   line_ = 0;

@@ -65,13 +65,19 @@ class FileOutput : public OutputFile {
     if (buffer_.size() >= (1 << 20)) return Flush(false);
     return Status::Ok();
   }
-  Status Commit() override {
+  Status Finish() override {
     DOPPEL_RETURN_IF_ERROR(Flush(true));
+    // A device or pipe cannot be synced; a regular file must be on disk
+    // before it takes its name.
+    if (!tmp_.empty() && ::fsync(fd_) != 0) return WriteError(path_);
     if (::close(fd_) != 0) {
       fd_ = -1;
       return WriteError(path_);
     }
     fd_ = -1;
+    return Status::Ok();
+  }
+  Status Publish() override {
     if (!tmp_.empty() && ::rename(tmp_.c_str(), path_.c_str()) != 0) return WriteError(path_);
     committed_ = true;
     return Status::Ok();
@@ -177,10 +183,11 @@ class StdoutOutput : public OutputFile {
     if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size()) return WriteError("<stdout>");
     return Status::Ok();
   }
-  Status Commit() override {
+  Status Finish() override {
     if (std::fflush(stdout) != 0) return WriteError("<stdout>");
     return Status::Ok();
   }
+  Status Publish() override { return Status::Ok(); }
 };
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -190,6 +197,21 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }  // namespace
 
 OutputFile::~OutputFile() = default;
+
+Status OutputFile::Commit() {
+  DOPPEL_RETURN_IF_ERROR(Finish());
+  return Publish();
+}
+
+Status CommitAll(std::initializer_list<OutputFile*> files) {
+  for (OutputFile* f : files) {
+    if (f) DOPPEL_RETURN_IF_ERROR(f->Finish());
+  }
+  for (OutputFile* f : files) {
+    if (f) DOPPEL_RETURN_IF_ERROR(f->Publish());
+  }
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) {
   if (path == "-") return std::unique_ptr<OutputFile>(new StdoutOutput());
@@ -218,6 +240,7 @@ void InstallOutputCleanupHandlers() {
   std::signal(SIGINT, RemovePendingAndExit);
   std::signal(SIGTERM, RemovePendingAndExit);
   std::signal(SIGHUP, RemovePendingAndExit);
+  std::signal(SIGPIPE, SIG_IGN);
 }
 
 }  // namespace doppel

@@ -5,12 +5,14 @@
 #ifndef DOPPEL_IO_SCAN_H_
 #define DOPPEL_IO_SCAN_H_
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <vector>
 
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
 
@@ -52,6 +54,8 @@ class RejectHandler {
     return out_->Write(row);
   }
   Status Commit() { return out_ ? out_->Commit() : Status::Ok(); }
+  OutputFile* file() { return out_.get(); }
+  std::unique_ptr<OutputFile> Release() { return std::move(out_); }
   uint64_t count() const { return count_; }
 
  private:
@@ -73,6 +77,7 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
   struct Chunk {
     Batch batch;
     std::vector<Slot> slots;
+    Status read_error;  // after the records of this chunk, the input failed
   };
   tbb::enumerable_thread_specific<RecordParser> parsers(opt.fields);
   tbb::enumerable_thread_specific<Document> docs;
@@ -80,24 +85,28 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
   std::atomic<bool> failed{false};
   Progress progress(label, input.total_bytes(), opt.progress);
   uint64_t records = 0;
-  const size_t tokens = 2 * static_cast<size_t>(tbb::info::default_concurrency()) + 2;
+  const size_t threads = std::min(static_cast<size_t>(tbb::info::default_concurrency()),
+                                  tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+  const size_t tokens = 2 * threads + 2;
+  bool input_done = false;  // touched by the input stage only
 
   tbb::parallel_pipeline(
       tokens,
       tbb::make_filter<void, std::shared_ptr<Chunk>>(
           tbb::filter_mode::serial_in_order,
           [&](tbb::flow_control& fc) -> std::shared_ptr<Chunk> {
-            if (failed.load()) {
+            if (input_done || failed.load()) {
               fc.stop();
               return nullptr;
             }
             auto chunk = std::make_shared<Chunk>();
             auto more = input.Next(&chunk->batch, opt.batch_bytes);
             if (!more.ok()) {
-              status = more.status();
-              failed = true;
-              fc.stop();
-              return nullptr;
+              // Reported by the in-order stage, after every earlier record:
+              // the first problem in the input is the one reported.
+              chunk->read_error = more.status();
+              input_done = true;
+              return chunk;
             }
             if (!*more) {
               fc.stop();
@@ -145,6 +154,11 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
                   }
                 }
                 records += chunk->slots.size();
+                if (!chunk->read_error.ok()) {
+                  status = chunk->read_error;
+                  failed = true;
+                  return;
+                }
                 progress.Update(chunk->batch.input_bytes, records);
               }));
   progress.Done();

@@ -54,7 +54,9 @@ class GzipSource : public ByteSource {
     int err = Z_OK;
     const char* msg = gzerror(f_, &err);
     if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
-      return ReadError(display_, fmt::format("gzip: {}", msg ? msg : "corrupt data").c_str());
+      std::string what = msg ? msg : "corrupt data";
+      if (what.rfind("<fd:", 0) == 0 && what.find(": ") != std::string::npos) what = what.substr(what.find(": ") + 2);
+      return ReadError(display_, fmt::format("gzip: {}", what).c_str());
     }
     return static_cast<size_t>(got);
   }
@@ -127,6 +129,10 @@ Result<std::unique_ptr<ByteSource>> OpenSource(const std::string& path, InputKin
     return IoError(fmt::format("{}: cannot open: {}; check the path and its permissions", display,
                                std::strerror(errno)));
   }
+  return OpenFdSource(fd, kind, display);
+}
+
+Result<std::unique_ptr<ByteSource>> OpenFdSource(int fd, InputKind kind, const std::string& display) {
   if (kind == InputKind::kGzip) {
     gzFile f = gzdopen(fd, "rb");
     if (!f) {

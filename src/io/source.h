@@ -24,6 +24,9 @@ class ByteSource {
 
 Result<std::unique_ptr<ByteSource>> OpenSource(const std::string& path, InputKind kind,
                                                const std::string& display);
+// A source over an open descriptor, decoded as `kind` says; the source owns
+// (and closes) the descriptor.
+Result<std::unique_ptr<ByteSource>> OpenFdSource(int fd, InputKind kind, const std::string& display);
 
 }  // namespace doppel::io
 
