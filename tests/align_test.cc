@@ -113,6 +113,11 @@ std::vector<TokenPassage> AlignAndCheck(const std::string& a, const std::string&
   for (size_t i = 1; i < fast.size(); ++i) {
     EXPECT_GE(fast[i].a_begin, fast[i - 1].a_end) << "passages overlap in a";
   }
+  for (size_t i = 0; i < fast.size(); ++i) {
+    for (size_t j = i + 1; j < fast.size(); ++j) {
+      EXPECT_TRUE(fast[j].b_begin >= fast[i].b_end || fast[i].b_begin >= fast[j].b_end) << "passages overlap in b";
+    }
+  }
   return fast;
 }
 
@@ -218,6 +223,19 @@ TEST(Align, MovedParagraph) {
   for (const auto& q : p) covered += q.a_end - q.a_begin;
   EXPECT_GE(covered, Tok(a).size() * 95 / 100);
   EXPECT_GE(p.size(), 2u);
+}
+
+TEST(Align, ACutOnOneSideDoesNotMakePassagesOverlap) {
+  // b repeats a's opening words after an insertion, so the chain is cut on
+  // the b side while a goes on: the next passage must start after the first.
+  NewsGen g(11);
+  std::vector<std::string> lines = g.Article(6);
+  std::string a = JoinLines(lines);
+  std::vector<std::string> copy = lines;
+  copy.insert(copy.begin() + 1, g.Sentence(30));
+  std::string b = JoinLines(copy);
+  auto p = AlignAndCheck(a, b, 0.95, 0.95);
+  ASSERT_GE(p.size(), 1u);
 }
 
 TEST(Align, UnrelatedTextsDoNotAlign) {

@@ -37,7 +37,7 @@ uint64_t BandKey(const uint32_t* sig, int band, int rows);
 // huge groups of copies stay linear. Pairs are (a < b), sorted, unique.
 std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(std::span<const uint64_t> keys, int bands,
                                                           std::span<const uint8_t> skip,
-                                                          size_t max_bucket_pairs_size = 64);
+                                                          size_t max_bucket_pairs_size = 16);
 
 }  // namespace doppel
 

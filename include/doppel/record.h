@@ -1,8 +1,9 @@
 // doppel/record.h - turning a raw input record into a document.
 //
 // A JSONL record must be a JSON object in valid UTF-8 whose text field is a
-// string. Its id is the id field's JSON value as written (a string or a
-// number), or "FILE:LINE" when it has none. A .txt record's id is its path.
+// string. Its id is the id field's value as JSON: a string re-escaped in
+// doppel's canonical form, anything else minified (1.50 becomes 1.5); or
+// "FILE:LINE" when it has none. A .txt record's id is its path.
 // A RecordParser owns a reusable simdjson parser: use one per thread.
 #ifndef DOPPEL_RECORD_H_
 #define DOPPEL_RECORD_H_

@@ -20,7 +20,7 @@ struct Entry {
 }  // namespace
 
 SiteEvidence SiteEvidence::Build(const std::vector<std::vector<uint64_t>>& keys, std::span<const uint32_t> cluster,
-                                 const EvidenceOptions& options) {
+                                 const CleanOptions& options) {
   const size_t n = keys.size();
   // Distinct keys of every document, flattened into (key, doc) entries.
   std::vector<std::vector<uint64_t>> distinct(n);
@@ -74,7 +74,7 @@ SiteEvidence SiteEvidence::Build(const std::vector<std::vector<uint64_t>>& keys,
     auto a = static_cast<uint32_t>(pairs[i] >> 32), b = static_cast<uint32_t>(pairs[i]);
     size_t smaller = std::min(offset[a + 1] - offset[a], offset[b + 1] - offset[b]);
     if (static_cast<double>(j - i) >= options.same_story_containment * static_cast<double>(smaller)) {
-      if (groups.Union(dense[a], dense[b])) ++ev.guarded_pairs_;
+      groups.Union(dense[a], dense[b]);
     }
     i = j;
   }
@@ -87,14 +87,123 @@ SiteEvidence SiteEvidence::Build(const std::vector<std::vector<uint64_t>>& keys,
     for (; j < entries.size() && entries[j].key == entries[i].key; ++j) {
       repeated = repeated || groups.Find(dense[entries[j].doc]) != first;
     }
-    if (repeated) ev.repeated_.push_back(entries[i].key);
+    if (repeated) ev.repeated_[entries[i].key] = 1;
     i = j;
   }
   return ev;
 }
 
-bool SiteEvidence::Repeated(uint64_t key) const {
-  return std::binary_search(repeated_.begin(), repeated_.end(), key);
+bool SiteEvidence::Repeated(uint64_t key) const { return repeated_.Find(key) != nullptr; }
+
+void KeepStoryText(std::span<const StoryCopy> copies) {
+  // Per key: the source that has it as text (odd: a hash with its low bit
+  // set), or kSeveral when more than one source has.
+  constexpr uint64_t kSeveral = 2;
+  size_t expected = 0;
+  for (const StoryCopy& c : copies) expected += c.keys->size();
+  FlatMap<uint64_t> text(expected);
+  for (const StoryCopy& c : copies) {
+    for (size_t p = 0; p < c.keys->size(); ++p) {
+      if ((*c.chrome)[p]) continue;
+      uint64_t& v = text[(*c.keys)[p]];
+      if (v == 0) {
+        v = c.source | 1;
+      } else if (v != (c.source | 1)) {
+        v = kSeveral;
+      }
+    }
+  }
+  for (const StoryCopy& c : copies) {
+    for (size_t p = 0; p < c.keys->size(); ++p) {
+      if (!(*c.chrome)[p]) continue;
+      const uint64_t* v = text.Find((*c.keys)[p]);
+      if (v && *v != (c.source | 1)) (*c.chrome)[p] = 0;
+    }
+  }
+}
+
+CorpusLines::CorpusLines(const std::vector<std::vector<Line>>& lines, std::span<const uint32_t> cluster,
+                         std::vector<std::vector<uint64_t>> shingles, double same_story_containment)
+    : cluster_(cluster.begin(), cluster.end()),
+      shingles_(std::move(shingles)),
+      same_story_containment_(same_story_containment) {
+  for (size_t d = 0; d < lines.size(); ++d) {
+    for (const Line& l : lines[d]) {
+      entries_.push_back({l.hash, static_cast<uint32_t>(d), cluster[d]});
+      heads_.push_back({l.head, l.hash, l.words});
+    }
+  }
+  auto less = [](const Entry& x, const Entry& y) {
+    if (x.hash != y.hash) return x.hash < y.hash;
+    return x.cluster != y.cluster ? x.cluster < y.cluster : x.doc < y.doc;
+  };
+  tbb::parallel_sort(entries_.begin(), entries_.end(), less);
+  auto same = [](const Entry& x, const Entry& y) { return x.hash == y.hash && x.doc == y.doc; };
+  entries_.erase(std::unique(entries_.begin(), entries_.end(), same), entries_.end());
+  tbb::parallel_sort(heads_.begin(), heads_.end());
+  heads_.erase(std::unique(heads_.begin(), heads_.end()), heads_.end());
+}
+
+void CorpusLines::MarkForeign(const SpanHasher& words, uint32_t doc, std::vector<uint8_t>* mask) const {
+  const size_t n = words.size();
+  StoryCache cache;
+  for (size_t p = 0; p + kMinWords <= n; ++p) {
+    const uint64_t head = words.Hash(p, p + kMinWords);
+    auto it = std::lower_bound(heads_.begin(), heads_.end(), head, [](const Head& h, uint64_t k) { return h.head < k; });
+    for (; it != heads_.end() && it->head == head; ++it) {
+      if (p + it->words > n || words.Hash(p, p + it->words) != it->hash) continue;
+      const Holders held = Held(it->hash, doc, &cache);
+      if (!held.other || held.same) continue;
+      std::fill(mask->begin() + static_cast<std::ptrdiff_t>(p), mask->begin() + static_cast<std::ptrdiff_t>(p + it->words), 1);
+    }
+  }
+}
+
+bool CorpusLines::SameStory(uint32_t a, uint32_t b, StoryCache* cache) const {
+  for (const auto& [other, same] : *cache) {
+    if (other == b) return same;
+  }
+  const std::vector<uint64_t>& x = shingles_[a];
+  const std::vector<uint64_t>& y = shingles_[b];
+  size_t common = 0;
+  for (size_t i = 0, j = 0; i < x.size() && j < y.size();) {
+    if (x[i] < y[j]) {
+      ++i;
+    } else if (y[j] < x[i]) {
+      ++j;
+    } else {
+      ++common, ++i, ++j;
+    }
+  }
+  const size_t smaller = std::min(x.size(), y.size());
+  const bool same = smaller > 0 && static_cast<double>(common) >= same_story_containment_ * static_cast<double>(smaller);
+  cache->emplace_back(b, same);
+  return same;
+}
+
+CorpusLines::Holders CorpusLines::Held(uint64_t hash, uint32_t doc, StoryCache* cache) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), hash,
+                             [](const Entry& e, uint64_t h) { return e.hash < h; });
+  auto end = it;
+  while (end != entries_.end() && end->hash == hash) ++end;
+  Holders held;
+  const uint32_t mine = cluster_[doc];
+  if (end - it > kMaxChecked) {  // boilerplate of many pages: counted, not checked one by one
+    held.other = it->cluster != mine || (end - 1)->cluster != mine;
+    auto lo = std::lower_bound(it, end, mine, [](const Entry& e, uint32_t c) { return e.cluster < c; });
+    auto hi = std::upper_bound(lo, end, mine, [](uint32_t c, const Entry& e) { return c < e.cluster; });
+    held.same = hi - lo > 1;
+    return held;
+  }
+  for (; it != end; ++it) {
+    if (it->doc == doc) continue;
+    if (it->cluster == mine || SameStory(doc, it->doc, cache)) {
+      held.same = true;
+    } else {
+      held.other = true;
+    }
+  }
+  return held;
 }
 
 }  // namespace doppel

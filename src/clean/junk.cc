@@ -46,6 +46,12 @@ bool EndsSentence(std::string_view s) {
   return e < 2 || s[e - 2] != '.';  // "..." trails off, it does not end a sentence
 }
 
+bool EndsWithPeriod(std::string_view s) {
+  size_t e = s.size(), n;
+  while (e > 0 && IsCloser(DecodeBefore(s, e, &n))) e -= n;
+  return e > 0 && s[e - 1] == '.';
+}
+
 bool IsProse(std::string_view s, size_t words) {
   return (words >= kProseMinWords && EndsSentence(s)) || words >= kProseLongWords;
 }
@@ -95,15 +101,26 @@ bool IsCapsMarker(std::string_view s) {
   return letters >= static_cast<size_t>(kAllCapsMarker);
 }
 
-bool EndsWithDuration(std::string_view s) {
-  // ..[non-word] d{1,2} ':' dd  (an "h:mm:ss" ends in "mm:ss", which matches)
-  size_t e = s.size();
-  if (e < 4 || !IsAsciiDigit(s[e - 1]) || !IsAsciiDigit(s[e - 2]) || s[e - 3] != ':') return false;
-  size_t b = e - 3;
-  while (b > 0 && IsAsciiDigit(s[b - 1])) --b;
-  if (e - 3 - b < 1 || e - 3 - b > 2) return false;
+bool IsVideoTitle(std::string_view s, size_t words) {
+  if (words > kVideoTitleMaxWords || EndsSentence(s)) return false;
+  // The trailing run of digits and colons must read d{1,2}:dd or d{1,2}:dd:dd.
+  size_t b = s.size();
+  while (b > 0 && (IsAsciiDigit(s[b - 1]) || s[b - 1] == ':')) --b;
+  std::string_view run = s.substr(b);
+  const size_t colon = run.find(':');
+  if (colon < 1 || colon > 2 || colon == std::string_view::npos) return false;
+  std::string_view rest = run.substr(colon);  // ":dd" or ":dd:dd"
+  if (rest.size() != 3 && rest.size() != 6) return false;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if ((i % 3 == 0) != (rest[i] == ':')) return false;
+  }
   size_t n;
-  return b == 0 || !IsWordChar(DecodeBefore(s, b, &n));
+  if (b > 0 && IsWordChar(DecodeBefore(s, b, &n))) return false;
+  // A date before the time ("November 7, 2012 6:34") makes it a timestamp.
+  for (size_t i = 0; i < b; i += n) {
+    if (IsDigit(DecodeAt(s, i, &n))) return false;
+  }
+  return true;
 }
 
 bool IsUiPlaceholder(std::string_view s) {

@@ -5,8 +5,8 @@
 //     TITLE is kept as evidence: the page title of every copy of the story);
 //   - an excerpt footer "Read more at ...";
 //   - a standalone ALL-CAPS marker of >= kAllCapsMarker letters;
-//   - a short line ending in a video duration without sentence punctuation
-//     (the title of an embedded video, "Watch: the parade 02:59");
+//   - a short unit ending in a video duration, without sentence punctuation
+//     or a date (the title of an embedded video, "Watch: the parade 02:59");
 //   - a UI placeholder before the first sentence: a text ending in an
 //     ellipsis ("Loading ...") or holding an icon-ligature identifier
 //     (lower_case_with_underscore, e.g. "music_note").
@@ -38,6 +38,8 @@ std::string FoldQuotes(std::string_view s);
 // brackets.
 bool EndsSentence(std::string_view s);
 bool IsProse(std::string_view s, size_t words);
+// Ends with '.' (an ellipsis too), then only closing quotes or brackets.
+bool EndsWithPeriod(std::string_view s);
 
 // "The post TITLE appeared first on SITE." (on FoldQuotes text): true, and
 // *title gets TITLE (1-400 characters; SITE 1-200).
@@ -46,8 +48,11 @@ bool PostFooterTitle(std::string_view s, std::string_view* title);
 bool IsReadMoreFooter(std::string_view s);
 // After trimming " .:-|": one word of >= kAllCapsMarker capital letters only.
 bool IsCapsMarker(std::string_view s);
-// Ends with a duration "m:ss", "mm:ss" or "h:mm:ss".
-bool EndsWithDuration(std::string_view s);
+// The title of an embedded video: a short unit that ends in a duration
+// ("m:ss", "mm:ss", "h:mm:ss") without sentence punctuation, and has no
+// other number (a date before a time makes a timestamp: "Posted by: Ann |
+// November 7, 2012 6:34").
+bool IsVideoTitle(std::string_view s, size_t words);
 // Ends with "..." or "…", or contains an identifier like "music_note".
 bool IsUiPlaceholder(std::string_view s);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "clean/junk.h"
 #include "text/chars.h"
 
 namespace doppel {
@@ -35,12 +36,18 @@ bool SentenceStartsAt(std::string_view s, size_t i) {
   return IsUpper(cp) || IsDigit(cp);
 }
 
-// A title starts at i: a capital letter after an optional opening quote.
+// A title starts at i: a capitalized word ("Watch", not "AM", "PM" or
+// "EDT", which make the time before them a time of day), after an optional
+// opening quote.
 bool TitleStartsAt(std::string_view s, size_t i) {
   size_t n;
   int32_t cp = At(s, i, &n);
-  if (cp == '"' || cp == '\'' || cp == 0x201C || cp == 0x2018) cp = At(s, i + n, &n);
-  return IsUpper(cp);
+  if (cp == '"' || cp == '\'' || cp == 0x201C || cp == 0x2018) {
+    i += n;
+    cp = At(s, i, &n);
+  }
+  if (!IsUpper(cp)) return false;
+  return IsLower(At(s, i + n, &n));
 }
 
 // The sentence end whose '.', '!' or '?' is at i: where the next sentence
@@ -75,37 +82,82 @@ size_t DurationCut(std::string_view s, size_t i) {
   return k;
 }
 
+// A whitespace-separated piece of a line, as the marker test sees it.
+struct Piece {
+  size_t begin, end;
+  size_t caps;  // its length in capital letters when it is only capital letters, else 0
+  bool shouting;  // it has two or more letters, all capitals ("NATO", "U.S.")
+};
+
+void LinePieces(std::string_view line, std::vector<Piece>* pieces) {
+  pieces->clear();
+  size_t i = 0, n;
+  while (i < line.size()) {
+    if (IsSpace(DecodeAt(line, i, &n))) {
+      i += n;
+      continue;
+    }
+    Piece p{i, i, 0, false};
+    size_t upper = 0, letters = 0, other = 0;
+    while (i < line.size()) {
+      int32_t cp = DecodeAt(line, i, &n);
+      if (IsSpace(cp)) break;
+      if (IsUpper(cp)) {
+        ++upper;
+        ++letters;
+      } else if (IsAlnum(cp)) {
+        ++letters;
+        ++other;
+      } else {
+        ++other;
+      }
+      i += n;
+    }
+    p.end = i;
+    p.caps = other == 0 ? upper : 0;
+    p.shouting = letters >= 2 && upper == letters;
+    pieces->push_back(p);
+  }
+}
+
 // Cut positions inside one line, sorted and unique.
-void LineCuts(std::string_view line, std::vector<size_t>* cuts) {
+void LineCuts(std::string_view line, std::vector<size_t>* cuts, std::vector<Piece>* pieces) {
   cuts->clear();
   size_t i = 0;
-  size_t caps_start = 0, caps_len = 0;  // the current run of capital letters
-  bool caps_open = false;               // the run started after a non-word character
-  int32_t prev = 0;
   while (i < line.size()) {
     size_t n;
-    int32_t cp = DecodeAt(line, i, &n);
+    DecodeAt(line, i, &n);
     if (size_t k = SentenceCut(line, i); k != std::string_view::npos) cuts->push_back(k);
     if (size_t k = DurationCut(line, i); k != std::string_view::npos) cuts->push_back(k);
-    if (IsUpper(cp)) {
-      if (caps_len == 0) {
-        caps_start = i;
-        caps_open = i == 0 || !IsWordChar(prev);
-      }
-      ++caps_len;
-    } else {
-      if (caps_len >= kAllCapsMarker && caps_open && !IsWordChar(cp)) {
-        cuts->push_back(caps_start);
-        cuts->push_back(i);
-      }
-      caps_len = 0;
-    }
-    prev = cp;
     i += n;
   }
-  if (caps_len >= kAllCapsMarker && caps_open) cuts->push_back(caps_start);
+  // A marker stands alone between words that are not capitals themselves:
+  // "alliance ADVERTISEMENT Chinese", but not "CLEVELAND, Ohio" or
+  // "(HOUSE INCUMBENT)".
+  LinePieces(line, pieces);
+  for (size_t p = 0; p < pieces->size(); ++p) {
+    const Piece& x = (*pieces)[p];
+    if (x.caps < static_cast<size_t>(kAllCapsMarker)) continue;
+    if (p > 0 && (*pieces)[p - 1].shouting) continue;
+    if (p + 1 < pieces->size() && (*pieces)[p + 1].shouting) continue;
+    cuts->push_back(x.begin);
+    cuts->push_back(x.end);
+  }
   std::sort(cuts->begin(), cuts->end());
   cuts->erase(std::unique(cuts->begin(), cuts->end()), cuts->end());
+  // A footer that runs to the end of the line stays whole, whatever
+  // sentence ends its page title holds ("The post U.S. Army ...").
+  for (size_t c = 0; c <= cuts->size(); ++c) {
+    size_t start = c == 0 ? 0 : (*cuts)[c - 1];
+    std::string_view rest = line.substr(start);
+    if (!rest.starts_with("The post ") && !rest.starts_with("Read more at")) continue;
+    std::string folded = FoldQuotes(StripSpace(rest));
+    std::string_view title;
+    if (PostFooterTitle(folded, &title) || IsReadMoreFooter(folded)) {
+      cuts->resize(c);
+      return;
+    }
+  }
 }
 
 }  // namespace
@@ -113,6 +165,7 @@ void LineCuts(std::string_view line, std::vector<size_t>* cuts) {
 std::vector<Unit> SegmentUnits(std::string_view text, std::span<const Token> tokens) {
   std::vector<Unit> units;
   std::vector<size_t> cuts;
+  std::vector<Piece> pieces;
   size_t tok = 0;
   size_t line_start = 0;
   while (line_start <= text.size()) {
@@ -121,7 +174,7 @@ std::vector<Unit> SegmentUnits(std::string_view text, std::span<const Token> tok
     std::string_view raw = text.substr(line_start, line_end - line_start);
     std::string_view line = StripSpace(raw);
     const size_t base = line_start + static_cast<size_t>(line.data() - raw.data());
-    LineCuts(line, &cuts);
+    LineCuts(line, &cuts, &pieces);
     cuts.push_back(line.size());
     bool first = true;
     size_t prev = 0;

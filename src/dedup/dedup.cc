@@ -147,7 +147,8 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     // Too short to compare: no sketch, never a candidate.
     s->skip = tokens.empty() || tokens.size() < static_cast<size_t>(min_tokens);
     if (s->skip) return;
-    s->fingerprint = XXH3_64bits(tokens.data(), tokens.size() * sizeof(uint64_t));
+    // Seeded with the length: a collision would also need equal lengths.
+    s->fingerprint = XXH3_64bits_withSeed(tokens.data(), tokens.size() * sizeof(uint64_t), tokens.size());
     ShingleHashes(tokens, ngram, &shingles);
     // Repeated shingles do not change a signature; a set is sorted only if
     // its document turns out to be a candidate.
@@ -161,6 +162,9 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     }
   };
   auto sink = [&](Sketched&& s) -> Status {
+    if (docs.size() >= UINT32_MAX - 1) {
+      return InvalidArgument("more than 4 billion documents in one run; split the input into several runs");
+    }
     docs.ids += s.id_json;
     docs.id_end.push_back(docs.ids.size());
     docs.length.push_back(s.length);
@@ -300,8 +304,10 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   std::vector<Accepted> accepted;
   auto add = [&](uint32_t a, uint32_t b, double sim) { accepted.push_back({std::min(a, b), std::max(a, b), sim}); };
   // A group of identical documents gives its pairs like an LSH bucket: all
-  // of them up to kMaxGroupPairs members, else a star and a chain.
-  constexpr size_t kMaxGroupPairs = 64;
+  // of them up to kMaxGroupPairs members, else a star and a chain; a
+  // verified pair is repeated for the copies of its documents only while
+  // that stays within kMaxGroupPairs pairs. Memory stays linear.
+  constexpr size_t kMaxGroupPairs = 16;
   auto group_of = [&](uint32_t rep) {
     std::vector<uint32_t> g = {rep};
     g.insert(g.end(), copies[rep].begin(), copies[rep].end());
@@ -329,7 +335,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
       continue;
     }
     std::vector<uint32_t> gx = group_of(x), gy = group_of(y);
-    if (gx.size() * gy.size() > kMaxGroupPairs * kMaxGroupPairs) {
+    if (gx.size() * gy.size() > kMaxGroupPairs) {
       add(x, y, similarity[i]);
       continue;
     }

@@ -107,17 +107,27 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
         TokenPassage p{};
         p.a_begin = points[chain[first]].first;
         p.b_begin = points[chain[first]].second;
+        // A cut on one side can leave the next passage starting inside the
+        // previous one on the other: passages of a round never overlap.
+        if (passages.size() > before) {
+          p.a_begin = std::max(p.a_begin, passages.back().a_end);
+          p.b_begin = std::max(p.b_begin, passages.back().b_end);
+        }
         p.a_end = points[chain[c - 1]].first + n;
         p.b_end = points[chain[c - 1]].second + n;
         p.anchors = static_cast<uint32_t>(c - first);
-        // Tokens covered by anchors, counted once.
-        uint32_t ea = 0, eb = 0;
+        // Tokens covered by anchors inside the passage, counted once.
+        uint32_t ea = p.a_begin, eb = p.b_begin;
         for (size_t k = first; k < c; ++k) {
           auto [x, y] = points[chain[k]];
-          p.matched_a += std::min(n, x + n - std::max(x, ea));
-          p.matched_b += std::min(n, y + n - std::max(y, eb));
-          ea = x + n;
-          eb = y + n;
+          if (x + n > ea) p.matched_a += x + n - std::max(x, ea);
+          if (y + n > eb) p.matched_b += y + n - std::max(y, eb);
+          ea = std::max(ea, x + n);
+          eb = std::max(eb, y + n);
+        }
+        if (p.a_begin >= p.a_end || p.b_begin >= p.b_end) {
+          first = c;
+          continue;
         }
         bool clash = false;
         for (size_t q = 0; q < before && !clash; ++q) {

@@ -45,6 +45,9 @@ RecordParser::~RecordParser() = default;
 
 namespace {
 
+// Token offsets are 32-bit.
+constexpr size_t kMaxText = 0xFFFFFFFFu;
+
 const char* TypeName(simdjson::dom::element_type t) {
   using T = simdjson::dom::element_type;
   switch (t) {
@@ -65,6 +68,10 @@ const char* TypeName(simdjson::dom::element_type t) {
 bool RecordParser::Parse(const RawRecord& rec, const InputFile& file, Document* doc, std::string* reason) {
   doc->source.clear();
   if (file.kind == InputKind::kTextFile) {
+    if (rec.bytes.size() > kMaxText) {
+      *reason = "text longer than 4 GiB; split the document";
+      return false;
+    }
     if (!simdjson::validate_utf8(rec.bytes.data(), rec.bytes.size())) {
       *reason = "invalid UTF-8; re-encode the file as UTF-8";
       return false;
@@ -77,7 +84,10 @@ bool RecordParser::Parse(const RawRecord& rec, const InputFile& file, Document* 
   simdjson::dom::element root;
   auto err = impl_->parser.parse(rec.bytes.data(), rec.bytes.size(), false).get(root);
   if (err) {
-    if (err == simdjson::UTF8_ERROR) {
+    const std::string_view b = rec.bytes;
+    if (b.substr(0, 2) == "\x1f\x8b" || b.substr(0, 4) == "\x28\xb5\x2f\xfd") {
+      *reason = "not JSON: the data looks gzip- or zstd-compressed; name the file .gz or .zst";
+    } else if (err == simdjson::UTF8_ERROR) {
       *reason = "invalid UTF-8; re-encode the record as UTF-8";
     } else {
       *reason = fmt::format("not JSON ({}); each line must hold one JSON object", simdjson::error_message(err));
@@ -97,6 +107,10 @@ bool RecordParser::Parse(const RawRecord& rec, const InputFile& file, Document* 
   std::string_view text_view;
   if (text.get_string().get(text_view)) {
     *reason = fmt::format("\"{}\" is {}, not a string", fields_.text, TypeName(text.type()));
+    return false;
+  }
+  if (text_view.size() > kMaxText) {
+    *reason = "text longer than 4 GiB; split the document";
     return false;
   }
   doc->text = text_view;

@@ -6,6 +6,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -131,16 +132,24 @@ class GzipOutput : public FileOutput {
 
  protected:
   Status Encode(bool last) override {
-    z_.next_in = reinterpret_cast<Bytef*>(buffer_.data());
-    z_.avail_in = static_cast<uInt>(buffer_.size());
-    int ret;
+    // zlib counts input in 32 bits: feed a large buffer in pieces.
+    constexpr size_t kPiece = size_t{1} << 30;
+    size_t done = 0;
     do {
-      unsigned char out[1 << 16];
-      z_.next_out = out;
-      z_.avail_out = sizeof out;
-      ret = deflate(&z_, last ? Z_FINISH : Z_NO_FLUSH);
-      DOPPEL_RETURN_IF_ERROR(WriteRaw(reinterpret_cast<char*>(out), sizeof out - z_.avail_out));
-    } while (z_.avail_out == 0 || (last && ret != Z_STREAM_END));
+      const size_t piece = std::min(kPiece, buffer_.size() - done);
+      const bool final_piece = last && done + piece == buffer_.size();
+      z_.next_in = reinterpret_cast<Bytef*>(buffer_.data() + done);
+      z_.avail_in = static_cast<uInt>(piece);
+      int ret;
+      do {
+        unsigned char out[1 << 16];
+        z_.next_out = out;
+        z_.avail_out = sizeof out;
+        ret = deflate(&z_, final_piece ? Z_FINISH : Z_NO_FLUSH);
+        DOPPEL_RETURN_IF_ERROR(WriteRaw(reinterpret_cast<char*>(out), sizeof out - z_.avail_out));
+      } while (z_.avail_out == 0 || (final_piece && ret != Z_STREAM_END));
+      done += piece;
+    } while (done < buffer_.size());
     buffer_.clear();
     return Status::Ok();
   }
