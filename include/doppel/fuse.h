@@ -1,10 +1,12 @@
 // doppel/fuse.h - cleaning documents and rebuilding one text per story.
 //
 // Clean: removes a document's boilerplate, deciding from evidence in the
-// corpus (text repeated on one source across different stories is chrome;
-// what aligns with other copies is article; what reads like running prose),
-// plus a small documented set of universal junk patterns (syndication
-// footers, ADVERTISEMENT-like markers, video titles with durations).
+// corpus (text repeated on one source across different stories is chrome,
+// unless a copy of the story on another source has it as text; a headline
+// of another story of the corpus is a "Related stories" item; what reads
+// like running prose), plus a small documented set of universal junk
+// patterns (syndication footers, ADVERTISEMENT-like markers, video titles
+// with durations, UI placeholders before the lead).
 //
 // Fuse: aligns all cleaned copies of a cluster and writes the article once,
 // in reading order, with paragraph breaks: the reading most copies support
@@ -36,10 +38,11 @@ struct CleanOptions {
   // a repeated prefix or suffix is cut off (chrome glued to a sentence when
   // line breaks were lost), inner repeats are common phrases and stay.
   double site_drop = 0.5;
-  // Guard against an imperfect clustering: two documents of one source in
-  // different clusters that share at least this fraction of the smaller
-  // one's k-grams are copies of one story and do not count as chrome
-  // against each other. Above 1 turns the guard off.
+  // Guard against an imperfect clustering: two documents in different
+  // clusters that share at least this fraction of the smaller one's
+  // k-grams are copies of one story; they do not count as chrome (same
+  // source) or as foreign headlines (any source) against each other.
+  // Above 1 turns the guard off.
   double same_story_containment = 0.5;
   // Only k-grams held by at most this many documents are counted by the
   // guard: more is chrome of a busy source; this keeps the guard linear.
@@ -62,8 +65,10 @@ struct CleanedDocument {
 // cluster[i] is the cluster of corpus.docs[i] (any integers; equal = same
 // story; cluster.size() == corpus.docs.size()). Copies of one story never
 // count as chrome against each other. Documents with an empty source share
-// one source. Cost: a few passes over the corpus' tokens and one parallel
-// sort of its k-grams; parallel over documents, deterministic.
+// one source (then only corpus-wide repetition tells chrome: give sources
+// when there are any). Cost: a few passes over the corpus' tokens and
+// parallel sorts of its k-grams and lines; peak memory about 80 bytes per
+// word of the corpus, text included; parallel over documents, deterministic.
 std::vector<CleanedDocument> CleanDocuments(const Corpus& corpus, const std::vector<uint32_t>& cluster,
                                             const CleanOptions& options = {});
 

@@ -10,7 +10,8 @@
 //  4. a column is kept when most covering copies have it; on a tie, when
 //     the longest copy has it, when it lies in a run of words the longest
 //     copy lacks (a lost link text), or when a copy lacking it shows a hole
-//     right there;
+//     right there; in clusters of kLoneMinCopies or more, a stretch only one
+//     copy covers stays only if it reads as prose;
 //  5. a kept column shows its most common spelling, after a line break
 //     when at least half of the copies with lines start a line there.
 // Every emitted word is a slice of one copy's original text; consecutive
@@ -29,7 +30,10 @@
 namespace doppel {
 namespace {
 
-// Clusters of at least this many copies drop lone stretches that are not prose.
+// In clusters of at least this many copies, the others agree on where the
+// story starts and ends, so a stretch that one copy alone covers and that is
+// not prose (a "Related stories" heading, a share line) is page chrome. With
+// two copies there is no majority to tell.
 constexpr uint32_t kLoneMinCopies = 3;
 
 struct Copy {

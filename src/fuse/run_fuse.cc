@@ -90,8 +90,9 @@ Result<std::vector<uint32_t>> ReadClusters(const Corpus& corpus, const std::stri
   std::unordered_map<std::string, std::vector<uint32_t>> docs_of;
   for (uint32_t d = 0; d < corpus.docs.size(); ++d) docs_of[corpus.docs[d].id_json].push_back(d);
   std::unordered_map<std::string, uint32_t> cluster_key;  // name -> key
+  // An unlisted document keeps its own index as its key; named clusters get
+  // keys from n up, so the two never meet.
   std::vector<uint32_t> key(corpus.docs.size());
-  // Unlisted documents: keys above every named cluster's.
   const auto named_base = static_cast<uint32_t>(corpus.docs.size());
   for (uint32_t d = 0; d < key.size(); ++d) key[d] = d;
   auto assign = [&](simdjson::dom::element id, uint32_t k) {

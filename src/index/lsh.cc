@@ -98,7 +98,6 @@ uint64_t BandKey(const uint32_t* sig, int band, int rows) {
 std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(std::span<const uint64_t> keys, int bands,
                                                           std::span<const uint8_t> skip,
                                                           size_t max_bucket_pairs_size) {
-  const size_t n = skip.size();
   using Pairs = std::vector<std::pair<uint32_t, uint32_t>>;
   // Bands are independent: each is grouped on its own thread, and the
   // per-band lists are merged in band order, so the result does not depend
