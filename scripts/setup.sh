@@ -14,3 +14,23 @@ build/doppel dedup --id-field id --clusters "$out/clusters.jsonl" --pairs "$out/
 echo "-- duplicate pairs (--pairs):"
 cat "$out/pairs.jsonl"
 echo "-- kept documents (-o): $(wc -l < "$out/kept.jsonl") of $(grep -c . examples/news.jsonl)"
+echo
+echo "== doppel find examples/news.jsonl (partial copies by passage alignment)"
+build/doppel find --source-field source --clusters "$out/stories.jsonl" --pairs "$out/passages.jsonl" \
+  examples/news.jsonl
+echo "-- stories with more than one copy (--clusters):"
+python3 - "$out/stories.jsonl" <<'PY'
+import collections, json, sys
+groups = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    groups[r["cluster"]].append(r["id"])
+for members in groups.values():
+    if len(members) > 1:
+        print("  " + ", ".join(members))
+PY
+echo
+echo "== doppel fuse: one clean text per story"
+build/doppel fuse --source-field source --clusters /dev/null --clean "$out/clean.jsonl" \
+  --fused "$out/fused.jsonl" examples/news.jsonl
+head -c 400 "$out/fused.jsonl"; echo " ..."

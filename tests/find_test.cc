@@ -124,6 +124,22 @@ TEST(FindClusters, ChromeIsLearnedFromRepetitionWithoutSources) {
   EXPECT_EQ(distinct.size(), 24u);
 }
 
+TEST(FindClusters, ASmallSourceThatRepublishedAStoryIsNotChrome) {
+  // Two documents of one source: too few to tell a template from one story
+  // published twice (a correction), so their shared text still counts.
+  NewsGen g(15);
+  std::vector<std::string> art = g.Article(6);
+  std::vector<std::string> corrected = art;
+  corrected.push_back("This story was corrected to fix a name.");
+  Corpus c;
+  Add(&c, "first", JoinLines(art), "paper.example");
+  Add(&c, "corrected", JoinLines(corrected), "paper.example");
+  Add(&c, "other", JoinLines(g.Article(6)), "elsewhere.example");
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "first", "corrected"));
+  EXPECT_FALSE(Together(cl, "first", "other"));
+}
+
 TEST(FindClusters, SharedQuotationDoesNotJoinTwoStories) {
   NewsGen g(12);
   std::string quote = fmt::format("\"{}\" he said.", g.Sentence(25));

@@ -116,6 +116,16 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     GramHashes(tc.tokens[d], options.boiler_ngram, &tc.grams[d]);
   });
   if (tc.sources == 0 && options.use_sources) InferSources(&tc);
+  // Repetition within a source needs three documents to tell its template
+  // from one story it published twice: a source with fewer gives no chrome
+  // evidence, as if it had no source (like pseudo-sources, which need three).
+  {
+    std::vector<uint32_t> docs_of(tc.sources + 1, 0);
+    for (uint32_t s : tc.source) ++docs_of[s];
+    for (uint32_t& s : tc.source) {
+      if (s != 0 && docs_of[s] < 3) s = 0;
+    }
+  }
   result.stages.push_back({"tokenize", Since(t)});
 
   t = Clock::now();
