@@ -82,6 +82,10 @@ TEST(Segment, SentencesLinesAndMarkers) {
             (V{"Text ends here.", "The post U.S. Army wins. Again appeared first on Site News."}));
   // Blank lines give no unit; every token belongs to one unit.
   EXPECT_EQ(Units("\n\n  A b.  \n\n"), (V{"A b."}));
+  // Web addresses between sentences are a unit; one inside a sentence is not cut out.
+  EXPECT_EQ(Units("the end here. https://a.example/p/x1 www.b.example Next one"),
+            (V{"the end here.", "https://a.example/p/x1 www.b.example", "Next one"}));
+  EXPECT_EQ(Units("see https://a.example/x for more"), (V{"see https://a.example/x for more"}));
 }
 
 TEST(Junk, Patterns) {
@@ -108,6 +112,26 @@ TEST(Junk, Patterns) {
   EXPECT_FALSE(IsProse("Wait for it...", 3));
   EXPECT_TRUE(EndsSentence("He said \"yes.\""));
   EXPECT_FALSE(EndsSentence("And so on..."));
+  EXPECT_TRUE(IsBareUrl("https://a.example/p/4xq"));
+  EXPECT_TRUE(IsBareUrl("www.a.example (http://b.example/x)"));
+  EXPECT_FALSE(IsBareUrl("see www.a.example"));
+  EXPECT_FALSE(IsBareUrl("http://"));
+  size_t m = 0;
+  // Credit markers, standing alone or glued to the caption's last word.
+  EXPECT_TRUE(EndsWithCredit("boats on the river at nightImage: Ann Lee/Agency/photo pool", &m));
+  EXPECT_EQ(m, 27u);
+  EXPECT_TRUE(EndsWithCredit("Photograph: Jane Roe for the Daily", &m));
+  EXPECT_EQ(m, 0u);
+  EXPECT_TRUE(EndsWithCredit("(Credit: Bo Chen/Wire)", &m));
+  EXPECT_TRUE(EndsWithCredit("The pier. Photo Credit: Courtesy of Harbor Museum", &m));
+  EXPECT_EQ(m, 16u);
+  // Not a credit: a sentence follows, the words are not names, too long, a
+  // marker inside a name.
+  EXPECT_FALSE(EndsWithCredit("Photo: Jane Roe/Wire. Then the crowd went home and slept", &m));
+  EXPECT_FALSE(EndsWithCredit("Photos: shooting at the mall today", &m));
+  EXPECT_FALSE(EndsWithCredit("Photos: Best Shots From The Big Parade Of This Very Long Week Again", &m));
+  EXPECT_FALSE(EndsWithCredit("open it in iPhoto: Library", &m));
+  EXPECT_FALSE(EndsWithCredit("A plain sentence without any credit.", &m));
 }
 
 // Three stories on one site share its menu and footer; a fourth site has
@@ -228,6 +252,65 @@ TEST(Clean, UiPlaceholdersBeforeTheLead) {
         "radio.example", 0);
   auto cleaned = b.Clean();
   EXPECT_EQ(cleaned[0].text, "November 5, 2012\n" + lead);
+}
+
+// A flattened page (its lines lost) with a photo between the lead and the
+// body: a bare link, the photo's alt text (no final stop, ending in a
+// date), its caption glued to the credit marker, then the body. The lead
+// stays; link, alt text, caption and credit go.
+TEST(Clean, FlattenedCaptionWithGluedCredit) {
+  NewsGen gen(11);
+  const std::string lead = gen.Paragraph(), body = gen.Paragraph(), more = gen.Paragraph();
+  std::string alt = gen.Sentence(14), caption = gen.Sentence(11);
+  alt.pop_back();
+  caption.pop_back();
+  alt += " on Monday, Oct. 7, 2024";
+  const std::string credit = "Image: Ann Lee/Wire Agency/photo pool";
+  Builder b;
+  b.Add("radio Loading ...\n\n" + lead + " https://s.example/p/4k2x " + alt + " " + caption + credit +
+            " ADVERTISEMENT " + body + "\n" + more,
+        "flat.example", 0);
+  // Without the marker after it, a line break ends the credit.
+  b.Add(lead + " " + alt + " " + caption + credit + "\n" + body, "flat2.example", 1);
+  auto cleaned = b.Clean();
+  EXPECT_EQ(cleaned[0].text, lead + " " + body + "\n" + more);
+  EXPECT_EQ(cleaned[1].text, lead + "\n" + body);
+}
+
+// Bare links between sentences or on a line of their own go; a link that a
+// sentence names stays.
+TEST(Clean, BareUrls) {
+  NewsGen gen(12);
+  const std::string p1 = gen.Paragraph(), p2 = gen.Paragraph();
+  const std::string named = "Details are at www.example.org for every reader.";
+  Builder b;
+  b.Add(p1 + " https://x.example/a/b?id=7 " + p2, "a.example", 0);
+  b.Add(p1 + "\nhttp://x.example/feed\n" + p2 + " " + named, "b.example", 1);
+  auto cleaned = b.Clean();
+  EXPECT_EQ(cleaned[0].text, p1 + " " + p2);
+  EXPECT_EQ(cleaned[1].text, p1 + "\n" + p2 + " " + named);
+}
+
+// A publisher's photo caption that the copies of a story on other sources
+// carry too travels with the article (a reprint keeps it): it stays. The
+// same caption on one copy only, or on copies of one source only (two
+// scrapes of one page), is the page's figure: it goes.
+TEST(Clean, CaptionEveryCopyCarries) {
+  NewsGen gen(13);
+  std::vector<std::string> story = gen.Article(3);
+  const std::string caption = gen.Sentence(9) + " Photograph: Jane Roe/Wire";
+  std::vector<std::string> with = story;
+  with.insert(with.begin() + 2, caption);
+  Builder b;
+  b.Add(JoinLines(with), "paper.example", 0);
+  b.Add(JoinLines(with), "reprint.example", 0);
+  b.Add(JoinLines(with), "one.example", 1);
+  b.Add(JoinLines(with), "one.example", 1);
+  b.Add(JoinLines(with), "alone.example", 2);
+  auto cleaned = b.Clean();
+  EXPECT_EQ(cleaned[0].text, JoinLines(with));
+  EXPECT_EQ(cleaned[1].text, JoinLines(with));
+  for (uint32_t d = 2; d < 5; ++d) EXPECT_EQ(cleaned[d].text, JoinLines(story)) << d;
 }
 
 // A "Related stories" list names other stories of the corpus; their own

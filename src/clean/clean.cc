@@ -13,7 +13,10 @@
 //     headlines are masked; a unit with at least site_drop of its words
 //     masked is dropped, a masked prefix or suffix of a unit is cut off
 //     (chrome glued to a sentence when line breaks were lost);
-//  3. universal junk (clean/junk.h): ALL-CAPS markers, video titles;
+//  3. universal junk (clean/junk.h): ALL-CAPS markers, video titles, bare
+//     URLs between sentences, image captions closed by a credit (with the
+//     caption text that leads into the credit on its line) unless copies
+//     of the story on other sources carry them too;
 //  4. an excerpt (it had a "Read more at" footer) loses a first unit that is
 //     not prose: its page title;
 //  5. before the first prose unit, UI placeholders are dropped with what
@@ -43,7 +46,9 @@ constexpr uint64_t kLineSalt = 0x6C696E65ULL;
 uint64_t SiteKey(uint64_t hash, uint64_t source) { return Mix64(hash ^ source); }
 
 // What happened to a unit (kept, or why not: for reading and debugging).
-enum class Why : uint8_t { kKeep, kEmpty, kFooter, kReadMore, kSite, kForeign, kMarker, kVideo, kExcerptTitle, kUi };
+enum class Why : uint8_t {
+  kKeep, kEmpty, kFooter, kReadMore, kSite, kForeign, kMarker, kVideo, kUrl, kCaption, kExcerptTitle, kUi
+};
 
 // A line of a document: its units and the identity of its words.
 struct Line {
@@ -63,6 +68,7 @@ struct DocState {
   std::vector<uint8_t> chrome;        // per k-gram: chrome
   std::vector<uint64_t> line_hashes;  // per line: its hash (for KeepStoryText)
   std::vector<uint8_t> line_chrome;   // per line: chrome
+  std::vector<uint8_t> syndicated;    // per k-gram: a copy of the story on another source has it
 };
 
 void Prepare(const CorpusDocument& cd, const CleanOptions& opt, DocState* doc) {
@@ -114,13 +120,16 @@ void MarkChrome(std::span<const uint32_t> cluster, const CleanOptions& opt, std:
   tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
     if (groups[g].size() < 2) return;
     std::vector<StoryCopy> grams, lines;
+    std::vector<SharedCopy> shared;
     for (uint32_t d : groups[g]) {
       DocState& doc = (*docs)[d];
       grams.push_back({doc.source, &doc.kgrams, &doc.chrome});
       lines.push_back({doc.source, &doc.line_hashes, &doc.line_chrome});
+      shared.push_back({doc.source, &doc.kgrams, &doc.syndicated});
     }
     KeepStoryText(grams);
     KeepStoryText(lines);
+    MarkSyndicated(shared);
   });
 }
 
@@ -257,8 +266,72 @@ class Cleaner {
         why_[u] = Why::kMarker;
       } else if (IsVideoTitle(UnitText(u), Words(u))) {
         why_[u] = Why::kVideo;
+      } else if (IsBareUrl(UnitText(u))) {
+        // A link between sentences (the segmenter made it a unit): a
+        // share link or an embed's address that a flattened page left in
+        // the text, not article prose.
+        why_[u] = Why::kUrl;
       }
     }
+    for (size_t u = 0; u < units_.size(); ++u) {
+      if (why_[u] == Why::kKeep) DropCaption(u);
+    }
+  }
+
+  // An image caption closed by its credit ("... to his leftImage: Jane
+  // Roe/Agency"): the credit's unit goes, with the units before it on its
+  // line that run into it. How far back the caption goes, from what the
+  // text shows:
+  //  - the line start, a dropped unit (a bare URL, a marker, chrome) or a
+  //    kept unit that ends a sentence bound it: captions are set apart from
+  //    the prose around them, and on a flattened page the article's lead
+  //    before a photo keeps its final stop while the photo's alt text and
+  //    caption do not ("..., Sept. 3, 2025 In unprecedented scenes, ...");
+  //  - a unit that starts with a digit after a stop does not count as a new
+  //    sentence: the stop is an abbreviated date's ("Sept. 3, 2025");
+  //  - a credit that is a unit of its own closes a caption that ended with
+  //    its own stop ("The pier at dawn. Photograph: Jane Roe/Agency"): the
+  //    sentence before it on the line goes too, but not a line above it
+  //    (a lined page keeps the caption apart, where its extent is unknown);
+  //  - at most kCaptionMaxWords words: alt text plus caption, not a
+  //    paragraph.
+  // Except a syndicated caption: when half of its words are carried by a
+  // copy of the story on another source, the publisher's caption travels
+  // with the article (a reprint keeps it, and so do the benchmark's gold
+  // texts), so it stays. Copies on one source (two scrapes of one page)
+  // are no evidence; a caption only one copy has is that page's figure.
+  void DropCaption(size_t u) {
+    size_t marker;
+    if (!EndsWithCredit(UnitText(u), &marker)) return;
+    size_t first = u, words = Words(u);
+    bool own_stop = marker == 0;  // the unit is only the credit
+    while (first > 0 && !units_[first].para) {
+      const size_t prev = first - 1;
+      if (why_[prev] != Why::kKeep || words + Words(prev) > kCaptionMaxWords) break;
+      size_t n;
+      const bool date = IsDigit(DecodeAt(UnitText(first), 0, &n));
+      if (!own_stop && !date && EndsSentence(UnitText(prev))) break;
+      own_stop = false;
+      words += Words(prev);
+      first = prev;
+    }
+    // Syndicated: half of its words lie in k-grams that a copy of the
+    // story on another source has too.
+    const std::vector<uint8_t>& syn = doc_.syndicated;
+    if (!syn.empty()) {
+      const auto k = static_cast<size_t>(opt_.site_ngram);
+      size_t carried = 0;
+      for (size_t x = first; x <= u; ++x) {
+        for (size_t t = units_[x].tok_begin; t < units_[x].tok_end; ++t) {
+          // Token t lies in the k-grams p = t-k+1 .. t.
+          bool in = false;
+          for (size_t p = t + 1 > k ? t + 1 - k : 0; p <= t && p < syn.size() && !in; ++p) in = syn[p];
+          carried += in;
+        }
+      }
+      if (2 * carried >= words) return;
+    }
+    for (size_t x = first; x <= u; ++x) why_[x] = Why::kCaption;
   }
 
   // 4 and 5.

@@ -122,6 +122,32 @@ void KeepStoryText(std::span<const StoryCopy> copies) {
   }
 }
 
+void MarkSyndicated(std::span<const SharedCopy> copies) {
+  // Per key: the source that has it (odd: a hash with its low bit set), or
+  // kSeveral when more than one source has.
+  constexpr uint64_t kSeveral = 2;
+  size_t expected = 0;
+  for (const SharedCopy& c : copies) expected += c.keys->size();
+  FlatMap<uint64_t> seen(expected);
+  for (const SharedCopy& c : copies) {
+    for (uint64_t key : *c.keys) {
+      uint64_t& v = seen[key];
+      if (v == 0) {
+        v = c.source | 1;
+      } else if (v != (c.source | 1)) {
+        v = kSeveral;
+      }
+    }
+  }
+  for (const SharedCopy& c : copies) {
+    c.shared->assign(c.keys->size(), 0);
+    for (size_t p = 0; p < c.keys->size(); ++p) {
+      const uint64_t* v = seen.Find((*c.keys)[p]);
+      (*c.shared)[p] = v && *v != (c.source | 1);
+    }
+  }
+}
+
 CorpusLines::CorpusLines(const std::vector<std::vector<Line>>& lines, std::span<const uint32_t> cluster,
                          std::vector<std::vector<uint64_t>> shingles, double same_story_containment)
     : cluster_(cluster.begin(), cluster.end()),

@@ -56,6 +56,18 @@ struct StoryCopy {
 };
 void KeepStoryText(std::span<const StoryCopy> copies);
 
+// Syndication evidence: for the copies of one story, shared[p] of a copy is
+// set where a copy on another source has keys[p] too (chrome or not): the
+// text travels with the story from one publisher to another. Copies on one
+// source (two scrapes of one page) are no evidence of each other. Cost: one
+// small hash table per call, linear in the copies' keys.
+struct SharedCopy {
+  uint64_t source;
+  const std::vector<uint64_t>* keys;
+  std::vector<uint8_t>* shared;  // filled: one flag per key
+};
+void MarkSyndicated(std::span<const SharedCopy> copies);
+
 // Corpus evidence: lines across all sources. Words that stand as a whole
 // line in a document of another cluster name another story: a headline of
 // a "Related stories" list, whether that list kept its line breaks or not.

@@ -153,4 +153,100 @@ bool IsUiPlaceholder(std::string_view s) {
   return false;
 }
 
+bool IsUrlPiece(std::string_view piece) {
+  size_t n;
+  if (!piece.empty() && IsOpener(DecodeAt(piece, 0, &n))) piece.remove_prefix(n);
+  for (std::string_view head : {"https://", "http://", "www."}) {
+    if (piece.size() > head.size() && piece.starts_with(head)) return true;
+  }
+  return false;
+}
+
+bool IsBareUrl(std::string_view s) {
+  size_t i = 0, n, pieces = 0;
+  while (i < s.size()) {
+    if (IsSpace(DecodeAt(s, i, &n))) {
+      i += n;
+      continue;
+    }
+    size_t b = i;
+    while (i < s.size() && !IsSpace(DecodeAt(s, i, &n))) i += n;
+    if (!IsUrlPiece(s.substr(b, i - b))) return false;
+    ++pieces;
+  }
+  return pieces > 0;
+}
+
+namespace {
+
+// The credit after a marker's colon: 1 to kCreditMaxWords words, no
+// sentence end inside; capitalized words and the small words of names
+// ("Courtesy of", "for the", "via"), or any words once "/" or "|" joins
+// agencies ("AP Photo/picture alliance", "dpa").
+bool IsCredit(std::string_view s) {
+  s = StripSpace(s);
+  size_t e = s.size(), n;
+  while (e > 0 && IsCloser(DecodeBefore(s, e, &n))) e -= n;
+  if (e > 0 && s[e - 1] == '.') --e;
+  s = s.substr(0, e);
+  if (s.empty()) return false;
+  const bool joined = s.find('/') != std::string_view::npos || s.find('|') != std::string_view::npos;
+  static constexpr std::string_view kSmall[] = {"of", "at", "by", "for", "the", "via", "and", "&", "de", "da",
+                                                "di", "du", "van", "von", "der", "del", "la", "le", "y"};
+  size_t words = 0, i = 0;
+  while (i < s.size()) {
+    if (IsSpace(DecodeAt(s, i, &n))) {
+      i += n;
+      continue;
+    }
+    size_t b = i;
+    while (i < s.size() && !IsSpace(DecodeAt(s, i, &n))) i += n;
+    std::string_view w = s.substr(b, i - b);
+    if (++words > kCreditMaxWords) return false;
+    // A stop before the last word ends a sentence, unless it closes an
+    // initial or a short abbreviation ("J.", "Jr.", "Co.").
+    const char last = w.back();
+    if (i < s.size() && (last == '!' || last == '?' || (last == '.' && w.size() > 4))) return false;
+    if (joined) continue;
+    size_t k = 0;
+    while (k < w.size() && IsOpener(DecodeAt(w, k, &n))) k += n;
+    const int32_t first = k < w.size() ? DecodeAt(w, k, &n) : 0;
+    if (IsUpper(first) || IsDigit(first)) continue;
+    bool small = false;
+    for (std::string_view x : kSmall) small |= w == x;
+    if (!small) return false;
+  }
+  return words > 0;
+}
+
+}  // namespace
+
+bool EndsWithCredit(std::string_view s, size_t* marker) {
+  static constexpr std::string_view kMarkers[] = {"Photographs", "Photograph", "Pictures", "Picture", "Credits",
+                                                  "Credit",      "Images",     "Image",    "Photos",  "Photo"};
+  // The last marker with a credit after it.
+  for (size_t colon = s.rfind(':'); colon != std::string_view::npos && colon > 0;
+       colon = colon == 0 ? std::string_view::npos : s.rfind(':', colon - 1)) {
+    for (std::string_view m : kMarkers) {
+      if (colon < m.size() || s.substr(colon - m.size(), m.size()) != m) continue;
+      const size_t b = colon - m.size();
+      // Standing alone, after an opening bracket, or glued to a word that
+      // ends in a small letter ("leftImage:"); not after a capital or a
+      // digit ("MYImage:", "4Image:").
+      size_t n;
+      const int32_t before = b > 0 ? DecodeBefore(s, b, &n) : ' ';
+      if (!(IsSpace(before) || IsOpener(before) || IsLower(before))) continue;
+      if (IsLower(before)) {
+        // Glued to a word of two or more letters: "iPhoto:" is a name.
+        size_t n2;
+        if (b <= n || !IsWordChar(DecodeBefore(s, b - n, &n2))) continue;
+      }
+      if (!IsCredit(s.substr(colon + 1))) return false;
+      *marker = b;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace doppel

@@ -9,7 +9,20 @@
 //     or a date (the title of an embedded video, "Watch: the parade 02:59");
 //   - a UI placeholder before the first sentence: a text ending in an
 //     ellipsis ("Loading ...") or holding an icon-ligature identifier
-//     (lower_case_with_underscore, e.g. "music_note").
+//     (lower_case_with_underscore, e.g. "music_note");
+//   - a bare URL ("https://...", "http://...", "www....") standing between
+//     sentences, not inside one: a link a flattened page left in the text
+//     (a share link, the address of an embed), never a sentence of the
+//     article; one a sentence names ("see www.example.org") stays;
+//   - an image caption closed by its credit: a credit marker ("Image:",
+//     "Photo:", "Photograph:", "Picture:", "Credit:", plural too) followed
+//     by a short credit (capitalized names and agencies, or any words once
+//     joined by "/" or "|", e.g. "Jane Roe/Agency/picture alliance") up to
+//     the end of the unit, with no sentence after it. The marker may stand
+//     glued to the caption's last word ("to his leftImage: ..."), the mark
+//     of a page flattened without spaces between its elements. The caption
+//     is the credit's unit and what leads into it on the same line (see
+//     clean.cc, step 3).
 // All take one unit's text without surrounding whitespace. Hand-written
 // scanners, linear in the text; thread-safe.
 #ifndef DOPPEL_CLEAN_JUNK_H_
@@ -55,6 +68,20 @@ bool IsCapsMarker(std::string_view s);
 bool IsVideoTitle(std::string_view s, size_t words);
 // Ends with "..." or "…", or contains an identifier like "music_note".
 bool IsUiPlaceholder(std::string_view s);
+
+// A whitespace-free piece that is a web address: "http://", "https://" or
+// "www." then something, after an optional opening bracket or quote.
+bool IsUrlPiece(std::string_view piece);
+// Every whitespace piece of s (at least one) is a web address.
+bool IsBareUrl(std::string_view s);
+
+// A credit is short: names and agencies, not a sentence.
+inline constexpr size_t kCreditMaxWords = 10;
+// A caption with its alt text and its credit is a few lines at most.
+inline constexpr size_t kCaptionMaxWords = 100;
+// s ends with an image credit (see above): true, and *marker gets the byte
+// offset in s where the credit marker starts ("Image" of "leftImage: ...").
+bool EndsWithCredit(std::string_view s, size_t* marker);
 
 }  // namespace doppel
 

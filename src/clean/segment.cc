@@ -143,6 +143,25 @@ void LineCuts(std::string_view line, std::vector<size_t>* cuts, std::vector<Piec
     cuts->push_back(x.begin);
     cuts->push_back(x.end);
   }
+  // A run of web addresses standing between sentences (after a sentence
+  // end or the line start, before a sentence start or the line end) is a
+  // unit of its own: "his allies. https://p.example/x Russian President".
+  auto text = [&](size_t q) { return line.substr((*pieces)[q].begin, (*pieces)[q].end - (*pieces)[q].begin); };
+  for (size_t p = 0; p < pieces->size();) {
+    if (!IsUrlPiece(text(p))) {
+      ++p;
+      continue;
+    }
+    size_t q = p;
+    while (q < pieces->size() && IsUrlPiece(text(q))) ++q;
+    const bool after_end = p == 0 || EndsSentence(text(p - 1));
+    const bool before_start = q == pieces->size() || SentenceStartsAt(line, (*pieces)[q].begin);
+    if (after_end && before_start) {
+      cuts->push_back((*pieces)[p].begin);
+      cuts->push_back((*pieces)[q - 1].end);
+    }
+    p = q;
+  }
   std::sort(cuts->begin(), cuts->end());
   cuts->erase(std::unique(cuts->begin(), cuts->end()), cuts->end());
   // A footer that runs to the end of the line stays whole, whatever

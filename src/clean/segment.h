@@ -8,7 +8,9 @@
 //   - after a video duration ("02:59", "1:02:59") followed by whitespace and
 //     a capital letter (the title of an embedded video starts there);
 //   - around a standalone ALL-CAPS word of kAllCapsMarker or more letters
-//     (ADVERTISEMENT, SPONSORED), which becomes a unit of its own.
+//     (ADVERTISEMENT, SPONSORED), which becomes a unit of its own;
+//   - around a run of bare web addresses standing between sentences
+//     ("allies. https://p.example/x Russian ..."), a unit of its own too.
 // Cutting inside lines is what makes cleaning work on pages whose line
 // breaks were lost: their chrome and their sentences still come apart.
 //
