@@ -26,26 +26,27 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
     if (start < masked_until) continue;
     grams.emplace_back(Mix64(h), static_cast<uint32_t>(start));
   }
-  std::sort(grams.begin(), grams.end());
-  for (size_t i = 0; i < grams.size();) {
-    size_t j = i + 1;
-    while (j < grams.size() && grams[j].first == grams[i].first) ++j;
-    if (j - i == 1) index.anchors.push_back(grams[i]);
-    i = j;
-  }
+  // One hash table counts the n-grams: an entry seen twice keeps its key
+  // with position UINT32_MAX, so Find() reports it absent. Anchors are the
+  // n-grams seen once, already in document order. No sorting.
   size_t cap = 16;
-  while (cap < index.anchors.size() * 2) cap <<= 1;
+  while (cap < grams.size() * 2) cap <<= 1;
   index.keys.assign(cap, 0);
   index.positions.assign(cap, 0);
-  for (auto [h, p] : index.anchors) {
-    const uint64_t key = h | 1;
+  for (auto [g, p] : grams) {
+    const uint64_t key = g | 1;
     size_t i = key & (cap - 1);
-    while (index.keys[i] != 0) i = (i + 1) & (cap - 1);
-    index.keys[i] = key;
-    index.positions[i] = p;
+    while (index.keys[i] != 0 && index.keys[i] != key) i = (i + 1) & (cap - 1);
+    if (index.keys[i] == key) {
+      index.positions[i] = UINT32_MAX;
+    } else {
+      index.keys[i] = key;
+      index.positions[i] = p;
+    }
   }
-  std::sort(index.anchors.begin(), index.anchors.end(),
-            [](const auto& x, const auto& y) { return x.second < y.second; });
+  for (auto [g, p] : grams) {
+    if (index.Find(g) == p) index.anchors.emplace_back(g, p);
+  }
   return index;
 }
 
