@@ -1,5 +1,6 @@
 // `doppel find` as a program: folders of .txt documents, JSONL with a source
 // field, bad input, and byte-identical output for any thread count.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -66,12 +67,13 @@ class FindCliTest : public CliTest {
       if (sp != std::string::npos && sp2 != std::string::npos) p.erase(sp, sp2 - sp);  // a lost link text
     }
     feed.push_back("The post " + art[0] + " appeared first on Example News.");
-    std::vector<std::string> scrape = {"radio Loading ... NOW PLAYING:", art[0], art[1], "Image: " + g.Sentence(9),
-                                       "ADVERTISEMENT"};
-    scrape.insert(scrape.end(), art.begin() + 2, art.begin() + 6);
+    // The widget keeps its own lines; the article is flattened onto one.
+    std::vector<std::string> body = {art[0], art[1], "ADVERTISEMENT"};
+    body.insert(body.end(), art.begin() + 2, art.begin() + 6);
+    const std::string scrape = "radio Loading ...\n\nmusic_note NOW PLAYING:- Loading ...\n\n" + JoinLines(body, " ");
     Write(dir + "/000_feed.txt", JoinLines(feed));
-    Write(dir + "/001_scrape.txt", JoinLines(scrape, " "));
-    texts_ = {JoinLines(feed), JoinLines(scrape, " ")};
+    Write(dir + "/001_scrape.txt", scrape);
+    texts_ = {JoinLines(feed), scrape};
   }
   std::vector<std::string> texts_;
 };
@@ -175,6 +177,44 @@ TEST_F(FindCliTest, SameOutputForOneAndTwoThreads) {
   EXPECT_EQ(Read("C1.jsonl"), Read("C2.jsonl"));
   EXPECT_EQ(Read("P1.jsonl"), Read("P2.jsonl"));
   EXPECT_FALSE(Read("P1.jsonl").empty());
+}
+
+TEST_F(FindCliTest, FuseRebuildsOneCleanTextWithProvenance) {
+  WriteCopies("copies");
+  auto r = Doppel("fuse --clusters C.jsonl --clean CL.jsonl --fused F.jsonl copies");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto fused = SplitLines(Read("F.jsonl"));
+  ASSERT_EQ(fused.size(), 1u);
+  simdjson::dom::element f = parser_.parse(fused[0]);
+  const std::string text{std::string_view(f["text"])};
+  // The scrape's opening and the feed's closing paragraphs are both there;
+  // the widget, the marker and the syndication footer are not.
+  const std::vector<std::string> feed_words = Words(texts_[0]);
+  const std::vector<std::string> fused_words = Words(text);
+  std::string last(feed_words[feed_words.size() - 8]);
+  EXPECT_NE(std::find(fused_words.begin(), fused_words.end(), last), fused_words.end());
+  for (const char* junk : {"ADVERTISEMENT", "NOW PLAYING", "appeared first on", "Loading"}) {
+    EXPECT_EQ(text.find(junk), std::string::npos) << junk;
+  }
+  // Every source span slices the same words out of its document.
+  size_t spans = 0;
+  for (simdjson::dom::element s : f["sources"].get_array()) {
+    const std::string id{std::string_view(s["id"])};
+    const std::string& src = id == "000_feed.txt" ? texts_[0] : texts_[1];
+    EXPECT_EQ(Words(Slice(text, uint64_t(s["start"]), uint64_t(s["end"]))),
+              Words(Slice(src, uint64_t(s["source_start"]), uint64_t(s["source_end"]))));
+    ++spans;
+  }
+  EXPECT_GT(spans, 0u);
+  EXPECT_EQ(SplitLines(Read("CL.jsonl")).size(), 2u);
+}
+
+TEST_F(FindCliTest, FuseLeavesNoOutputOnBadInput) {
+  Write("docs.jsonl", "{\"id\":\"a\",\"text\":\"fine\"}\n{\"id\":\"b\"}\n");
+  auto r = Doppel("fuse --clusters C.jsonl --clean CL.jsonl --fused F.jsonl docs.jsonl");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("docs.jsonl:2:"), std::string::npos) << r.err;
+  EXPECT_EQ(Entries(), std::vector<std::string>{"docs.jsonl"});
 }
 
 }  // namespace

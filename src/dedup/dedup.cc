@@ -20,17 +20,16 @@
 #include "doppel/union_find.h"
 #include "io/scan.h"
 #include "util/progress.h"
+#include "util/run.h"
 
 namespace doppel {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 // Candidates' sorted shingle sets are kept in memory up to this size; past
 // it they are read from the scratch file for every pair.
 constexpr uint64_t kVerifyMemory = uint64_t{256} << 20;
 
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 Status CheckOptions(const DedupOptions& o) {
   if (o.ngram < 1 || o.ngram > 64) return InvalidArgument("--ngram must be between 1 and 64");
@@ -447,29 +446,22 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
 }
 
 std::string DedupSummaryJson(const DedupSummary& s) {
-  std::string stages;
-  for (const auto& st : s.stages) {
-    if (!stages.empty()) stages += ',';
-    stages += fmt::format("\"{}\":{:.3f}", st.stage, st.seconds);
-  }
   return fmt::format(
       "{{\"documents\":{},\"kept\":{},\"removed\":{},\"rejected\":{},\"clusters\":{},"
       "\"candidate_pairs\":{},\"duplicate_pairs\":{},\"bands\":{},\"rows\":{},\"input_bytes\":{},"
       "\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{}}}\n",
       s.counts.read, s.counts.kept, s.counts.removed, s.counts.rejected, s.clusters, s.candidate_pairs,
-      s.duplicate_pairs, s.bands, s.rows, s.input_bytes, s.seconds, stages, s.peak_rss_bytes);
+      s.duplicate_pairs, s.bands, s.rows, s.input_bytes, s.seconds, StageTimesJson(s.stages), s.peak_rss_bytes);
 }
 
 std::string DedupSummaryText(const DedupSummary& s) {
-  std::string stages;
-  for (const auto& st : s.stages) stages += fmt::format(" {} {:.2f}s", st.stage, st.seconds);
   return fmt::format(
       "doppel dedup: {} documents read, {} kept, {} removed as duplicates in {} clusters, {} rejected\n"
       "  LSH {} bands x {} rows: {} candidate pairs, {} duplicate pairs\n"
       "  {:.2f}s ({:.1f} MB/s), peak memory {:.1f} MiB;{}\n",
       s.counts.read, s.counts.kept, s.counts.removed, s.clusters, s.counts.rejected, s.bands, s.rows,
       s.candidate_pairs, s.duplicate_pairs, s.seconds, s.seconds > 0 ? s.input_bytes / 1e6 / s.seconds : 0.0,
-      s.peak_rss_bytes / 1048576.0, stages);
+      s.peak_rss_bytes / 1048576.0, StageTimesText(s.stages));
 }
 
 }  // namespace doppel

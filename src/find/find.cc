@@ -12,12 +12,11 @@
 #include "doppel/align.h"
 #include "doppel/union_find.h"
 #include "find/boilerplate.h"
+#include "util/run.h"
 
 namespace doppel {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 // Hash of the n tokens starting at each position (none for a shorter text).
 void GramHashes(const std::vector<Token>& tokens, int n, std::vector<uint64_t>* out) {

@@ -7,17 +7,10 @@
 #include "doppel/output.h"
 #include "doppel/record.h"
 #include "util/progress.h"
+#include "util/run.h"
 
 namespace doppel {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-Result<std::unique_ptr<OutputFile>> MaybeCreate(const std::string& path) {
-  if (path.empty()) return std::unique_ptr<OutputFile>();
-  return OutputFile::Create(path);
-}
 
 std::string PairLine(const Corpus& corpus, const RelatedPair& p) {
   std::string line = "{\"a\":" + corpus.docs[p.a].id_json + ",\"b\":" + corpus.docs[p.b].id_json + ",\"passages\":[";
@@ -98,24 +91,19 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
 }
 
 std::string FindSummaryJson(const FindSummary& s) {
-  std::string stages;
-  for (const auto& st : s.stages) {
-    if (!stages.empty()) stages += ',';
-    stages += fmt::format("\"{}\":{:.3f}", st.stage, st.seconds);
-  }
   return fmt::format(
       "{{\"documents\":{},\"kept\":{},\"removed\":0,\"rejected\":{},\"clusters\":{},\"pairs\":{},"
       "\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{}}}\n",
-      s.counts.read, s.counts.kept, s.counts.rejected, s.clusters, s.pairs, s.seconds, stages, s.peak_rss_bytes);
+      s.counts.read, s.counts.kept, s.counts.rejected, s.clusters, s.pairs, s.seconds, StageTimesJson(s.stages),
+      s.peak_rss_bytes);
 }
 
 std::string FindSummaryText(const FindSummary& s) {
-  std::string stages;
-  for (const auto& st : s.stages) stages += fmt::format(" {} {:.2f}s", st.stage, st.seconds);
   return fmt::format(
       "doppel find: {} documents read, {} rejected; {} related pairs, {} clusters of two or more\n"
       "  {:.2f}s, peak memory {:.1f} MiB;{}\n",
-      s.counts.read, s.counts.rejected, s.pairs, s.clusters, s.seconds, s.peak_rss_bytes / 1048576.0, stages);
+      s.counts.read, s.counts.rejected, s.pairs, s.clusters, s.seconds, s.peak_rss_bytes / 1048576.0,
+      StageTimesText(s.stages));
 }
 
 }  // namespace doppel

@@ -12,19 +12,10 @@
 #include "doppel/record.h"
 #include "util/progress.h"
 
+#include "util/run.h"
+
 namespace doppel {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// Outputs are flushed in pieces of about this size.
-constexpr size_t kWriteChunk = 1 << 20;
-
-Result<std::unique_ptr<OutputFile>> MaybeCreate(const std::string& path) {
-  if (path.empty()) return std::unique_ptr<OutputFile>();
-  return OutputFile::Create(path);
-}
 
 // An id or a cluster name as doppel writes ids: a JSON string, or the
 // minified JSON of any other value.
@@ -69,19 +60,6 @@ std::string FusedLine(const Corpus& corpus, const FusedText& f) {
 }
 
 // Writes lines made by make(i) for i < n, in pieces.
-template <typename Make>
-Status WriteLines(OutputFile* f, size_t n, Make&& make) {
-  std::string buf;
-  for (size_t i = 0; i < n; ++i) {
-    buf += make(i);
-    if (buf.size() > kWriteChunk) {
-      DOPPEL_RETURN_IF_ERROR(f->Write(buf));
-      buf.clear();
-    }
-  }
-  DOPPEL_RETURN_IF_ERROR(f->Write(buf));
-  return f->Commit();
-}
 
 }  // namespace
 
@@ -137,6 +115,8 @@ Result<std::vector<uint32_t>> ReadClusters(const Corpus& corpus, const std::stri
 Result<FuseSummary> RunFuse(const FuseRunOptions& options) {
   const auto start = Clock::now();
   FuseSummary summary;
+  DOPPEL_RETURN_IF_ERROR(CheckCorpusOptions(
+      options.corpus, {&options.clusters_path, &options.clean_path, &options.fused_path}));
   auto clusters_out = MaybeCreate(options.clusters_path);
   if (!clusters_out.ok()) return clusters_out.status();
   auto clean_out = MaybeCreate(options.clean_path);
@@ -145,7 +125,8 @@ Result<FuseSummary> RunFuse(const FuseRunOptions& options) {
   if (!fused_out.ok()) return fused_out.status();
 
   auto t = Clock::now();
-  auto corpus = LoadCorpus(options.corpus);
+  std::unique_ptr<OutputFile> rejects;
+  auto corpus = LoadCorpus(options.corpus, &rejects);
   if (!corpus.ok()) return corpus.status();
   summary.stages.push_back({"read", Since(t)});
 
@@ -174,7 +155,6 @@ Result<FuseSummary> RunFuse(const FuseRunOptions& options) {
   t = Clock::now();
   if (*clusters_out) {
     DOPPEL_RETURN_IF_ERROR((*clusters_out)->Write(ClusterLines(*corpus, cluster)));
-    DOPPEL_RETURN_IF_ERROR((*clusters_out)->Commit());
   }
   if (*clean_out) {
     DOPPEL_RETURN_IF_ERROR(WriteLines(clean_out->get(), cleaned.size(),
@@ -184,6 +164,8 @@ Result<FuseSummary> RunFuse(const FuseRunOptions& options) {
     DOPPEL_RETURN_IF_ERROR(
         WriteLines(fused_out->get(), fused.size(), [&](size_t i) { return FusedLine(*corpus, fused[i]); }));
   }
+  // Only complete outputs take their names, all together.
+  DOPPEL_RETURN_IF_ERROR(CommitAll({clusters_out->get(), clean_out->get(), fused_out->get(), rejects.get()}));
   summary.stages.push_back({"write", Since(t)});
 
   const size_t n = corpus->docs.size();
@@ -198,12 +180,11 @@ Result<FuseSummary> RunFuse(const FuseRunOptions& options) {
 }
 
 std::string FuseSummaryText(const FuseSummary& s) {
-  std::string stages;
-  for (const auto& st : s.stages) stages += fmt::format(" {} {:.2f}s", st.stage, st.seconds);
   return fmt::format(
       "doppel fuse: {} documents read, {} rejected; {} clusters of two or more\n"
       "  {:.2f}s, peak memory {:.1f} MiB;{}\n",
-      s.counts.read, s.counts.rejected, s.clusters, s.seconds, s.peak_rss_bytes / 1048576.0, stages);
+      s.counts.read, s.counts.rejected, s.clusters, s.seconds, s.peak_rss_bytes / 1048576.0,
+      StageTimesText(s.stages));
 }
 
 }  // namespace doppel
