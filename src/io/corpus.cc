@@ -1,4 +1,6 @@
 // Loading a whole corpus into memory, for find and fuse.
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include "doppel/corpus.h"
@@ -30,10 +32,15 @@ Status CheckCorpusOptions(const CorpusOptions& opt, std::initializer_list<const 
   if (opt.on_error == OnError::kStop && !opt.rejects_path.empty()) {
     return InvalidArgument("--rejects is written with --on-error skip only; add it or drop --rejects");
   }
+  // A device such as /dev/null may take any number of outputs.
+  auto shared_ok = [](const std::string& p) {
+    struct stat st;
+    return p != "-" && ::stat(p.c_str(), &st) == 0 && S_ISCHR(st.st_mode);
+  };
   std::vector<std::string> seen;
-  if (!opt.rejects_path.empty()) seen.push_back(opt.rejects_path);
+  if (!opt.rejects_path.empty() && !shared_ok(opt.rejects_path)) seen.push_back(opt.rejects_path);
   for (const std::string* p : outputs) {
-    if (!p->empty()) seen.push_back(*p);
+    if (!p->empty() && !shared_ok(*p)) seen.push_back(*p);
   }
   std::sort(seen.begin(), seen.end());
   for (size_t i = 1; i < seen.size(); ++i) {
