@@ -129,6 +129,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
 
   t = Clock::now();
   Boilerplate bp = FindBoilerplate(tc, options);
+  std::vector<std::vector<uint64_t>>().swap(tc.grams);  // not needed past this point
   result.stages.push_back({"boilerplate", Since(t)});
 
   // Candidates: pairs sharing min_shared n-grams that are not chrome and in
@@ -169,6 +170,8 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   });
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   for (auto& v : per_doc) candidates.insert(candidates.end(), v.begin(), v.end());
+  std::vector<GramEntry>().swap(bp.postings);
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>>().swap(doc_lists);
   result.stages.push_back({"candidates", Since(t)});
 
   // Alignment of every candidate.
