@@ -192,6 +192,37 @@ TEST(Clean, SameSiteCopiesKeepTheirArticle) {
   }
 }
 
+// A source with few pages whose chrome outweighs each article: its chrome
+// is held by only a few documents, but it is not a split story's text (no
+// other source carries it), so the guard must not join the pages and keep
+// it. A story split in two clusters on that source still keeps its text,
+// which its reprint elsewhere carries too.
+TEST(Clean, SmallSourceChromeIsNotASplitStory) {
+  NewsGen gen(11);
+  std::vector<std::string> chrome;
+  for (int i = 0; i < 40; ++i) chrome.push_back(gen.MenuLine(6));
+  const std::string side = JoinLines(chrome);
+  Builder b;
+  std::vector<std::vector<std::string>> articles;
+  for (uint32_t s = 0; s < 2; ++s) {
+    articles.push_back(gen.Article(1));
+    b.Add(side + "\n" + JoinLines(articles[s]) + "\n" + side, "small.example", s);
+  }
+  // Story 2 on the small source twice, split by the clustering, each page
+  // with its own "Most read" box: four pages in all.
+  articles.push_back(gen.Article(2));
+  b.Add(side + "\n" + JoinLines(articles[2]) + "\n" + gen.MenuLine(4), "small.example", 2);
+  b.Add(side + "\n" + JoinLines(articles[2]) + "\n" + gen.MenuLine(4), "small.example", 3);
+  for (uint32_t s = 0; s < 3; ++s) b.Add(JoinLines(articles[s]), Named("reprint", s) + ".example", s);
+  auto cleaned = b.Clean();
+  for (uint32_t d = 0; d < 4; ++d) {
+    EXPECT_FALSE(Has(cleaned[d].text, chrome[0])) << d;
+    EXPECT_FALSE(Has(cleaned[d].text, chrome[7])) << d;
+    const uint32_t s = d < 3 ? d : 2;
+    EXPECT_TRUE(Has(cleaned[d].text, JoinLines(articles[s]))) << d << ": " << cleaned[d].text;
+  }
+}
+
 // Text that the site repeats on its other stories but that another copy of
 // the story, on another site, has as text is article (comment bylines).
 TEST(Clean, StoryTextSurvivesLocalRepeats) {

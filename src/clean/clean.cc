@@ -27,6 +27,7 @@
 #include <algorithm>
 
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
 
 #include "clean/evidence.h"
 #include "clean/junk.h"
@@ -105,7 +106,33 @@ void MarkChrome(std::span<const uint32_t> cluster, const CleanOptions& opt, std:
     for (uint64_t g : doc.kgrams) keys[d].push_back(SiteKey(g, doc.source));
     for (uint64_t h : doc.line_hashes) keys[d].push_back(SiteKey(h ^ kLineSalt, doc.source));
   });
-  const SiteEvidence site = SiteEvidence::Build(keys, cluster, opt);
+  // Which k-grams and lines travel: held on two or more sources.
+  std::vector<std::pair<uint64_t, uint64_t>> held;  // (k-gram, source)
+  for (const DocState& doc : *docs) {
+    for (uint64_t g : doc.kgrams) held.emplace_back(g, doc.source);
+    for (uint64_t h : doc.line_hashes) held.emplace_back(h ^ kLineSalt, doc.source);
+  }
+  tbb::parallel_sort(held.begin(), held.end());
+  held.erase(std::unique(held.begin(), held.end()), held.end());
+  std::vector<uint64_t> multi;  // sorted keys of two or more sources
+  for (size_t i = 1; i < held.size(); ++i) {
+    if (held[i].first == held[i - 1].first && (multi.empty() || multi.back() != held[i].first)) {
+      multi.push_back(held[i].first);
+    }
+  }
+  std::vector<std::pair<uint64_t, uint64_t>>().swap(held);
+  std::vector<std::vector<uint8_t>> travels(n);
+  tbb::parallel_for(size_t{0}, n, [&](size_t d) {
+    const DocState& doc = (*docs)[d];
+    travels[d].assign(keys[d].size(), 0);
+    for (size_t p = 0; p < doc.kgrams.size(); ++p) {
+      travels[d][p] = std::binary_search(multi.begin(), multi.end(), doc.kgrams[p]);
+    }
+    for (size_t l = 0; l < doc.line_hashes.size(); ++l) {
+      travels[d][doc.kgrams.size() + l] = std::binary_search(multi.begin(), multi.end(), doc.line_hashes[l] ^ kLineSalt);
+    }
+  });
+  const SiteEvidence site = SiteEvidence::Build(keys, cluster, opt, &travels);
   keys.clear();
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
     DocState& doc = (*docs)[d];

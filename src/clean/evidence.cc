@@ -11,6 +11,10 @@
 namespace doppel {
 namespace {
 
+// Two documents of one source that share this much of the larger one's
+// keys are one page: the same story, whatever else the corpus shows.
+constexpr double kSamePage = 0.9;
+
 struct Entry {
   uint64_t key;
   uint32_t doc;
@@ -20,11 +24,18 @@ struct Entry {
 }  // namespace
 
 SiteEvidence SiteEvidence::Build(const std::vector<std::vector<uint64_t>>& keys, std::span<const uint32_t> cluster,
-                                 const CleanOptions& options) {
+                                 const CleanOptions& options, const std::vector<std::vector<uint8_t>>* travels) {
   const size_t n = keys.size();
   // Distinct keys of every document, flattened into (key, doc) entries.
   std::vector<std::vector<uint64_t>> distinct(n);
+  // The guard's keys: those that travel (when known), distinct per document.
+  std::vector<std::vector<uint64_t>> guard(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
+    for (size_t p = 0; p < keys[d].size(); ++p) {
+      if (travels == nullptr || (*travels)[d][p]) guard[d].push_back(keys[d][p]);
+    }
+    std::sort(guard[d].begin(), guard[d].end());
+    guard[d].erase(std::unique(guard[d].begin(), guard[d].end()), guard[d].end());
     distinct[d] = keys[d];
     std::sort(distinct[d].begin(), distinct[d].end());
     distinct[d].erase(std::unique(distinct[d].begin(), distinct[d].end()), distinct[d].end());
@@ -50,34 +61,47 @@ SiteEvidence SiteEvidence::Build(const std::vector<std::vector<uint64_t>>& keys,
 
   // The guard: count the keys that document pairs of different clusters
   // share (only keys held by a few documents), then join the clusters of
-  // pairs that share most of the smaller document.
+  // pairs whose travelling keys cover most of the smaller document, or whose
+  // keys, travelling or not, cover nearly all of the larger (one page
+  // scraped twice).
   SiteEvidence ev;
-  std::vector<uint64_t> pairs;  // (a << 32 | b), a < b, once per shared key
-  for (size_t i = 0; i < entries.size();) {
-    size_t j = i + 1;
-    while (j < entries.size() && entries[j].key == entries[i].key) ++j;
-    if (j - i >= 2 && j - i <= options.guard_max_docs) {
-      for (size_t a = i; a < j; ++a) {
-        for (size_t b = a + 1; b < j; ++b) {
-          if (dense[entries[a].doc] != dense[entries[b].doc]) {
-            pairs.push_back(uint64_t{entries[a].doc} << 32 | entries[b].doc);
+  std::vector<Entry> guard_entries;
+  for (size_t d = 0; d < n; ++d) {
+    for (uint64_t k : guard[d]) guard_entries.push_back({k, static_cast<uint32_t>(d)});
+  }
+  tbb::parallel_sort(guard_entries.begin(), guard_entries.end());
+  // (a << 32 | b), a < b, once per shared key.
+  auto shared_pairs = [&](const std::vector<Entry>& es) {
+    std::vector<uint64_t> pairs;
+    for (size_t i = 0; i < es.size();) {
+      size_t j = i + 1;
+      while (j < es.size() && es[j].key == es[i].key) ++j;
+      if (j - i >= 2 && j - i <= options.guard_max_docs) {
+        for (size_t a = i; a < j; ++a) {
+          for (size_t b = a + 1; b < j; ++b) {
+            if (dense[es[a].doc] != dense[es[b].doc]) pairs.push_back(uint64_t{es[a].doc} << 32 | es[b].doc);
           }
         }
       }
+      i = j;
     }
-    i = j;
-  }
-  tbb::parallel_sort(pairs.begin(), pairs.end());
-  for (size_t i = 0; i < pairs.size();) {
-    size_t j = i + 1;
-    while (j < pairs.size() && pairs[j] == pairs[i]) ++j;
-    auto a = static_cast<uint32_t>(pairs[i] >> 32), b = static_cast<uint32_t>(pairs[i]);
-    size_t smaller = std::min(offset[a + 1] - offset[a], offset[b + 1] - offset[b]);
-    if (static_cast<double>(j - i) >= options.same_story_containment * static_cast<double>(smaller)) {
-      groups.Union(dense[a], dense[b]);
+    tbb::parallel_sort(pairs.begin(), pairs.end());
+    return pairs;
+  };
+  auto join = [&](const std::vector<uint64_t>& pairs, bool larger, double share) {
+    for (size_t i = 0; i < pairs.size();) {
+      size_t j = i + 1;
+      while (j < pairs.size() && pairs[j] == pairs[i]) ++j;
+      auto a = static_cast<uint32_t>(pairs[i] >> 32), b = static_cast<uint32_t>(pairs[i]);
+      const size_t na = offset[a + 1] - offset[a], nb = offset[b + 1] - offset[b];
+      const size_t size = larger ? std::max(na, nb) : std::min(na, nb);
+      if (static_cast<double>(j - i) >= share * static_cast<double>(size)) groups.Union(dense[a], dense[b]);
+      i = j;
     }
-    i = j;
-  }
+  };
+  join(shared_pairs(guard_entries), false, options.same_story_containment);
+  std::vector<Entry>().swap(guard_entries);
+  if (travels != nullptr) join(shared_pairs(entries), true, kSamePage);
 
   // A key is repeated when its documents lie in two or more (joined) clusters.
   for (size_t i = 0; i < entries.size();) {

@@ -32,8 +32,14 @@ class SiteEvidence {
  public:
   // keys[d]: the keys of document d (any order, repeats allowed);
   // cluster[d]: its cluster.
+  // travels[d][p] (optional): keys[d][p] is text that other sources carry
+  // too; only such keys count for the guard. A story's text travels with
+  // it to other publishers; a small source's chrome does not, and on a
+  // source with few pages it is held by few documents, so that counted it
+  // would join all of them as one story and erase their chrome.
   static SiteEvidence Build(const std::vector<std::vector<uint64_t>>& keys, std::span<const uint32_t> cluster,
-                            const CleanOptions& options);
+                            const CleanOptions& options,
+                            const std::vector<std::vector<uint8_t>>* travels = nullptr);
   // The key was seen in documents of at least two clusters.
   bool Repeated(uint64_t key) const;
 
