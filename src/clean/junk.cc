@@ -162,8 +162,14 @@ bool IsUrlPiece(std::string_view piece) {
   return false;
 }
 
-bool IsBareUrl(std::string_view s) {
-  size_t i = 0, n, pieces = 0;
+namespace {
+
+// Calls visit(word, end) for every run of non-space characters of `s`, where
+// `end` is the byte after the word; stops early when visit returns false.
+// Returns the number of words visited.
+template <typename Visit>
+size_t ForEachWord(std::string_view s, Visit&& visit) {
+  size_t i = 0, n, words = 0;
   while (i < s.size()) {
     if (IsSpace(DecodeAt(s, i, &n))) {
       i += n;
@@ -171,10 +177,18 @@ bool IsBareUrl(std::string_view s) {
     }
     size_t b = i;
     while (i < s.size() && !IsSpace(DecodeAt(s, i, &n))) i += n;
-    if (!IsUrlPiece(s.substr(b, i - b))) return false;
-    ++pieces;
+    ++words;
+    if (!visit(s.substr(b, i - b), i)) break;
   }
-  return pieces > 0;
+  return words;
+}
+
+}  // namespace
+
+bool IsBareUrl(std::string_view s) {
+  bool all = true;
+  const size_t pieces = ForEachWord(s, [&](std::string_view w, size_t) { return all = IsUrlPiece(w); });
+  return all && pieces > 0;
 }
 
 namespace {
@@ -193,30 +207,24 @@ bool IsCredit(std::string_view s) {
   const bool joined = s.find('/') != std::string_view::npos || s.find('|') != std::string_view::npos;
   static constexpr std::string_view kSmall[] = {"of", "at", "by", "for", "the", "via", "and", "&", "de", "da",
                                                 "di", "du", "van", "von", "der", "del", "la", "le", "y"};
-  size_t words = 0, i = 0;
-  while (i < s.size()) {
-    if (IsSpace(DecodeAt(s, i, &n))) {
-      i += n;
-      continue;
-    }
-    size_t b = i;
-    while (i < s.size() && !IsSpace(DecodeAt(s, i, &n))) i += n;
-    std::string_view w = s.substr(b, i - b);
-    if (++words > kCreditMaxWords) return false;
+  bool ok = true;
+  size_t seen = 0;
+  const size_t words = ForEachWord(s, [&](std::string_view w, size_t end) {
+    if (++seen > kCreditMaxWords) return ok = false;
     // A stop before the last word ends a sentence, unless it closes an
     // initial or a short abbreviation ("J.", "Jr.", "Co.").
     const char last = w.back();
-    if (i < s.size() && (last == '!' || last == '?' || (last == '.' && w.size() > 4))) return false;
-    if (joined) continue;
+    if (end < s.size() && (last == '!' || last == '?' || (last == '.' && w.size() > 4))) return ok = false;
+    if (joined) return true;
     size_t k = 0;
     while (k < w.size() && IsOpener(DecodeAt(w, k, &n))) k += n;
     const int32_t first = k < w.size() ? DecodeAt(w, k, &n) : 0;
-    if (IsUpper(first) || IsDigit(first)) continue;
+    if (IsUpper(first) || IsDigit(first)) return true;
     bool small = false;
     for (std::string_view x : kSmall) small |= w == x;
-    if (!small) return false;
-  }
-  return words > 0;
+    return ok = small;
+  });
+  return ok && words > 0;
 }
 
 }  // namespace
