@@ -170,6 +170,11 @@ void LineCuts(std::string_view line, std::vector<size_t>* cuts, std::vector<Piec
     size_t start = c == 0 ? 0 : (*cuts)[c - 1];
     std::string_view rest = line.substr(start);
     if (!rest.starts_with("The post ") && !rest.starts_with("Read more at")) continue;
+    // A footer is short (PostFooterTitle and IsReadMoreFooter allow at most
+    // about 630 code points): a longer rest is not one, and not folding it
+    // keeps a long line of "The post ..." sentences linear.
+    constexpr size_t kMaxFooterBytes = 4 * 640;
+    if (StripSpace(rest).size() > kMaxFooterBytes) continue;
     std::string folded = FoldQuotes(StripSpace(rest));
     std::string_view title;
     if (PostFooterTitle(folded, &title) || IsReadMoreFooter(folded)) {
