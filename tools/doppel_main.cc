@@ -139,7 +139,6 @@ int main(int argc, char** argv) {
   if (find->parsed()) {
     fo.corpus.on_error = fo_on_error == "skip" ? doppel::OnError::kSkip : doppel::OnError::kStop;
     fo.corpus.progress = !quiet;
-    fo.find.progress = !quiet;
     auto result = doppel::RunFind(fo);
     if (!result.ok()) return Fail(result.status());
     if (!quiet) std::fputs(doppel::FindSummaryText(*result).c_str(), stderr);
@@ -148,7 +147,6 @@ int main(int argc, char** argv) {
   if (fuse->parsed()) {
     fu.corpus.on_error = fu_on_error == "skip" ? doppel::OnError::kSkip : doppel::OnError::kStop;
     fu.corpus.progress = !quiet;
-    fu.find.progress = !quiet;
     auto result = doppel::RunFuse(fu);
     if (!result.ok()) return Fail(result.status());
     if (!quiet) std::fputs(doppel::FuseSummaryText(*result).c_str(), stderr);

@@ -34,7 +34,6 @@ struct FindOptions {
   int max_gap = 0;           // largest gap (tokens) inside a passage; 0: 2 * boiler_ngram
   double min_coverage = 0.5;  // aligned share of the shorter article that joins two documents
   int min_tokens = 20;       // and at least this many aligned article words
-  bool progress = true;
 };
 
 struct Passage {

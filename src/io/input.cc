@@ -21,7 +21,6 @@ class InputSet::Source {
  public:
   std::unique_ptr<io::ByteSource> bytes;
   int spool_fd = -1;  // streams: where a copy of everything read goes (owned by InputSet)
-  bool eof = false;
 };
 
 namespace {
