@@ -4,7 +4,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   libsimdjson-dev libutf8proc-dev libxxhash-dev libzstd-dev zlib1g-dev
-  libtbb-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libtbb-dev libjemalloc-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 zstd gzip
 )
 missing=()

@@ -1,4 +1,5 @@
 // Tokenization, normalization, shingles and exact Jaccard (doppel/text.h).
+#include <utf8proc.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -231,6 +232,93 @@ TEST(Tokenize, InvalidUtf8IsNotPartOfAnyToken) {
     EXPECT_EQ(s.find('\xc3'), std::string::npos);
   }
   EXPECT_EQ(Slices(text), (Strings{"ab", "cd", "ef"}));
+}
+
+// A slow tokenizer written from the rules in doppel/text.h, one code point
+// at a time through utf8proc, with every token normalized by NormalizeToken:
+// the reference that the block-at-a-time scanner must agree with.
+bool RefIsSolo(int32_t cp) {
+  return (cp >= 0x0E00 && cp <= 0x0EFF) || (cp >= 0x1000 && cp <= 0x109F) || (cp >= 0x1780 && cp <= 0x17FF) ||
+         (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+         (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF66 && cp <= 0xFF9F) ||
+         (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+// 0 separator, 1 word, 2 mark, 3 solo.
+int RefClass(int32_t cp) {
+  if (cp == 0xFF9E || cp == 0xFF9F) return 2;
+  auto cat = utf8proc_category(cp);
+  if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME) return 2;
+  bool letter_or_number = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                          (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+  if (!letter_or_number) return 0;
+  return RefIsSolo(cp) ? 3 : 1;
+}
+std::vector<Token> ReferenceTokenize(std::string_view text) {
+  std::vector<Token> out;
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    const size_t start = i;
+    bool any = false, solo = false;
+    while (i < n) {
+      utf8proc_int32_t cp;
+      auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                  static_cast<utf8proc_ssize_t>(n - i), &cp);
+      if (len <= 0) {  // invalid UTF-8: a one-byte separator
+        if (!any) ++i;
+        break;
+      }
+      int cls = RefClass(cp);
+      if (cls == 0) {
+        if (!any) i += static_cast<size_t>(len);
+        break;
+      }
+      if (cls == 3) {
+        if (any) break;
+        solo = true;
+      } else if (solo && cls == 1) {
+        break;
+      }
+      any = true;
+      i += static_cast<size_t>(len);
+    }
+    if (any) {
+      std::string norm = NormalizeToken(text.substr(start, i - start));
+      out.push_back({XXH3_64bits(norm.data(), norm.size()), static_cast<uint32_t>(start), static_cast<uint32_t>(i)});
+    }
+  }
+  return out;
+}
+
+TEST(Tokenize, AgreesWithSlowReferenceOnRandomText) {
+  // Pieces chosen to hit every boundary of the fast path: ASCII words of all
+  // lengths (also longer than a 64-byte block), words that go on with accented
+  // letters or marks, CJK and Thai next to ASCII, fullwidth letters, invalid
+  // bytes, and every kind of separator.
+  const std::vector<std::string> pieces = {
+      "a", "Z", "9", "the", "The", "HELLO", "x1y2", "_", "-", " ", "  ", "\n", "\t", ".", "'", "’", "“", "—",
+      "é", "É", "café", "naïve", "e\xcc\x81", "\xcc\x81", "東", "京", "กิน", "ข้า", "ＡＢＣ", "ﬁ", "ß", "Σ",
+      "\xff", "\xc3", "\xe2\x80", "ｶﾞ", "1950", "½", "ǅ", "@", "😀", "\xc2\xa0",
+      std::string(63, 'q'), std::string(64, 'R'), std::string(65, 'w'), std::string(130, 'M'), std::string(17, '7')};
+  Rng rng(20261201);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int parts = static_cast<int>(rng.Range(0, 60));
+    for (int k = 0; k < parts; ++k) text += pieces[rng.Below(pieces.size())];
+    std::vector<Token> got;
+    Tokenize(text, &got);
+    std::vector<Token> want = ReferenceTokenize(text);
+    ASSERT_EQ(got.size(), want.size()) << "text: " << text;
+    for (size_t i = 0; i < got.size(); ++i) {
+      ASSERT_EQ(got[i].begin, want[i].begin) << "token " << i << " of: " << text;
+      ASSERT_EQ(got[i].end, want[i].end) << "token " << i << " of: " << text;
+      ASSERT_EQ(got[i].hash, want[i].hash) << "token " << i << " of: " << text;
+    }
+    std::vector<uint64_t> hashes;
+    TokenHashes(text, &hashes);
+    ASSERT_EQ(hashes.size(), want.size());
+    for (size_t i = 0; i < hashes.size(); ++i) ASSERT_EQ(hashes[i], want[i].hash);
+  }
 }
 
 // ---------------------------------------------------------------------------

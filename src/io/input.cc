@@ -168,7 +168,7 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
   // (file, line, offset, length): offsets, because the buffer may grow.
   std::vector<std::tuple<uint32_t, uint64_t, size_t, size_t>> spans;
   std::string& buf = batch->buffer;
-  buf.swap(pending_);
+  buf.assign(pending_);  // keeps the batch buffer's capacity
   pending_.clear();
   size_t scan = 0;        // where the next line starts in buf
   size_t line_start = 0;  // start of the current (possibly partial) line

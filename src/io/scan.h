@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <tbb/concurrent_queue.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -90,16 +91,31 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
   const size_t tokens = 2 * threads + 2;
   bool input_done = false;  // touched by the input stage only
 
+  // Chunks are recycled: their buffers, slots and items keep their capacity
+  // from batch to batch, so the pass does not keep asking the system for
+  // fresh pages (page faults cost a lot on virtual machines). At most
+  // `tokens` chunks are in flight, so the pool never runs dry.
+  std::vector<std::unique_ptr<Chunk>> pool;
+  tbb::concurrent_queue<Chunk*> free_chunks;
+  for (size_t k = 0; k < tokens; ++k) {
+    pool.push_back(std::make_unique<Chunk>());
+    free_chunks.push(pool.back().get());
+  }
   tbb::parallel_pipeline(
       tokens,
-      tbb::make_filter<void, std::shared_ptr<Chunk>>(
+      tbb::make_filter<void, Chunk*>(
           tbb::filter_mode::serial_in_order,
-          [&](tbb::flow_control& fc) -> std::shared_ptr<Chunk> {
+          [&](tbb::flow_control& fc) -> Chunk* {
             if (input_done || failed.load()) {
               fc.stop();
               return nullptr;
             }
-            auto chunk = std::make_shared<Chunk>();
+            Chunk* chunk = nullptr;
+            if (!free_chunks.try_pop(chunk)) {  // cannot happen; stays correct if it does
+              pool.push_back(std::make_unique<Chunk>());
+              chunk = pool.back().get();
+            }
+            chunk->read_error = Status::Ok();
             auto more = input.Next(&chunk->batch, opt.batch_bytes);
             if (!more.ok()) {
               // Reported by the in-order stage, after every earlier record:
@@ -109,14 +125,15 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
               return chunk;
             }
             if (!*more) {
+              free_chunks.push(chunk);
               fc.stop();
               return nullptr;
             }
             return chunk;
           }) &
-          tbb::make_filter<std::shared_ptr<Chunk>, std::shared_ptr<Chunk>>(
+          tbb::make_filter<Chunk*, Chunk*>(
               tbb::filter_mode::parallel,
-              [&](std::shared_ptr<Chunk> chunk) {
+              [&](Chunk* chunk) {
                 if (failed.load()) return chunk;
                 RecordParser& parser = parsers.local();
                 Document& doc = docs.local();
@@ -124,13 +141,19 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
                 for (size_t i = 0; i < chunk->batch.records.size(); ++i) {
                   const RawRecord& rec = chunk->batch.records[i];
                   Slot& slot = chunk->slots[i];
+                  slot.reason.clear();
                   slot.good = parser.Parse(rec, input.files()[rec.file], &doc, &slot.reason);
                   if (slot.good) work(doc, &slot.item);
                 }
                 return chunk;
               }) &
-          tbb::make_filter<std::shared_ptr<Chunk>, void>(
-              tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Chunk> chunk) {
+          tbb::make_filter<Chunk*, void>(
+              tbb::filter_mode::serial_in_order, [&](Chunk* chunk) {
+                struct Recycle {
+                  tbb::concurrent_queue<Chunk*>& q;
+                  Chunk* c;
+                  ~Recycle() { q.push(c); }
+                } recycle{free_chunks, chunk};
                 if (failed.load()) return;
                 for (size_t i = 0; i < chunk->slots.size(); ++i) {
                   Slot& slot = chunk->slots[i];

@@ -58,23 +58,28 @@ void MinHasher::Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const 
     auto v = static_cast<uint32_t>(h ^ (h >> 32));
     return v == kEmpty ? 0u : v;
   };
+  size_t empty = 0;
+  for (uint32_t bin = 0; bin < k; ++bin) empty += m[bin] == kNone;
+  if (empty == 0) {
+    for (uint32_t bin = 0; bin < k; ++bin) sig[bin] = value(m[bin]);
+    return;
+  }
+  // Densification: an empty bin takes the value of the first non-empty bin
+  // in its own fixed probe order. Both documents of a pair probe in the same
+  // order, which is what keeps the estimate unbiased. The first kProbes
+  // probes are read without branches (whether a bin is empty is a coin toss
+  // that a branch predictor cannot learn); the rare rest goes one at a time.
+  const uint32_t* probe = probe_.data();
   for (uint32_t bin = 0; bin < k; ++bin) {
-    if (m[bin] != kNone) {
-      sig[bin] = value(m[bin]);
-      continue;
+    const uint32_t* p = probe + static_cast<size_t>(bin) * kProbes;
+    uint64_t v = kNone;
+    for (int a = kProbes - 1; a >= 0; --a) {
+      const uint64_t x = m[p[a]];
+      v = x != kNone ? x : v;
     }
-    // Densification: probe bins in this bin's own fixed order until a
-    // non-empty one is found. Both documents of a pair probe in the same
-    // order, which is what keeps the estimate unbiased.
-    uint32_t attempt = 1;
-    for (;;) {
-      uint32_t j = attempt <= kProbes ? probe_[bin * kProbes + attempt - 1] : Probe(bin, attempt);
-      if (m[j] != kNone) {
-        sig[bin] = value(m[j]);
-        break;
-      }
-      ++attempt;
-    }
+    v = m[bin] != kNone ? m[bin] : v;
+    for (uint32_t attempt = kProbes + 1; v == kNone; ++attempt) v = m[Probe(bin, attempt)];
+    sig[bin] = value(v);
   }
 }
 

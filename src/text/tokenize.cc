@@ -3,8 +3,14 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <cstring>
+#include <vector>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "doppel/text.h"
 
@@ -87,75 +93,154 @@ uint64_t HashToken(const char* p, size_t n, bool ascii) {
   return XXH3_64bits(normalized.data(), normalized.size());
 }
 
-// Calls emit(hash, begin, end) for every token of `text`.
+// Per-thread scratch of the fast path: the text lower-cased with every
+// non-word ASCII byte zeroed, and two bitmaps over its bytes (ASCII word
+// characters; bytes of multi-byte UTF-8 sequences).
+struct ScanScratch {
+  std::vector<char> lower;
+  std::vector<uint64_t> word, high;
+};
+
+// Fills `sc` for `text`. Bits and bytes past the end are zero, and one
+// extra zero bitmap word follows, so that scans for a zero bit always stop.
+void Prepare(std::string_view text, ScanScratch* sc) {
+  const size_t n = text.size();
+  const size_t blocks = n / 64 + 1;
+  sc->lower.resize(blocks * 64 + 64);
+  sc->word.resize(blocks + 1);
+  sc->high.resize(blocks + 1);
+  sc->word[blocks] = sc->high[blocks] = 0;
+  const auto* src = reinterpret_cast<const unsigned char*>(text.data());
+  auto* dst = reinterpret_cast<unsigned char*>(sc->lower.data());
+  for (size_t b = 0; b < blocks; ++b) {
+    const unsigned char* p = src + b * 64;
+    unsigned char tail[64];
+    if (b * 64 + 64 > n) {  // the last, partial block: zero-padded
+      std::memset(tail, 0, sizeof tail);
+      std::memcpy(tail, p, n - b * 64);
+      p = tail;
+    }
+    uint64_t word = 0, high = 0;
+#ifdef __SSE2__
+    for (int k = 0; k < 4; ++k) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      // c in [lo, lo + span): shifted so that lo is the smallest signed byte.
+      __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - '0'))),
+                                     _mm_set1_epi8(static_cast<char>(-128 + 10)));
+      __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+      __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(folded, _mm_set1_epi8(static_cast<char>(0x80 - 'a'))),
+                                     _mm_set1_epi8(static_cast<char>(-128 + 26)));
+      __m128i is_word = _mm_or_si128(digit, alpha);
+      // Digits already have bit 0x20 set: OR-ing it lower-cases every word byte.
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + b * 64 + 16 * k), _mm_and_si128(is_word, folded));
+      word |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_word))) << (16 * k);
+      high |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(v))) << (16 * k);
+    }
+#else
+    for (int k = 0; k < 64; ++k) {
+      unsigned char c = p[k];
+      bool w = c < 0x80 && kAsciiWord[c];
+      dst[b * 64 + k] = w ? static_cast<unsigned char>(c | 0x20) : 0;
+      word |= static_cast<uint64_t>(w) << k;
+      high |= static_cast<uint64_t>(c >> 7) << k;
+    }
+#endif
+    sc->word[b] = word;
+    sc->high[b] = high;
+  }
+}
+
+// The first position >= i whose bit is set in (a | b), or `limit`.
+inline size_t NextSet(const uint64_t* a, const uint64_t* b, size_t i, size_t limit) {
+  size_t w = i >> 6;
+  uint64_t m = (a[w] | b[w]) & (~uint64_t{0} << (i & 63));
+  const size_t words = (limit + 63) >> 6;
+  while (m == 0) {
+    if (++w >= words) return limit;
+    m = a[w] | b[w];
+  }
+  return std::min(limit, (w << 6) + static_cast<size_t>(__builtin_ctzll(m)));
+}
+
+// The first position >= i whose bit is clear (always found: see Prepare).
+inline size_t NextClear(const uint64_t* a, size_t i) {
+  size_t w = i >> 6;
+  uint64_t m = ~a[w] & (~uint64_t{0} << (i & 63));
+  while (m == 0) m = ~a[++w];
+  return (w << 6) + static_cast<size_t>(__builtin_ctzll(m));
+}
+
+// The general path: one token of code points starting at s[i], or one
+// separator skipped. Returns where the scan goes on.
+template <typename Emit>
+inline size_t GeneralToken(const char* s, size_t n, size_t i, Emit& emit) {
+  size_t start = i;
+  bool solo = false;
+  bool any = false;
+  bool ascii = true;
+  while (i < n) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s + i),
+                                            static_cast<utf8proc_ssize_t>(n - i), &cp);
+    if (len <= 0) {  // not UTF-8: a separator, one byte
+      if (!any) ++i;
+      break;
+    }
+    CharClass cls = static_cast<unsigned char>(s[i]) < 0x80
+                        ? (kAsciiWord[static_cast<unsigned char>(s[i])] ? CharClass::kWord : CharClass::kSeparator)
+                        : Classify(cp);
+    if (cls == CharClass::kSeparator) {
+      if (!any) i += static_cast<size_t>(len);
+      break;
+    }
+    if (cls == CharClass::kSolo) {
+      if (any) break;  // a solo character starts its own token
+      solo = true;
+    } else if (solo && cls == CharClass::kWord) {
+      break;  // marks stay with the solo character; anything else ends it
+    }
+    any = true;
+    ascii = ascii && len == 1;
+    i += static_cast<size_t>(len);
+  }
+  if (any) emit(HashToken(s + start, i - start, ascii), start, i);
+  return i;
+}
+
+// Calls emit(hash, begin, end) for every token of `text`. ASCII words are
+// found with bitmaps built a block at a time and hashed from the lower-cased
+// copy; a word that touches a multi-byte character takes the general path.
 template <typename Emit>
 inline void Scan(std::string_view text, Emit&& emit) {
+  thread_local ScanScratch sc;
+  Prepare(text, &sc);
   const char* s = text.data();
   const size_t n = text.size();
+  const uint64_t* word = sc.word.data();
+  const uint64_t* high = sc.high.data();
+  const char* lower = sc.lower.data();
   size_t i = 0;
-  while (i < n) {
-    auto c = static_cast<unsigned char>(s[i]);
-    // ASCII fast path: a run of ASCII word characters, lower-cased on the way.
-    if (c < 0x80) {
-      if (!kAsciiWord[c]) {
-        ++i;
-        continue;
-      }
-      const size_t start = i;
-      char buf[64];
-      size_t len = 0;
-      while (i < n && static_cast<unsigned char>(s[i]) < 0x80 && kAsciiWord[static_cast<unsigned char>(s[i])]) {
-        if (len < sizeof buf) buf[len] = static_cast<char>(s[i] | (s[i] >= 'A' && s[i] <= 'Z' ? 0x20 : 0));
-        ++len;
-        ++i;
-      }
-      bool ends = i == n || static_cast<unsigned char>(s[i]) < 0x80;
-      if (!ends) {
-        // A non-ASCII character follows: the word ends there unless it is a
-        // letter, mark or number of a script written with spaces.
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t cl = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s + i),
-                                               static_cast<utf8proc_ssize_t>(n - i), &cp);
-        ends = cl <= 0 || Classify(cp) == CharClass::kSeparator || Classify(cp) == CharClass::kSolo;
-      }
-      if (ends) {
-        emit(len <= sizeof buf ? XXH3_64bits(buf, len) : HashToken(s + start, len, true), start, i);
-        continue;
-      }
-      i = start;  // the word goes on with non-ASCII characters
+  while ((i = NextSet(word, high, i, n)) < n) {
+    if ((high[i >> 6] >> (i & 63)) & 1) {
+      i = GeneralToken(s, n, i, emit);
+      continue;
     }
-    // General path: one token made of code points.
-    size_t start = i;
-    bool solo = false;
-    bool any = false;
-    bool ascii = true;
-    while (i < n) {
+    const size_t start = i;
+    const size_t end = NextClear(word, i);  // <= n: bytes past the end are not words
+    if (end < n && ((high[end >> 6] >> (end & 63)) & 1)) {
+      // A multi-byte character follows: the word ends there unless it is a
+      // letter, mark or number of a script written with spaces.
       utf8proc_int32_t cp;
-      utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s + i),
-                                              static_cast<utf8proc_ssize_t>(n - i), &cp);
-      if (len <= 0) {  // not UTF-8: a separator, one byte
-        if (!any) ++i;
-        break;
+      utf8proc_ssize_t cl = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s + end),
+                                             static_cast<utf8proc_ssize_t>(n - end), &cp);
+      CharClass cls = cl <= 0 ? CharClass::kSeparator : Classify(cp);
+      if (cls != CharClass::kSeparator && cls != CharClass::kSolo) {
+        i = GeneralToken(s, n, start, emit);
+        continue;
       }
-      CharClass cls = static_cast<unsigned char>(s[i]) < 0x80
-                          ? (kAsciiWord[static_cast<unsigned char>(s[i])] ? CharClass::kWord : CharClass::kSeparator)
-                          : Classify(cp);
-      if (cls == CharClass::kSeparator) {
-        if (!any) i += static_cast<size_t>(len);  // back to the fast path after it
-        break;
-      }
-      if (cls == CharClass::kSolo) {
-        if (any) break;  // a solo character starts its own token
-        solo = true;
-      } else if (solo && cls == CharClass::kWord) {
-        break;  // marks stay with the solo character; anything else ends it
-      }
-      any = true;
-      ascii = ascii && len == 1;
-      i += static_cast<size_t>(len);
     }
-    if (any) emit(HashToken(s + start, i - start, ascii), start, i);
-    // An ASCII separator that ended the token is consumed by the outer loop.
+    emit(XXH3_64bits(lower + start, end - start), start, end);
+    i = end;
   }
 }
 
