@@ -432,6 +432,24 @@ TEST_F(DedupDiffSlow, ThreadCountAndBatchSizeDoNotChangeTheOutput) {
   EXPECT_EQ(a.kept_lines, b.kept_lines);
 }
 
+TEST_F(DedupDiffSlow, SetsInAScratchFileGiveTheSameOutput) {
+  RunOutput a = Run(Options(), "sets_in_memory");
+  DedupOptions o = Options();
+  o.verify_memory = 0;  // every candidate's set goes through the scratch file
+  RunOutput b = Run(o, "sets_on_disk");
+  ASSERT_GT(a.pairs.size(), 0u);
+  EXPECT_EQ(a.cluster, b.cluster);
+  EXPECT_EQ(a.pairs, b.pairs);
+  EXPECT_EQ(a.kept_lines, b.kept_lines);
+  o.verify = false;
+  RunOutput c = Run(o, "signatures_on_disk");
+  DedupOptions m = Options();
+  m.verify = false;
+  RunOutput d = Run(m, "signatures_in_memory");
+  EXPECT_EQ(c.pairs, d.pairs);
+  EXPECT_EQ(c.cluster, d.cluster);
+}
+
 // ---------------------------------------------------------------------------
 // Small exact cases, fast.
 

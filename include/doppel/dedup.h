@@ -43,6 +43,9 @@ struct DedupOptions {
   // than 0.25); they are never anybody's duplicate and are always kept.
   int min_tokens = 20;
   bool verify = true;       // check candidates by exact Jaccard of their sets
+  // The candidates' sets are held in memory up to this many bytes, else in
+  // a scratch file in corpus.tmp_dir.
+  uint64_t verify_memory = uint64_t{256} << 20;
   Keep keep = Keep::kFirst;
   std::string output = "-";  // kept records, byte-identical; "" for none
   std::string clusters_path;  // {"id", "cluster"} per document

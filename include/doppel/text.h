@@ -8,8 +8,9 @@
 // Myanmar) every character, with its combining marks, is a token of its own,
 // so that n-grams of tokens are character n-grams there. Each token is
 // normalized with Unicode NFKC and case folding (ASCII takes a fast path that
-// gives the same result) and hashed with XXH3-64; the hash is the token's
-// identity everywhere in doppel.
+// gives the same result) and hashed to 64 bits (HashNormalized: a
+// branch-free multiply-fold for tokens of up to 16 bytes, XXH3-64 for longer
+// ones); the hash is the token's identity everywhere in doppel.
 //
 // All functions are thread-safe and allocate only in `out`.
 #ifndef DOPPEL_TEXT_H_
@@ -25,7 +26,7 @@
 namespace doppel {
 
 struct Token {
-  uint64_t hash;   // XXH3-64 of the normalized token
+  uint64_t hash;   // HashNormalized() of the normalized token
   uint32_t begin;  // byte offsets of the token in the original text
   uint32_t end;
 };
@@ -36,6 +37,7 @@ void Tokenize(std::string_view text, std::vector<Token>* out);
 void TokenHashes(std::string_view text, std::vector<uint64_t>* out);
 // The normalized form of one token (NFKC + case fold), as hashed.
 std::string NormalizeToken(std::string_view token);
+// The hash of a normalized token.
 uint64_t HashNormalized(std::string_view normalized);
 
 // A 64-bit finalizer (the one of SplitMix64): a bijection that spreads every

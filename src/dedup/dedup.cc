@@ -26,11 +26,6 @@ namespace doppel {
 namespace {
 
 
-// Candidates' sorted shingle sets are kept in memory up to this size; past
-// it they are read from the scratch file for every pair.
-constexpr uint64_t kVerifyMemory = uint64_t{256} << 20;
-
-
 Status CheckOptions(const DedupOptions& o) {
   if (o.ngram < 1 || o.ngram > 64) return InvalidArgument("--ngram must be between 1 and 64");
   if (o.num_perm < 1 || o.num_perm > 4096) return InvalidArgument("--num-perm must be between 1 and 4096");
@@ -50,19 +45,19 @@ Status CheckOptions(const DedupOptions& o) {
 struct Sketched {
   std::string id_json;
   uint32_t length = 0;               // code points
-  std::vector<uint64_t> set;         // shingles, unsorted (verify) or signature (no verify)
+  uint32_t set_size = 0;             // shingles with repeats (verify) or signature values
   std::vector<uint64_t> band_keys;
   bool skip = false;                 // too short: never a candidate
   uint64_t fingerprint = 0;          // of the token sequence: equal for exact copies
 };
 
 // Per-document state kept between the passes: about 20 bytes plus the id
-// and the band keys.
+// and the band keys. Shingle sets are not kept: the few documents that turn
+// out to be candidates are read again and their sets rebuilt.
 struct DocTable {
   std::string ids;                  // all ids, concatenated
   std::vector<uint64_t> id_end;     // end of each id in `ids`
   std::vector<uint32_t> length;
-  std::vector<uint64_t> set_offset;
   std::vector<uint32_t> set_size;
   std::vector<uint64_t> band_keys;  // bands per document
   std::vector<uint8_t> skip;
@@ -125,8 +120,6 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   // Pass 1: sketch every document.
   auto t = Clock::now();
   const MinHasher hasher(options.num_perm);
-  SetStore store;
-  DOPPEL_RETURN_IF_ERROR(store.Open(tmp_dir));
   DocTable docs;
   std::vector<uint8_t> states;
   const int ngram = options.ngram;
@@ -142,23 +135,19 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     s->id_json = doc.id_json;
     s->length = keep_longest ? CountCodePoints(doc.text) : 0;
     s->band_keys.assign(static_cast<size_t>(lsh.bands), 0);
-    s->set.clear();
+    s->set_size = 0;
+    s->fingerprint = 0;
     // Too short to compare: no sketch, never a candidate.
     s->skip = tokens.empty() || tokens.size() < static_cast<size_t>(min_tokens);
     if (s->skip) return;
     // Seeded with the length: a collision would also need equal lengths.
     s->fingerprint = XXH3_64bits_withSeed(tokens.data(), tokens.size() * sizeof(uint64_t), tokens.size());
     ShingleHashes(tokens, ngram, &shingles);
-    // Repeated shingles do not change a signature; a set is sorted only if
-    // its document turns out to be a candidate.
+    // Repeated shingles do not change a signature.
     sig.resize(static_cast<size_t>(hasher.num_perm()));
     hasher.Sketch(shingles, sig.data());
     for (int b = 0; b < lsh.bands; ++b) s->band_keys[b] = BandKey(sig.data(), b, lsh.rows);
-    if (verify) {
-      s->set.swap(shingles);
-    } else {
-      s->set.assign(sig.begin(), sig.end());
-    }
+    s->set_size = static_cast<uint32_t>(verify ? shingles.size() : sig.size());
   };
   auto sink = [&](Sketched&& s) -> Status {
     if (docs.size() >= UINT32_MAX - 1) {
@@ -167,17 +156,13 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     docs.ids += s.id_json;
     docs.id_end.push_back(docs.ids.size());
     docs.length.push_back(s.length);
-    auto at = store.Append(s.set);
-    if (!at.ok()) return at.status();
-    docs.set_offset.push_back(*at);
-    docs.set_size.push_back(static_cast<uint32_t>(s.set.size()));
+    docs.set_size.push_back(s.set_size);
     docs.band_keys.insert(docs.band_keys.end(), s.band_keys.begin(), s.band_keys.end());
     docs.skip.push_back(s.skip);
     docs.fingerprint.push_back(s.fingerprint);
     return Status::Ok();
   };
   DOPPEL_RETURN_IF_ERROR(ScanCorpus<Sketched>(input, co, "doppel dedup", rejects, &states, work, sink));
-  DOPPEL_RETURN_IF_ERROR(store.Flush());
   summary.stages.push_back({"read+sketch", Since(t)});
   const size_t n = docs.size();
 
@@ -209,9 +194,10 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   summary.candidate_pairs = candidates.size();
   summary.stages.push_back({"candidates", Since(t)});
 
-  // Every candidate's set is read and sorted once. When all of them fit in
-  // kVerifyMemory they stay in memory; otherwise they are written back to
-  // the scratch file in place and each pair reads its two sets from there.
+  // Pass 1b: the candidates are read again and their sorted shingle sets
+  // (or signatures, without verification) rebuilt, each into its own place:
+  // in memory when all of them fit in options.verify_memory, else in a scratch file
+  // from which each pair reads its two sets. Pass 1 sized every place.
   t = Clock::now();
   std::vector<uint32_t> members;
   members.reserve(candidates.size() * 2);
@@ -223,39 +209,54 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   members.erase(std::unique(members.begin(), members.end()), members.end());
   std::vector<uint64_t> arena_at(members.size() + 1, 0);
   for (size_t i = 0; i < members.size(); ++i) arena_at[i + 1] = arena_at[i] + docs.set_size[members[i]];
-  const bool in_memory = arena_at.back() * sizeof(uint64_t) <= kVerifyMemory;
+  const bool in_memory = arena_at.back() * sizeof(uint64_t) <= options.verify_memory;
   std::vector<uint64_t> arena(in_memory ? arena_at.back() : 0);
-  std::vector<uint32_t> arena_size(in_memory ? members.size() : 0);
+  std::vector<uint32_t> arena_size(members.size(), 0);
+  SetStore store;
+  if (!in_memory) DOPPEL_RETURN_IF_ERROR(store.Open(tmp_dir));
+  {
+    std::vector<uint8_t> wanted(n, 0);
+    for (uint32_t d : members) wanted[d] = 1;
+    auto rebuild = [&](uint32_t d, const Document& doc) -> Status {
+      thread_local std::vector<uint64_t> tokens, set;
+      thread_local std::vector<uint32_t> sig;
+      tokens.clear();
+      set.clear();
+      TokenHashes(doc.text, &tokens);
+      ShingleHashes(tokens, ngram, &set);
+      if (verify) {
+        SortUnique(&set);
+      } else {
+        sig.resize(static_cast<size_t>(hasher.num_perm()));
+        hasher.Sketch(set, sig.data());
+        set.assign(sig.begin(), sig.end());
+      }
+      const size_t i = static_cast<size_t>(std::lower_bound(members.begin(), members.end(), d) - members.begin());
+      if (set.size() > arena_at[i + 1] - arena_at[i]) {
+        return Status(StatusCode::kInternal, "the input changed between passes; do not modify it during a run");
+      }
+      arena_size[i] = static_cast<uint32_t>(set.size());
+      if (in_memory) {
+        std::copy(set.begin(), set.end(), arena.begin() + static_cast<ptrdiff_t>(arena_at[i]));
+        return Status::Ok();
+      }
+      return store.Write(arena_at[i], set);
+    };
+    DOPPEL_RETURN_IF_ERROR(RescanCorpus(input, co, states, wanted, "doppel dedup: verifying", rebuild));
+  }
   std::atomic<bool> failed{false};
   Status io_status;
   auto fail = [&](const Status& st) {
     if (!failed.exchange(true)) io_status = st;
   };
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, members.size(), 64), [&](const tbb::blocked_range<size_t>& r) {
-    std::vector<uint64_t> set;
-    for (size_t i = r.begin(); i != r.end() && !failed; ++i) {
-      const uint32_t d = members[i];
-      Status st = store.Read(docs.set_offset[d], docs.set_size[d], &set);
-      if (st.ok() && verify) SortUnique(&set);
-      if (st.ok() && in_memory) {
-        std::copy(set.begin(), set.end(), arena.begin() + static_cast<ptrdiff_t>(arena_at[i]));
-        arena_size[i] = static_cast<uint32_t>(set.size());
-      } else if (st.ok() && verify) {
-        st = store.Rewrite(docs.set_offset[d], set);
-        docs.set_size[d] = static_cast<uint32_t>(set.size());
-      }
-      if (!st.ok()) fail(st);
-    }
-  });
-  if (failed) return io_status;
   // The set of document d, from memory or from the scratch file.
   auto set_of = [&](uint32_t d, std::vector<uint64_t>* buf, std::span<const uint64_t>* out) -> Status {
+    const size_t i = static_cast<size_t>(std::lower_bound(members.begin(), members.end(), d) - members.begin());
     if (in_memory) {
-      const size_t i = static_cast<size_t>(std::lower_bound(members.begin(), members.end(), d) - members.begin());
       *out = std::span<const uint64_t>(arena.data() + arena_at[i], arena_size[i]);
       return Status::Ok();
     }
-    DOPPEL_RETURN_IF_ERROR(store.Read(docs.set_offset[d], docs.set_size[d], buf));
+    DOPPEL_RETURN_IF_ERROR(store.Read(arena_at[i], arena_size[i], buf));
     *out = *buf;
     return Status::Ok();
   };

@@ -1,4 +1,4 @@
-// An append-only scratch file of uint64 arrays (shingle sets, signatures),
+// A scratch file of uint64 arrays (shingle sets, signatures) written and
 // read back by offset from any thread. The file is unlinked as soon as it is
 // created, so it never outlives the process.
 #ifndef DOPPEL_DEDUP_SET_STORE_H_
@@ -34,33 +34,9 @@ class SetStore {
     ::unlink(path.c_str());
     return Status::Ok();
   }
-  // Returns the offset (in values) where `v` starts.
-  Result<uint64_t> Append(std::span<const uint64_t> v) {
-    uint64_t at = size_;
-    buffer_.insert(buffer_.end(), v.begin(), v.end());
-    size_ += v.size();
-    if (buffer_.size() >= (1u << 17)) DOPPEL_RETURN_IF_ERROR(Flush());
-    return at;
-  }
-  Status Flush() {
-    const char* p = reinterpret_cast<const char*>(buffer_.data());
-    size_t n = buffer_.size() * sizeof(uint64_t);
-    while (n > 0) {
-      ssize_t w = ::write(fd_, p, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return IoError(fmt::format("scratch file: cannot write: {}; set --tmp-dir to a folder with free space",
-                                   std::strerror(errno)));
-      }
-      p += w;
-      n -= static_cast<size_t>(w);
-    }
-    buffer_.clear();
-    return Status::Ok();
-  }
-  // Overwrites values at `offset` (after Flush()); `v` must not be longer
-  // than what is there. Thread-safe for disjoint ranges.
-  Status Rewrite(uint64_t offset, std::span<const uint64_t> v) const {
+  // Writes `v` at `offset` (in values); the file grows as needed. Thread-safe
+  // for disjoint ranges.
+  Status Write(uint64_t offset, std::span<const uint64_t> v) const {
     const char* p = reinterpret_cast<const char*>(v.data());
     size_t n = v.size() * sizeof(uint64_t);
     auto pos = static_cast<off_t>(offset * sizeof(uint64_t));
@@ -76,7 +52,7 @@ class SetStore {
     }
     return Status::Ok();
   }
-  // Reads `count` values at `offset` (after Flush()). Thread-safe.
+  // Reads `count` values at `offset`, written before. Thread-safe.
   Status Read(uint64_t offset, uint64_t count, std::vector<uint64_t>* out) const {
     out->resize(count);
     char* p = reinterpret_cast<char*>(out->data());
@@ -97,8 +73,6 @@ class SetStore {
 
  private:
   int fd_ = -1;
-  uint64_t size_ = 0;
-  std::vector<uint64_t> buffer_;
 };
 
 }  // namespace doppel

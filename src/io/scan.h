@@ -188,6 +188,128 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
   return status;
 }
 
+
+// A later pass over the same input: reads it again from the start and calls
+// Work(uint32_t doc, const Document&) -> Status, in parallel, for every good
+// record whose document number (its rank among the good records of the
+// first pass, whose states are given) is marked in `wanted`. Reading stops
+// after the last wanted document. Work must not depend on the order of the
+// calls; the first error in input order is returned.
+template <typename Work>
+Status RescanCorpus(InputSet& input, const CorpusOptions& opt, const std::vector<uint8_t>& states,
+                    const std::vector<uint8_t>& wanted, const char* label, Work&& work) {
+  constexpr uint32_t kNotWanted = UINT32_MAX;
+  uint64_t last_wanted = 0;
+  bool any = false;
+  for (size_t d = 0; d < wanted.size(); ++d) {
+    if (wanted[d]) {
+      last_wanted = d;
+      any = true;
+    }
+  }
+  if (!any) return Status::Ok();
+  DOPPEL_RETURN_IF_ERROR(input.Rewind());
+  struct Chunk {
+    Batch batch;
+    std::vector<uint32_t> docs;  // per record: its document number, or kNotWanted
+    Status status;
+  };
+  tbb::enumerable_thread_specific<RecordParser> parsers(opt.fields);
+  tbb::enumerable_thread_specific<Document> docs;
+  const size_t threads = std::min(static_cast<size_t>(tbb::info::default_concurrency()),
+                                  tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+  const size_t tokens = 2 * threads + 2;
+  std::vector<std::unique_ptr<Chunk>> pool;
+  tbb::concurrent_queue<Chunk*> free_chunks;
+  for (size_t k = 0; k < tokens; ++k) {
+    pool.push_back(std::make_unique<Chunk>());
+    free_chunks.push(pool.back().get());
+  }
+  Progress progress(label, input.total_bytes(), opt.progress);
+  Status status;
+  std::atomic<bool> failed{false};
+  uint64_t next_doc = 0;  // touched by the input stage only
+  bool done = false;
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, Chunk*>(
+          tbb::filter_mode::serial_in_order,
+          [&](tbb::flow_control& fc) -> Chunk* {
+            if (done || failed.load()) {
+              fc.stop();
+              return nullptr;
+            }
+            Chunk* chunk = nullptr;
+            if (!free_chunks.try_pop(chunk)) {
+              pool.push_back(std::make_unique<Chunk>());
+              chunk = pool.back().get();
+            }
+            chunk->status = Status::Ok();
+            chunk->docs.clear();
+            auto more = input.Next(&chunk->batch, opt.batch_bytes);
+            if (!more.ok()) {
+              chunk->status = more.status();
+              done = true;
+              return chunk;
+            }
+            if (!*more) {
+              free_chunks.push(chunk);
+              if (next_doc <= last_wanted) {
+                status = Status(StatusCode::kInternal, "the input changed between passes; do not modify it during a run");
+                failed = true;
+              }
+              fc.stop();
+              return nullptr;
+            }
+            for (size_t i = 0; i < chunk->batch.records.size(); ++i) {
+              const uint64_t ordinal = chunk->batch.first_index + i;
+              uint32_t d = kNotWanted;
+              if (ordinal < states.size() && states[ordinal] == kRecordGood) {
+                if (next_doc < wanted.size() && wanted[next_doc]) d = static_cast<uint32_t>(next_doc);
+                ++next_doc;
+              }
+              chunk->docs.push_back(d);
+            }
+            if (next_doc > last_wanted) done = true;
+            return chunk;
+          }) &
+          tbb::make_filter<Chunk*, Chunk*>(
+              tbb::filter_mode::parallel,
+              [&](Chunk* chunk) {
+                if (failed.load() || !chunk->status.ok()) return chunk;
+                RecordParser& parser = parsers.local();
+                Document& doc = docs.local();
+                std::string reason;
+                for (size_t i = 0; i < chunk->docs.size(); ++i) {
+                  if (chunk->docs[i] == kNotWanted) continue;
+                  const RawRecord& rec = chunk->batch.records[i];
+                  if (!parser.Parse(rec, input.files()[rec.file], &doc, &reason)) {
+                    chunk->status = Status(StatusCode::kInternal,
+                                           fmt::format("{}: {}; the input changed between passes",
+                                                       Where(input.files()[rec.file], rec.line), reason));
+                    break;
+                  }
+                  Status st = work(chunk->docs[i], static_cast<const Document&>(doc));
+                  if (!st.ok()) {
+                    chunk->status = st;
+                    break;
+                  }
+                }
+                return chunk;
+              }) &
+          tbb::make_filter<Chunk*, void>(
+              tbb::filter_mode::serial_in_order, [&](Chunk* chunk) {
+                if (!failed.load() && !chunk->status.ok()) {
+                  status = chunk->status;
+                  failed = true;
+                }
+                progress.Update(chunk->batch.input_bytes, chunk->batch.first_index + chunk->batch.records.size());
+                free_chunks.push(chunk);
+              }));
+  progress.Done();
+  return status;
+}
+
 }  // namespace doppel
 
 #endif  // DOPPEL_IO_SCAN_H_

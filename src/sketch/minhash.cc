@@ -70,6 +70,7 @@ void MinHasher::Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const 
   // probes are read without branches (whether a bin is empty is a coin toss
   // that a branch predictor cannot learn); the rare rest goes one at a time.
   const uint32_t* probe = probe_.data();
+  bool unresolved = false;
   for (uint32_t bin = 0; bin < k; ++bin) {
     const uint32_t* p = probe + static_cast<size_t>(bin) * kProbes;
     uint64_t v = kNone;
@@ -78,8 +79,16 @@ void MinHasher::Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const 
       v = x != kNone ? x : v;
     }
     v = m[bin] != kNone ? m[bin] : v;
-    for (uint32_t attempt = kProbes + 1; v == kNone; ++attempt) v = m[Probe(bin, attempt)];
-    sig[bin] = value(v);
+    unresolved |= v == kNone;
+    sig[bin] = v == kNone ? kEmpty : value(v);
+  }
+  if (unresolved) {
+    for (uint32_t bin = 0; bin < k; ++bin) {
+      if (sig[bin] != kEmpty || m[bin] != kNone) continue;
+      uint64_t v = kNone;
+      for (uint32_t attempt = kProbes + 1; v == kNone; ++attempt) v = m[Probe(bin, attempt)];
+      sig[bin] = value(v);
+    }
   }
 }
 
