@@ -37,7 +37,7 @@ class MinHasher {
   int num_perm_;
   uint64_t seed_;
   // For each empty bin, where it looks for a value: probe_[bin * kProbes + k].
-  static constexpr int kProbes = 8;
+  static constexpr uint32_t kProbes = 16;
   std::vector<uint32_t> probe_;
   uint32_t Probe(uint32_t bin, uint32_t attempt) const;
 };

@@ -58,35 +58,49 @@ void MinHasher::Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const 
     auto v = static_cast<uint32_t>(h ^ (h >> 32));
     return v == kEmpty ? 0u : v;
   };
-  size_t empty = 0;
-  for (uint32_t bin = 0; bin < k; ++bin) empty += m[bin] == kNone;
-  if (empty == 0) {
-    for (uint32_t bin = 0; bin < k; ++bin) sig[bin] = value(m[bin]);
-    return;
+  // Which bins are filled, as bits: probes test bits instead of reading
+  // 8-byte minimums, and only the empty bins are visited.
+  uint64_t full[1024 / 64 + 1];
+  std::vector<uint64_t> big_full;
+  uint64_t* f = full;
+  const size_t words = (k + 63) / 64;
+  if (words > sizeof full / sizeof full[0]) {
+    big_full.resize(words);
+    f = big_full.data();
   }
-  // Densification: an empty bin takes the value of the first non-empty bin
-  // in its own fixed probe order. Both documents of a pair probe in the same
-  // order, which is what keeps the estimate unbiased. The first kProbes
-  // probes are read without branches (whether a bin is empty is a coin toss
-  // that a branch predictor cannot learn); the rare rest goes one at a time.
-  const uint32_t* probe = probe_.data();
-  bool unresolved = false;
+  std::fill(f, f + words, 0);
   for (uint32_t bin = 0; bin < k; ++bin) {
-    const uint32_t* p = probe + static_cast<size_t>(bin) * kProbes;
-    uint64_t v = kNone;
-    for (int a = kProbes - 1; a >= 0; --a) {
-      const uint64_t x = m[p[a]];
-      v = x != kNone ? x : v;
-    }
-    v = m[bin] != kNone ? m[bin] : v;
-    unresolved |= v == kNone;
-    sig[bin] = v == kNone ? kEmpty : value(v);
+    f[bin >> 6] |= static_cast<uint64_t>(m[bin] != kNone) << (bin & 63);
+    sig[bin] = value(m[bin]);
   }
-  if (unresolved) {
-    for (uint32_t bin = 0; bin < k; ++bin) {
-      if (sig[bin] != kEmpty || m[bin] != kNone) continue;
-      uint64_t v = kNone;
-      for (uint32_t attempt = kProbes + 1; v == kNone; ++attempt) v = m[Probe(bin, attempt)];
+  // Densification: an empty bin takes the value of the first filled bin in
+  // its own fixed probe order. Both documents of a pair probe in the same
+  // order, which is what keeps the estimate unbiased. The first kProbes
+  // probes are tested in two groups without branches (whether a bin is filled is
+  // a coin toss that a branch predictor cannot learn); the rare rest go one
+  // at a time.
+  const uint32_t* probe = probe_.data();
+  for (size_t w = 0; w < words; ++w) {
+    uint64_t empty = ~f[w];
+    if (w == words - 1 && (k & 63) != 0) empty &= (uint64_t{1} << (k & 63)) - 1;
+    while (empty != 0) {
+      const auto bin = static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(empty)));
+      empty &= empty - 1;
+      const uint32_t* p = probe + static_cast<size_t>(bin) * kProbes;
+      // Eight at a time: the first eight find a filled bin unless the
+      // document is very short.
+      uint32_t hit = 0;
+      for (uint32_t a = 0; a < 8; ++a) hit |= static_cast<uint32_t>((f[p[a] >> 6] >> (p[a] & 63)) & 1) << a;
+      if (hit == 0) {
+        for (uint32_t a = 8; a < kProbes; ++a) hit |= static_cast<uint32_t>((f[p[a] >> 6] >> (p[a] & 63)) & 1) << a;
+      }
+      uint64_t v;
+      if (hit != 0) {
+        v = m[p[__builtin_ctz(hit)]];
+      } else {
+        v = kNone;
+        for (uint32_t attempt = kProbes + 1; v == kNone; ++attempt) v = m[Probe(bin, attempt)];
+      }
       sig[bin] = value(v);
     }
   }
