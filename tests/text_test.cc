@@ -480,6 +480,26 @@ TEST(Shingles, SortUnique) {
   EXPECT_TRUE(e.empty());
 }
 
+TEST(Shingles, SortUniqueAgreesWithStdSortOnLargeInputs) {
+  // Uniform hashes (the bucket path), skewed values that all land in one
+  // bucket, and many repeats; sizes around the switch between paths.
+  Rng rng(99);
+  for (size_t size : {511u, 512u, 513u, 1000u, 4096u, 100000u}) {
+    for (int kind = 0; kind < 3; ++kind) {
+      std::vector<uint64_t> v(size);
+      for (uint64_t& x : v) {
+        x = kind == 0 ? rng.Next() : kind == 1 ? rng.Below(1000) : (rng.Next() | 0xFFFF000000000000ULL) & ~uint64_t{7};
+        if (kind == 2 && rng.Below(4) == 0) x = 42;
+      }
+      std::vector<uint64_t> want = v;
+      std::sort(want.begin(), want.end());
+      want.erase(std::unique(want.begin(), want.end()), want.end());
+      SortUnique(&v);
+      EXPECT_EQ(v, want) << "size " << size << " kind " << kind;
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Jaccard.
 

@@ -26,7 +26,7 @@ struct CorpusOptions {
   std::string rejects_path;  // {"file", "line", "reason"} per bad record (kSkip)
   std::string tmp_dir;       // spooled stdin and scratch files; default $TMPDIR or /tmp
   bool progress = true;      // a progress line on standard error when it is a terminal
-  size_t batch_bytes = 1 << 20;
+  size_t batch_bytes = 1 << 19;
 };
 
 // What happened to every record read. read == kept + removed + rejected.

@@ -244,6 +244,8 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     };
     DOPPEL_RETURN_IF_ERROR(RescanCorpus(input, co, states, wanted, "doppel dedup: verifying", rebuild));
   }
+  summary.stages.push_back({"reread", Since(t)});
+  t = Clock::now();
   std::atomic<bool> failed{false};
   Status io_status;
   auto fail = [&](const Status& st) {

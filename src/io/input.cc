@@ -35,6 +35,9 @@ InputKind KindOf(std::string_view path) {
   return InputKind::kJsonl;
 }
 
+// Bytes read from a JSONL source at a time.
+constexpr size_t kReadChunk = 1 << 18;
+
 bool IsBlank(std::string_view line) {
   for (char c : line) {
     if (c != ' ' && c != '\t' && c != '\r') return false;
@@ -168,6 +171,10 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
   // (file, line, offset, length): offsets, because the buffer may grow.
   std::vector<std::tuple<uint32_t, uint64_t, size_t, size_t>> spans;
   std::string& buf = batch->buffer;
+  // Reserved once at the size a batch reaches (its target, one more read,
+  // the padding), so that the buffer does not grow by doubling: every byte
+  // of fresh memory costs a page fault the first time it is touched.
+  buf.reserve(target_bytes + 2 * kReadChunk + Batch::kPadding);
   buf.assign(pending_);  // keeps the batch buffer's capacity
   pending_.clear();
   size_t scan = 0;        // where the next line starts in buf
@@ -208,10 +215,9 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
     }
 
     // Read a chunk and cut the complete lines it finishes.
-    constexpr size_t kChunk = 1 << 18;
     size_t old = buf.size();
-    buf.resize(old + kChunk);
-    auto got = source_->bytes->Read(buf.data() + old, kChunk);
+    buf.resize(old + kReadChunk);
+    auto got = source_->bytes->Read(buf.data() + old, kReadChunk);
     if (!got.ok()) {
       // The complete lines before the error still go out first, in order.
       buf.resize(old);

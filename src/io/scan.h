@@ -88,7 +88,7 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
   uint64_t records = 0;
   const size_t threads = std::min(static_cast<size_t>(tbb::info::default_concurrency()),
                                   tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
-  const size_t tokens = 2 * threads + 2;
+  const size_t tokens = threads + 2;
   bool input_done = false;  // touched by the input stage only
 
   // Chunks are recycled: their buffers, slots and items keep their capacity
@@ -218,7 +218,7 @@ Status RescanCorpus(InputSet& input, const CorpusOptions& opt, const std::vector
   tbb::enumerable_thread_specific<Document> docs;
   const size_t threads = std::min(static_cast<size_t>(tbb::info::default_concurrency()),
                                   tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
-  const size_t tokens = 2 * threads + 2;
+  const size_t tokens = threads + 2;
   std::vector<std::unique_ptr<Chunk>> pool;
   tbb::concurrent_queue<Chunk*> free_chunks;
   for (size_t k = 0; k < tokens; ++k) {
