@@ -59,7 +59,7 @@ struct DocTable {
   std::vector<uint64_t> id_end;     // end of each id in `ids`
   std::vector<uint32_t> length;
   std::vector<uint32_t> set_size;
-  std::vector<uint64_t> band_keys;  // bands per document
+  BandKeys band_keys{0};            // bands per document
   std::vector<uint8_t> skip;
   std::vector<uint64_t> fingerprint;
 
@@ -121,6 +121,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   auto t = Clock::now();
   const MinHasher hasher(options.num_perm);
   DocTable docs;
+  docs.band_keys = BandKeys(lsh.bands);
   std::vector<uint8_t> states;
   const int ngram = options.ngram;
   const int min_tokens = options.min_tokens;
@@ -157,7 +158,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     docs.id_end.push_back(docs.ids.size());
     docs.length.push_back(s.length);
     docs.set_size.push_back(s.set_size);
-    docs.band_keys.insert(docs.band_keys.end(), s.band_keys.begin(), s.band_keys.end());
+    docs.band_keys.Append(s.band_keys.data());
     docs.skip.push_back(s.skip);
     docs.fingerprint.push_back(s.fingerprint);
     return Status::Ok();
@@ -189,8 +190,8 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
       i = j;
     }
   }
-  auto candidates = CandidatePairs(docs.band_keys, lsh.bands, lsh_skip);
-  std::vector<uint64_t>().swap(docs.band_keys);
+  auto candidates = CandidatePairs(docs.band_keys, lsh_skip);
+  docs.band_keys.Clear();
   summary.candidate_pairs = candidates.size();
   summary.stages.push_back({"candidates", Since(t)});
 

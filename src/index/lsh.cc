@@ -39,22 +39,21 @@ double Integrate(F f, double a, double b) {
 // hashes, so their top bits spread them evenly: one counting pass into
 // buckets, then a small sort per bucket (documents arrive in order, so a
 // stable sort by key keeps them ordered within equal keys).
-std::vector<std::pair<uint64_t, uint32_t>> SortedBand(std::span<const uint64_t> keys, int bands, int band,
-                                                       std::span<const uint8_t> skip) {
+std::vector<std::pair<uint64_t, uint32_t>> SortedBand(const BandKeys& keys, int band, std::span<const uint8_t> skip) {
   const size_t n = skip.size();
   int bits = 1;
   while (bits < 20 && (size_t{1} << bits) < n / 4) ++bits;
   const size_t buckets = size_t{1} << bits;
   std::vector<uint32_t> start(buckets + 1, 0);
   for (size_t d = 0; d < n; ++d) {
-    if (!skip[d]) ++start[(keys[d * bands + band] >> (64 - bits)) + 1];
+    if (!skip[d]) ++start[(keys.key(d, band) >> (64 - bits)) + 1];
   }
   for (size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
   std::vector<std::pair<uint64_t, uint32_t>> out(start[buckets]);
   std::vector<uint32_t> fill(start.begin(), start.end() - 1);
   for (size_t d = 0; d < n; ++d) {
     if (skip[d]) continue;
-    const uint64_t k = keys[d * bands + band];
+    const uint64_t k = keys.key(d, band);
     out[fill[k >> (64 - bits)]++] = {k, static_cast<uint32_t>(d)};
   }
   for (size_t b = 0; b < buckets; ++b) {
@@ -98,13 +97,21 @@ uint64_t BandKey(const uint32_t* sig, int band, int rows) {
 std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(std::span<const uint64_t> keys, int bands,
                                                           std::span<const uint8_t> skip,
                                                           size_t max_bucket_pairs_size) {
+  BandKeys table(bands);
+  for (size_t d = 0; d < skip.size(); ++d) table.Append(keys.data() + d * static_cast<size_t>(bands));
+  return CandidatePairs(table, skip, max_bucket_pairs_size);
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(const BandKeys& keys, std::span<const uint8_t> skip,
+                                                          size_t max_bucket_pairs_size) {
+  const int bands = keys.bands();
   using Pairs = std::vector<std::pair<uint32_t, uint32_t>>;
   // Bands are independent: each is grouped on its own thread, and the
   // per-band lists are merged in band order, so the result does not depend
   // on the thread count.
   std::vector<Pairs> per_band(static_cast<size_t>(bands));
   tbb::parallel_for(0, bands, [&](int band) {
-    std::vector<std::pair<uint64_t, uint32_t>> entries = SortedBand(keys, bands, band, skip);
+    std::vector<std::pair<uint64_t, uint32_t>> entries = SortedBand(keys, band, skip);
     Pairs& pairs = per_band[static_cast<size_t>(band)];
     for (size_t i = 0; i < entries.size();) {
       size_t j = i + 1;
