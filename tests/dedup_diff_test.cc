@@ -450,6 +450,68 @@ TEST_F(DedupDiffSlow, SetsInAScratchFileGiveTheSameOutput) {
   EXPECT_EQ(c.cluster, d.cluster);
 }
 
+// Plain files are read again by offset; compressed ones and standard input
+// by streaming. Both must give the same bytes, also around blank lines, CRLF
+// line ends, rejected records, a last line without a line break, and
+// several files.
+TEST(DedupReadPaths, PlainAndCompressedInputGiveIdenticalOutputs) {
+  doppel_test::TempDir dir;
+  doppel_test::Rng rng(11);
+  std::string a, b;
+  std::vector<std::string> words;
+  for (int i = 0; i < 400; ++i) words.push_back(doppel_test::PseudoWord(rng, 3 + static_cast<int>(rng.Below(6))));
+  auto text = [&](uint64_t seed, int len) {
+    doppel_test::Rng r(seed);
+    std::string t;
+    for (int i = 0; i < len; ++i) t += words[r.Below(words.size())] + " ";
+    return t;
+  };
+  for (int i = 0; i < 300; ++i) {
+    // Every third record is a copy of an earlier one with one word changed.
+    std::string t = text(i % 3 == 2 ? i - 1 : i, 40 + i % 50);
+    if (i % 3 == 2) t += "changed";
+    std::string line = "{\"id\":" + std::to_string(i) + ",\"text\":\"" + t + "\",\"n\":" + std::to_string(i) + "}";
+    std::string& f = i < 150 ? a : b;
+    f += line;
+    f += i % 7 == 0 ? "\r\n" : "\n";
+    if (i % 11 == 0) f += "\n  \n";           // blank lines
+    if (i % 5 == 0) f += "\n";                 // an empty line
+    if (i % 13 == 0) f += "{\"id\": broken\n";  // a bad record
+  }
+  b.pop_back();  // the second file ends without a line break
+  doppel_test::WriteFile(dir.Join("a.jsonl"), a);
+  doppel_test::WriteFile(dir.Join("b.jsonl"), b);
+  doppel_test::WriteGzip(dir.Join("a.jsonl.gz"), a);
+  doppel_test::WriteZstd(dir.Join("b.jsonl.zst"), b);
+  auto run = [&](std::vector<std::string> inputs, const std::string& name) {
+    DedupOptions o;
+    o.corpus.inputs = std::move(inputs);
+    o.corpus.progress = false;
+    o.corpus.tmp_dir = dir.path();
+    o.corpus.on_error = OnError::kSkip;
+    o.corpus.rejects_path = dir.Join(name + ".rejects");
+    o.threshold = 0.7;
+    o.output = dir.Join(name + ".kept");
+    o.clusters_path = dir.Join(name + ".clusters");
+    o.pairs_path = dir.Join(name + ".pairs");
+    auto r = RunDedup(o);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return std::vector<std::string>{doppel_test::ReadFile(o.output), doppel_test::ReadFile(o.clusters_path),
+                                    doppel_test::ReadFile(o.pairs_path)};
+  };
+  auto plain = run({dir.Join("a.jsonl"), dir.Join("b.jsonl")}, "plain");
+  auto packed = run({dir.Join("a.jsonl.gz"), dir.Join("b.jsonl.zst")}, "packed");
+  ASSERT_FALSE(plain[2].empty()) << "the corpus should have duplicates";
+  EXPECT_EQ(plain, packed);
+  // The kept records are the input's lines, byte for byte (CR included).
+  size_t crlf = 0;
+  for (const std::string& line : doppel_test::SplitLines(plain[0])) {
+    EXPECT_TRUE(a.find(line) != std::string::npos || b.find(line) != std::string::npos) << line;
+    crlf += !line.empty() && line.back() == '\r';
+  }
+  EXPECT_GT(crlf, 0u);
+}
+
 // ---------------------------------------------------------------------------
 // Small exact cases, fast.
 

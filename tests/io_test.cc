@@ -64,6 +64,15 @@ std::vector<Rec> ReadAll(InputSet& input, size_t target_bytes) {
       const char* begin = batch.buffer.data();
       EXPECT_GE(r.bytes.data(), begin);
       EXPECT_LE(r.bytes.data() + r.bytes.size() + Batch::kPadding, begin + batch.buffer.size());
+      // A plain file's record can be read again by its offset.
+      if (input.random_access(r.file)) {
+        std::string again(r.bytes.size(), '\0');
+        Status st = input.ReadAt(r.file, r.offset, again.size(), again.data());
+        EXPECT_TRUE(st.ok()) << st.message();
+        EXPECT_EQ(again, r.bytes) << "record at offset " << r.offset;
+      } else if (input.files()[r.file].kind == InputKind::kTextFile) {
+        EXPECT_EQ(r.offset, 0u);
+      }
       out.push_back({r.file, r.line, std::string(r.bytes), batch.first_index + i});
     }
   }

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,7 @@ struct RawRecord {
   uint32_t file = 0;       // index into InputSet::files()
   uint64_t line = 0;       // 1-based line number; 1 for a .txt file
   std::string_view bytes;  // points into the Batch that holds it
+  uint64_t offset = 0;     // where `bytes` starts in the file (0 for a .txt file)
 };
 
 // Records read together. `bytes` of each record point into `buffer`, which
@@ -75,6 +77,13 @@ class InputSet {
   // with the same ordinals.
   Status Rewind();
 
+  // Whether records of `file` can be read again by offset: plain JSONL files
+  // (not compressed, not streams, not folders of .txt files).
+  bool random_access(uint32_t file) const;
+  // Reads `length` bytes at `offset` of a random_access file: a record read
+  // before, by its RawRecord::offset and size. Thread-safe.
+  Status ReadAt(uint32_t file, uint64_t offset, size_t length, char* out);
+
  private:
   InputSet() = default;
   Status OpenFile(size_t index);
@@ -89,6 +98,9 @@ class InputSet {
   size_t current_ = 0;
   std::unique_ptr<Source> source_;
   std::string pending_;      // a partial line carried into the next batch
+  uint64_t pending_offset_ = 0;  // where pending_ starts in the current file
+  std::mutex fds_mu_;
+  std::vector<int> fds_;     // per file: descriptor for ReadAt, opened on first use
   uint64_t line_ = 0;        // last line number handed out in the current file
   uint64_t next_index_ = 0;
   uint64_t consumed_before_ = 0;  // bytes of files finished before the current one

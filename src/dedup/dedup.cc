@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 
 #include <fmt/format.h>
 #include <xxhash.h>
@@ -62,6 +64,12 @@ struct DocTable {
   BandKeys band_keys{0};            // bands per document
   std::vector<uint8_t> skip;
   std::vector<uint64_t> fingerprint;
+  // Where each record is in its file, so that the later passes can read
+  // just the records they need from plain files (InputSet::ReadAt).
+  std::vector<uint32_t> file;
+  std::vector<uint64_t> offset;
+  std::vector<uint32_t> bytes;
+  bool direct = true;  // every record is in a random-access file and under 4 GiB
 
   size_t size() const { return length.size(); }
   std::string_view id(size_t d) const {
@@ -74,6 +82,118 @@ uint32_t CountCodePoints(std::string_view s) {
   uint32_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
+}
+
+
+// Reads the records of `members` (document numbers, in input order) again
+// from their plain files and calls work(doc, Document) for each, in
+// parallel. Members close together in a file are read with one read, up to
+// kGroupBytes at a time.
+template <typename Work>
+Status ReadDocuments(InputSet& input, const CorpusOptions& co, const DocTable& docs,
+                     const std::vector<uint32_t>& members, Work&& work) {
+  constexpr uint64_t kGap = 64 << 10, kGroupBytes = 1 << 20;
+  struct Group {
+    size_t first, last;  // members[first, last)
+    uint32_t file;
+    uint64_t offset, length;
+  };
+  std::vector<Group> groups;
+  for (size_t i = 0; i < members.size(); ++i) {
+    const uint32_t d = members[i];
+    const uint64_t begin = docs.offset[d], end = begin + docs.bytes[d];
+    if (!groups.empty()) {
+      Group& g = groups.back();
+      if (g.file == docs.file[d] && begin >= g.offset + g.length && begin <= g.offset + g.length + kGap &&
+          end - g.offset <= kGroupBytes) {
+        g.last = i + 1;
+        g.length = end - g.offset;
+        continue;
+      }
+    }
+    groups.push_back({i, i + 1, docs.file[d], begin, end - begin});
+  }
+  tbb::enumerable_thread_specific<RecordParser> parsers(co.fields);
+  std::vector<Status> errors(groups.size());
+  std::atomic<bool> failed{false};
+  tbb::parallel_for(size_t{0}, groups.size(), [&](size_t k) {
+    if (failed.load()) return;
+    thread_local std::unique_ptr<char[]> buf;
+    thread_local size_t capacity = 0;
+    thread_local Document doc;
+    const Group& g = groups[k];
+    if (capacity < g.length + Batch::kPadding) {
+      capacity = std::max<size_t>(g.length + Batch::kPadding, kGroupBytes + Batch::kPadding);
+      buf.reset(new char[capacity]);
+    }
+    std::memset(buf.get() + g.length, 0, Batch::kPadding);  // simdjson reads past the end
+    Status st = input.ReadAt(g.file, g.offset, g.length, buf.get());
+    RecordParser& parser = parsers.local();
+    std::string reason;
+    for (size_t i = g.first; i < g.last && st.ok(); ++i) {
+      const uint32_t d = members[i];
+      RawRecord rec{g.file, 0, std::string_view(buf.get() + (docs.offset[d] - g.offset), docs.bytes[d]),
+                    docs.offset[d]};
+      if (!parser.Parse(rec, input.files()[g.file], &doc, &reason)) {
+        st = Status(StatusCode::kInternal, fmt::format("{} (byte {}): {}; the input changed during the run",
+                                                       input.files()[g.file].display, docs.offset[d], reason));
+        break;
+      }
+      st = work(d, static_cast<const Document&>(doc));
+    }
+    if (!st.ok()) {
+      errors[k] = st;
+      failed = true;
+    }
+  });
+  for (const Status& e : errors) {
+    if (!e.ok()) return e;
+  }
+  return Status::Ok();
+}
+
+// Copies the kept records (rep[d] == d), byte for byte and one per line,
+// from their plain files to `out`: runs of records that follow each other
+// in a file are copied as one range.
+Status WriteKept(InputSet& input, const CorpusOptions& co, const DocTable& docs, const std::vector<uint32_t>& rep,
+                 OutputFile* out) {
+  constexpr uint64_t kPiece = 1 << 20;
+  std::string buf;
+  uint64_t done = 0, records = 0;
+  Progress progress("doppel dedup: writing", input.total_bytes(), co.progress);
+  auto copy = [&](uint32_t file, uint64_t begin, uint64_t end) -> Status {
+    while (begin < end) {
+      const uint64_t len = std::min(kPiece, end - begin);
+      buf.resize(len);
+      DOPPEL_RETURN_IF_ERROR(input.ReadAt(file, begin, len, buf.data()));
+      DOPPEL_RETURN_IF_ERROR(out->Write(buf));
+      begin += len;
+      done += len;
+    }
+    progress.Update(done, records);
+    return out->Write("\n");
+  };
+  const size_t n = docs.size();
+  bool open = false;
+  uint32_t run_file = 0;
+  uint64_t run_begin = 0, run_end = 0;
+  for (uint32_t d = 0; d < n; ++d) {
+    if (rep[d] != d) continue;
+    ++records;
+    const uint64_t begin = docs.offset[d], end = begin + docs.bytes[d];
+    if (open && docs.file[d] == run_file && begin == run_end + 1) {  // the byte between is the line break
+      run_end = end;
+      continue;
+    }
+    if (open) DOPPEL_RETURN_IF_ERROR(copy(run_file, run_begin, run_end));
+    open = true;
+    run_file = docs.file[d];
+    run_begin = begin;
+    run_end = end;
+  }
+  if (open) DOPPEL_RETURN_IF_ERROR(copy(run_file, run_begin, run_end));
+  progress.Done();
+  return Status::Ok();
 }
 
 }  // namespace
@@ -150,7 +270,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     for (int b = 0; b < lsh.bands; ++b) s->band_keys[b] = BandKey(sig.data(), b, lsh.rows);
     s->set_size = static_cast<uint32_t>(verify ? shingles.size() : sig.size());
   };
-  auto sink = [&](Sketched&& s) -> Status {
+  auto sink = [&](Sketched&& s, const RawRecord& rec) -> Status {
     if (docs.size() >= UINT32_MAX - 1) {
       return InvalidArgument("more than 4 billion documents in one run; split the input into several runs");
     }
@@ -161,6 +281,10 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     docs.band_keys.Append(s.band_keys.data());
     docs.skip.push_back(s.skip);
     docs.fingerprint.push_back(s.fingerprint);
+    docs.file.push_back(rec.file);
+    docs.offset.push_back(rec.offset);
+    docs.bytes.push_back(static_cast<uint32_t>(std::min<size_t>(rec.bytes.size(), UINT32_MAX)));
+    docs.direct = docs.direct && input.random_access(rec.file) && rec.bytes.size() < UINT32_MAX;
     return Status::Ok();
   };
   DOPPEL_RETURN_IF_ERROR(ScanCorpus<Sketched>(input, co, "doppel dedup", rejects, &states, work, sink));
@@ -211,7 +335,8 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   std::vector<uint64_t> arena_at(members.size() + 1, 0);
   for (size_t i = 0; i < members.size(); ++i) arena_at[i + 1] = arena_at[i] + docs.set_size[members[i]];
   const bool in_memory = arena_at.back() * sizeof(uint64_t) <= options.verify_memory;
-  std::vector<uint64_t> arena(in_memory ? arena_at.back() : 0);
+  // Not value-initialized: every slot is written before it is read.
+  std::unique_ptr<uint64_t[]> arena(new uint64_t[in_memory ? arena_at.back() : 0]);
   std::vector<uint32_t> arena_size(members.size(), 0);
   SetStore store;
   if (!in_memory) DOPPEL_RETURN_IF_ERROR(store.Open(tmp_dir));
@@ -238,12 +363,16 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
       }
       arena_size[i] = static_cast<uint32_t>(set.size());
       if (in_memory) {
-        std::copy(set.begin(), set.end(), arena.begin() + static_cast<ptrdiff_t>(arena_at[i]));
+        std::copy(set.begin(), set.end(), arena.get() + arena_at[i]);
         return Status::Ok();
       }
       return store.Write(arena_at[i], set);
     };
-    DOPPEL_RETURN_IF_ERROR(RescanCorpus(input, co, states, wanted, "doppel dedup: verifying", rebuild));
+    if (docs.direct) {
+      DOPPEL_RETURN_IF_ERROR(ReadDocuments(input, co, docs, members, rebuild));
+    } else {
+      DOPPEL_RETURN_IF_ERROR(RescanCorpus(input, co, states, wanted, "doppel dedup: verifying", rebuild));
+    }
   }
   summary.stages.push_back({"reread", Since(t)});
   t = Clock::now();
@@ -256,7 +385,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   auto set_of = [&](uint32_t d, std::vector<uint64_t>* buf, std::span<const uint64_t>* out) -> Status {
     const size_t i = static_cast<size_t>(std::lower_bound(members.begin(), members.end(), d) - members.begin());
     if (in_memory) {
-      *out = std::span<const uint64_t>(arena.data() + arena_at[i], arena_size[i]);
+      *out = std::span<const uint64_t>(arena.get() + arena_at[i], arena_size[i]);
       return Status::Ok();
     }
     DOPPEL_RETURN_IF_ERROR(store.Read(arena_at[i], arena_size[i], buf));
@@ -402,7 +531,9 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   // Pass 2: the kept records, byte for byte, in input order.
   uint64_t kept = 0;
   for (uint32_t d = 0; d < n; ++d) kept += rep[d] == d;
-  if (out) {
+  if (out && docs.direct) {
+    DOPPEL_RETURN_IF_ERROR(WriteKept(input, co, docs, rep, out.get()));
+  } else if (out) {
     DOPPEL_RETURN_IF_ERROR(input.Rewind());
     Batch batch;
     uint32_t doc = 0;

@@ -63,6 +63,9 @@ Status WriteAll(int fd, const char* p, size_t n, const std::string& what) {
 
 InputSet::~InputSet() {
   source_.reset();
+  for (int fd : fds_) {
+    if (fd >= 0) ::close(fd);
+  }
   for (int fd : spool_) {
     if (fd >= 0) ::close(fd);
   }
@@ -168,8 +171,9 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
   batch->buffer.clear();
   batch->records.clear();
   batch->first_index = next_index_;
-  // (file, line, offset, length): offsets, because the buffer may grow.
-  std::vector<std::tuple<uint32_t, uint64_t, size_t, size_t>> spans;
+  // (file, line, offset in buf, length, offset in the file): offsets,
+  // because the buffer may grow.
+  std::vector<std::tuple<uint32_t, uint64_t, size_t, size_t, uint64_t>> spans;
   std::string& buf = batch->buffer;
   // Reserved once at the size a batch reaches (its target, one more read,
   // the padding), so that the buffer does not grow by doubling: every byte
@@ -177,11 +181,16 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
   buf.reserve(target_bytes + 2 * kReadChunk + Batch::kPadding);
   buf.assign(pending_);  // keeps the batch buffer's capacity
   pending_.clear();
+  // Offset in the current file of buf[i] is i + shift.
+  int64_t shift = static_cast<int64_t>(pending_offset_);
   size_t scan = 0;        // where the next line starts in buf
   size_t line_start = 0;  // start of the current (possibly partial) line
 
   while (current_ < files_.size() && line_start < target_bytes && spans.size() < (1u << 20)) {
-    if (!source_) DOPPEL_RETURN_IF_ERROR(OpenFile(current_));
+    if (!source_) {
+      DOPPEL_RETURN_IF_ERROR(OpenFile(current_));
+      shift = -static_cast<int64_t>(buf.size());
+    }
     const InputFile& f = files_[current_];
     auto file_index = static_cast<uint32_t>(current_);
 
@@ -206,7 +215,7 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
         pending_error_ = read_status;
         break;
       }
-      spans.emplace_back(file_index, 1, off, buf.size() - off);
+      spans.emplace_back(file_index, 1, off, buf.size() - off, 0);
       consumed_before_ += f.size;
       source_.reset();
       ++current_;
@@ -236,7 +245,10 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
       size_t end = static_cast<size_t>(nl - buf.data());
       ++line_;
       std::string_view line(buf.data() + line_start, end - line_start);
-      if (!IsBlank(line)) spans.emplace_back(file_index, line_, line_start, end - line_start);
+      if (!IsBlank(line)) {
+        spans.emplace_back(file_index, line_, line_start, end - line_start,
+                           static_cast<uint64_t>(static_cast<int64_t>(line_start) + shift));
+      }
       scan = line_start = end + 1;
     }
     scan = buf.size();
@@ -244,7 +256,10 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
       if (line_start < buf.size()) {
         ++line_;
         std::string_view line(buf.data() + line_start, buf.size() - line_start);
-        if (!IsBlank(line)) spans.emplace_back(file_index, line_, line_start, buf.size() - line_start);
+        if (!IsBlank(line)) {
+          spans.emplace_back(file_index, line_, line_start, buf.size() - line_start,
+                             static_cast<uint64_t>(static_cast<int64_t>(line_start) + shift));
+        }
         line_start = scan = buf.size();
       }
       if (source_->spool_fd >= 0) spooled_[current_] = 1;
@@ -255,12 +270,13 @@ Result<bool> InputSet::Next(Batch* batch, size_t target_bytes) {
   }
 
   pending_.assign(buf, line_start, std::string::npos);
+  pending_offset_ = source_ ? static_cast<uint64_t>(static_cast<int64_t>(line_start) + shift) : 0;
   buf.resize(line_start);
   batch->input_bytes = consumed_before_ + (source_ && source_->bytes ? source_->bytes->consumed() : 0);
   buf.append(Batch::kPadding, '\0');
   batch->records.reserve(spans.size());
-  for (const auto& [file, line, off, len] : spans) {
-    batch->records.push_back({file, line, std::string_view(buf.data() + off, len)});
+  for (const auto& [file, line, off, len, file_offset] : spans) {
+    batch->records.push_back({file, line, std::string_view(buf.data() + off, len), file_offset});
   }
   next_index_ += spans.size();
   // A batch of blank lines only is empty but not the end.
@@ -272,9 +288,42 @@ Status InputSet::Rewind() {
   pending_error_ = Status::Ok();
   current_ = 0;
   pending_.clear();
+  pending_offset_ = 0;
   line_ = 0;
   next_index_ = 0;
   consumed_before_ = 0;
+  return Status::Ok();
+}
+
+
+bool InputSet::random_access(uint32_t file) const {
+  return files_[file].kind == InputKind::kJsonl && !files_[file].stream;
+}
+
+Status InputSet::ReadAt(uint32_t file, uint64_t offset, size_t length, char* out) {
+  int fd;
+  {
+    std::lock_guard<std::mutex> lock(fds_mu_);
+    if (fds_.size() < files_.size()) fds_.resize(files_.size(), -1);
+    if (fds_[file] < 0) {
+      fds_[file] = ::open(files_[file].path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fds_[file] < 0) {
+        return IoError(fmt::format("{}: cannot open again: {}", files_[file].display, std::strerror(errno)));
+      }
+    }
+    fd = fds_[file];
+  }
+  while (length > 0) {
+    ssize_t r = ::pread(fd, out, length, static_cast<off_t>(offset));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      return IoError(fmt::format("{}: cannot read again: {}; do not modify the input during a run",
+                                 files_[file].display, r < 0 ? std::strerror(errno) : "the file got shorter"));
+    }
+    out += r;
+    offset += static_cast<uint64_t>(r);
+    length -= static_cast<size_t>(r);
+  }
   return Status::Ok();
 }
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -65,8 +66,8 @@ class RejectHandler {
   uint64_t count_ = 0;
 };
 
-// Work(const Document&, Item*) runs in parallel; Sink(Item&&) runs in input
-// order for every good record. states gets one entry per record.
+// Work(const Document&, Item*) runs in parallel; Sink(Item&&) or
+// Sink(Item&&, const RawRecord&) runs in input order for every good record. states gets one entry per record.
 template <typename Item, typename Work, typename Sink>
 Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, RejectHandler& rejects,
                   std::vector<uint8_t>* states, Work&& work, Sink&& sink) {
@@ -169,7 +170,12 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
                     continue;
                   }
                   states->push_back(kRecordGood);
-                  Status s = sink(std::move(slot.item));
+                  Status s;
+                  if constexpr (std::is_invocable_v<Sink, Item&&, const RawRecord&>) {
+                    s = sink(std::move(slot.item), rec);
+                  } else {
+                    s = sink(std::move(slot.item));
+                  }
                   if (!s.ok()) {
                     status = s;
                     failed = true;

@@ -33,7 +33,7 @@ void ShingleHashes(std::span<const uint64_t> tokens, int n, std::vector<uint64_t
 // sorted with std::sort).
 void SortUnique(std::vector<uint64_t>* v) {
   const size_t m = v->size();
-  if (m < 512) {
+  if (m < 32) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
     return;
