@@ -58,8 +58,19 @@ std::vector<std::pair<uint64_t, uint32_t>> SortedBand(const BandKeys& keys, int 
   }
   for (size_t b = 0; b < buckets; ++b) {
     auto first = out.begin() + start[b], last = out.begin() + start[b + 1];
-    if (last - first > 1) {
+    if (last - first > 32) {
       std::stable_sort(first, last, [](const auto& x, const auto& y) { return x.first < y.first; });
+    } else {
+      // A few entries (four on average): insertion sort, stable, no buffer.
+      for (auto i = first + 1; i < last; ++i) {
+        const auto x = *i;
+        auto j = i;
+        while (j > first && (j - 1)->first > x.first) {
+          *j = *(j - 1);
+          --j;
+        }
+        *j = x;
+      }
     }
   }
   return out;
@@ -72,18 +83,25 @@ double CandidateProbability(double s, LshParams p) {
 }
 
 LshParams OptimalLshParams(double threshold, int num_perm, double fp_weight, double fn_weight) {
+  // Every (b, r) is scored on all threads; the best is then picked in the
+  // fixed order (b, then r), so ties go the same way on any thread count.
+  std::vector<LshParams> all;
+  for (int b = 1; b <= num_perm; ++b) {
+    for (int r = 1; r <= num_perm / b; ++r) all.push_back({b, r});
+  }
+  std::vector<double> error(all.size());
+  tbb::parallel_for(size_t{0}, all.size(), [&](size_t i) {
+    const LshParams p = all[i];
+    double fp = Integrate([p](double s) { return CandidateProbability(s, p); }, 0.0, threshold);
+    double fn = Integrate([p](double s) { return 1.0 - CandidateProbability(s, p); }, threshold, 1.0);
+    error[i] = fp * fp_weight + fn * fn_weight;
+  });
   LshParams best{1, 1};
   double best_error = std::numeric_limits<double>::infinity();
-  for (int b = 1; b <= num_perm; ++b) {
-    for (int r = 1; r <= num_perm / b; ++r) {
-      LshParams p{b, r};
-      double fp = Integrate([p](double s) { return CandidateProbability(s, p); }, 0.0, threshold);
-      double fn = Integrate([p](double s) { return 1.0 - CandidateProbability(s, p); }, threshold, 1.0);
-      double error = fp * fp_weight + fn * fn_weight;
-      if (error < best_error) {
-        best_error = error;
-        best = p;
-      }
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (error[i] < best_error) {
+      best_error = error[i];
+      best = all[i];
     }
   }
   return best;
