@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <thread>
 #include <gtest/gtest.h>
 
 #include "doppel/input.h"
@@ -669,6 +670,61 @@ TEST(OutputFile, CompressedOutputsRoundTrip) {
     std::vector<Rec> records = ReadPaths({dir.Join(name)}, dir.path());
     EXPECT_EQ(records.size(), 20000u);
   }
+}
+
+TEST(OutputFile, CopyFromAFileGivesTheSameBytesAsWrite) {
+  // Ranges large enough for the kernel copy and small ones that are read,
+  // into plain, compressed and non-regular (a pipe) outputs.
+  TempDir dir;
+  Rng rng(5);
+  std::string source(3 << 20, '\0');
+  for (char& c : source) c = static_cast<char>('a' + rng.Below(26));
+  WriteFile(dir.Join("src.txt"), source);
+  const int fd = ::open(dir.Join("src.txt").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  const std::vector<std::pair<uint64_t, uint64_t>> ranges = {{0, 10}, {17, 200000}, {300000, 2 << 20}, {5, 0},
+                                                             {(3 << 20) - 70000, 70000}};
+  std::string want = "head\n";
+  for (auto [off, len] : ranges) want += source.substr(off, len) + "|";
+  for (std::string name : {"plain.txt", "packed.txt.gz", "packed.txt.zst"}) {
+    auto f = OutputFile::Create(dir.Join(name));
+    ASSERT_TRUE(f.ok()) << f.status().message();
+    ASSERT_TRUE((*f)->Write("head\n").ok());
+    for (auto [off, len] : ranges) {
+      Status st = (*f)->CopyFrom(fd, off, len);
+      ASSERT_TRUE(st.ok()) << name << ": " << st.message();
+      ASSERT_TRUE((*f)->Write("|").ok());
+    }
+    ASSERT_TRUE((*f)->Commit().ok());
+    std::string got = name == "plain.txt" ? ReadFile(dir.Join(name))
+                      : name == "packed.txt.gz" ? ReadGzip(dir.Join(name))
+                                                : ReadZstd(dir.Join(name));
+    EXPECT_TRUE(got == want) << name << ": " << got.size() << " bytes, want " << want.size();
+  }
+  // A pipe: what the kernel copy cannot write to is read and written.
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  std::string from_pipe;
+  std::thread reader([&] {
+    char buf[1 << 16];
+    ssize_t n;
+    while ((n = ::read(p[0], buf, sizeof buf)) > 0) from_pipe.append(buf, static_cast<size_t>(n));
+  });
+  {
+    auto f = OutputFile::Create("/dev/fd/" + std::to_string(p[1]));
+    ASSERT_TRUE(f.ok()) << f.status().message();
+    ASSERT_TRUE((*f)->Write("head\n").ok());
+    for (auto [off, len] : ranges) {
+      ASSERT_TRUE((*f)->CopyFrom(fd, off, len).ok());
+      ASSERT_TRUE((*f)->Write("|").ok());
+    }
+    ASSERT_TRUE((*f)->Commit().ok());
+  }
+  ::close(p[1]);
+  reader.join();
+  ::close(p[0]);
+  ::close(fd);
+  EXPECT_TRUE(from_pipe == want) << from_pipe.size() << " bytes, want " << want.size();
 }
 
 TEST(OutputFile, EmptyOutputs) {

@@ -83,6 +83,8 @@ class InputSet {
   // Reads `length` bytes at `offset` of a random_access file: a record read
   // before, by its RawRecord::offset and size. Thread-safe.
   Status ReadAt(uint32_t file, uint64_t offset, size_t length, char* out);
+  // An open descriptor of a random_access file, owned by the InputSet.
+  Result<int> Descriptor(uint32_t file);
 
  private:
   InputSet() = default;

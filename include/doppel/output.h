@@ -22,6 +22,10 @@ class OutputFile {
   static Result<std::unique_ptr<OutputFile>> Create(const std::string& path);
   virtual ~OutputFile();
   virtual Status Write(std::string_view bytes) = 0;
+  // Appends `length` bytes of the open file `fd` from `offset` (its file
+  // position is not used). Plain outputs let the kernel copy them
+  // (copy_file_range, sendfile); others read them and Write().
+  virtual Status CopyFrom(int fd, uint64_t offset, uint64_t length);
   // Flushes, syncs and closes: everything is on disk under the temporary name.
   virtual Status Finish() = 0;
   // Renames the finished file into place.

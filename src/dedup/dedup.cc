@@ -157,19 +157,13 @@ Status ReadDocuments(InputSet& input, const CorpusOptions& co, const DocTable& d
 // in a file are copied as one range.
 Status WriteKept(InputSet& input, const CorpusOptions& co, const DocTable& docs, const std::vector<uint32_t>& rep,
                  OutputFile* out) {
-  constexpr uint64_t kPiece = 1 << 20;
-  std::string buf;
   uint64_t done = 0, records = 0;
   Progress progress("doppel dedup: writing", input.total_bytes(), co.progress);
   auto copy = [&](uint32_t file, uint64_t begin, uint64_t end) -> Status {
-    while (begin < end) {
-      const uint64_t len = std::min(kPiece, end - begin);
-      buf.resize(len);
-      DOPPEL_RETURN_IF_ERROR(input.ReadAt(file, begin, len, buf.data()));
-      DOPPEL_RETURN_IF_ERROR(out->Write(buf));
-      begin += len;
-      done += len;
-    }
+    auto fd = input.Descriptor(file);
+    if (!fd.ok()) return fd.status();
+    DOPPEL_RETURN_IF_ERROR(out->CopyFrom(*fd, begin, end - begin));
+    done += end - begin;
     progress.Update(done, records);
     return out->Write("\n");
   };

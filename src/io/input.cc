@@ -300,19 +300,22 @@ bool InputSet::random_access(uint32_t file) const {
   return files_[file].kind == InputKind::kJsonl && !files_[file].stream;
 }
 
-Status InputSet::ReadAt(uint32_t file, uint64_t offset, size_t length, char* out) {
-  int fd;
-  {
-    std::lock_guard<std::mutex> lock(fds_mu_);
-    if (fds_.size() < files_.size()) fds_.resize(files_.size(), -1);
+Result<int> InputSet::Descriptor(uint32_t file) {
+  std::lock_guard<std::mutex> lock(fds_mu_);
+  if (fds_.size() < files_.size()) fds_.resize(files_.size(), -1);
+  if (fds_[file] < 0) {
+    fds_[file] = ::open(files_[file].path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fds_[file] < 0) {
-      fds_[file] = ::open(files_[file].path.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fds_[file] < 0) {
-        return IoError(fmt::format("{}: cannot open again: {}", files_[file].display, std::strerror(errno)));
-      }
+      return IoError(fmt::format("{}: cannot open again: {}", files_[file].display, std::strerror(errno)));
     }
-    fd = fds_[file];
   }
+  return fds_[file];
+}
+
+Status InputSet::ReadAt(uint32_t file, uint64_t offset, size_t length, char* out) {
+  auto opened = Descriptor(file);
+  if (!opened.ok()) return opened.status();
+  const int fd = *opened;
   while (length > 0) {
     ssize_t r = ::pread(fd, out, length, static_cast<off_t>(offset));
     if (r < 0 && errno == EINTR) continue;

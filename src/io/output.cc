@@ -1,6 +1,7 @@
 #include "doppel/output.h"
 
 #include <fcntl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -83,8 +84,38 @@ class FileOutput : public OutputFile {
     committed_ = true;
     return Status::Ok();
   }
+  Status CopyFrom(int fd, uint64_t offset, uint64_t length) override {
+    if (!raw() || length < (64 << 10)) return OutputFile::CopyFrom(fd, offset, length);
+    DOPPEL_RETURN_IF_ERROR(Flush(false));
+    auto off = static_cast<off_t>(offset);
+    while (length > 0) {
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(length, 1 << 30));
+      ssize_t n = -1;
+      if (use_copy_range_) {
+        n = ::copy_file_range(fd, &off, fd_, nullptr, want, 0);
+        if (n < 0 && errno != EINTR) {
+          use_copy_range_ = false;  // not between these two files: try sendfile
+          continue;
+        }
+      } else if (use_sendfile_) {
+        n = ::sendfile(fd_, fd, &off, want);
+        if (n < 0 && errno != EINTR) {
+          use_sendfile_ = false;  // read and write, below
+          continue;
+        }
+      } else {
+        return OutputFile::CopyFrom(fd, static_cast<uint64_t>(off), length);
+      }
+      if (n < 0) continue;  // EINTR
+      if (n == 0) return IoError(fmt::format("{}: the input got shorter during the run", path_));
+      length -= static_cast<uint64_t>(n);
+    }
+    return Status::Ok();
+  }
 
  protected:
+  // Whether bytes go to the file as they are (no compression).
+  virtual bool raw() const { return true; }
   // Encodes buffer_ (all of it when `last`) and writes the result.
   virtual Status Encode(bool last) {
     (void)last;
@@ -113,6 +144,8 @@ class FileOutput : public OutputFile {
   int fd_;
   int slot_;
   bool committed_ = false;
+  bool use_copy_range_ = true;
+  bool use_sendfile_ = true;
 };
 
 // Writes straight to a target that is not a regular file (/dev/null, a pipe):
@@ -131,6 +164,7 @@ class GzipOutput : public FileOutput {
   ~GzipOutput() override { deflateEnd(&z_); }
 
  protected:
+  bool raw() const override { return false; }
   Status Encode(bool last) override {
     // zlib counts input in 32 bits: feed a large buffer in pieces.
     constexpr size_t kPiece = size_t{1} << 30;
@@ -165,6 +199,7 @@ class ZstdOutput : public FileOutput {
   ~ZstdOutput() override { ZSTD_freeCCtx(cctx_); }
 
  protected:
+  bool raw() const override { return false; }
   Status Encode(bool last) override {
     ZSTD_inBuffer in{buffer_.data(), buffer_.size(), 0};
     std::vector<char> out(ZSTD_CStreamOutSize());
@@ -206,6 +241,27 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }  // namespace
 
 OutputFile::~OutputFile() = default;
+
+Status OutputFile::CopyFrom(int fd, uint64_t offset, uint64_t length) {
+  std::string buf;
+  while (length > 0) {
+    buf.resize(static_cast<size_t>(std::min<uint64_t>(length, 1 << 20)));
+    size_t got = 0;
+    while (got < buf.size()) {
+      ssize_t r = ::pread(fd, buf.data() + got, buf.size() - got, static_cast<off_t>(offset + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) {
+        return IoError(fmt::format("{}: cannot read the input again: {}", path_,
+                                   r < 0 ? std::strerror(errno) : "it got shorter during the run"));
+      }
+      got += static_cast<size_t>(r);
+    }
+    DOPPEL_RETURN_IF_ERROR(Write(buf));
+    offset += got;
+    length -= got;
+  }
+  return Status::Ok();
+}
 
 Status OutputFile::Commit() {
   DOPPEL_RETURN_IF_ERROR(Finish());
