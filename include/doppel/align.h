@@ -22,23 +22,14 @@
 
 namespace doppel {
 
-// The anchors of one document: (n-gram hash, first token) for every n-gram
-// that occurs once, in document order, and a hash table from n-gram to
-// token for lookups from the other document.
+// The anchors of one document, sorted by n-gram hash: two documents' shared
+// anchors are found by one merge of their sorted lists (sequential reads, no
+// hash table: 16 bytes per anchor).
 struct AnchorIndex {
-  std::vector<std::pair<uint64_t, uint32_t>> anchors;
-  std::vector<uint64_t> keys;  // open addressing, power-of-two size; 0 is free
-  std::vector<uint32_t> positions;
-  // The token where n-gram `hash` starts, or UINT32_MAX.
-  uint32_t Find(uint64_t hash) const {
-    if (keys.empty()) return UINT32_MAX;
-    const size_t mask = keys.size() - 1;
-    hash |= 1;  // keys are stored with the low bit set, so that 0 stays free
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      if (keys[i] == hash) return positions[i];
-      if (keys[i] == 0) return UINT32_MAX;
-    }
-  }
+  std::vector<uint64_t> hashes;        // n-grams that occur once, ascending
+  std::vector<uint32_t> positions;     // positions[i]: the token where hashes[i] starts
+  std::vector<uint32_t> by_position;   // indices into hashes, in document order
+  size_t size() const { return hashes.size(); }
 };
 
 // mask[i] != 0 marks token i as boilerplate (empty mask: none is).

@@ -5,12 +5,58 @@
 
 namespace doppel {
 
+namespace {
+
+// Sorts (hash, position) pairs by hash. Hashes are uniform, so their top
+// bits make buckets of about one entry each: linear on average, and still
+// correct (only slower) for any input.
+void SortByHash(std::vector<std::pair<uint64_t, uint32_t>>* v) {
+  const size_t m = v->size();
+  if (m < 32) {
+    std::sort(v->begin(), v->end());
+    return;
+  }
+  int bits = 1;
+  while (bits < 24 && (size_t{2} << bits) <= m) ++bits;
+  const size_t buckets = size_t{1} << bits;
+  const int shift = 64 - bits;
+  thread_local std::vector<uint32_t> start;
+  thread_local std::vector<std::pair<uint64_t, uint32_t>> tmp;
+  start.assign(buckets + 1, 0);
+  tmp.resize(m);
+  for (const auto& e : *v) ++start[(e.first >> shift) + 1];
+  for (size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+  for (const auto& e : *v) tmp[start[e.first >> shift]++] = e;
+  size_t begin = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    const size_t end = start[b];
+    auto first = tmp.begin() + static_cast<ptrdiff_t>(begin), last = tmp.begin() + static_cast<ptrdiff_t>(end);
+    if (end - begin > 32) {
+      std::sort(first, last);
+    } else {
+      for (auto i = first + 1; i < last; ++i) {
+        const auto x = *i;
+        auto j = i;
+        while (j > first && *(j - 1) > x) {
+          *j = *(j - 1);
+          --j;
+        }
+        *j = x;
+      }
+    }
+    begin = end;
+  }
+  v->swap(tmp);
+}
+
+}  // namespace
+
 AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n) {
   AnchorIndex index;
   const size_t k = static_cast<size_t>(n);
   if (tokens.size() < k) return index;
-  std::vector<std::pair<uint64_t, uint32_t>> grams;
-  grams.reserve(tokens.size() - k + 1);
+  thread_local std::vector<std::pair<uint64_t, uint32_t>> grams;
+  grams.clear();
   // A rolling polynomial over the token hashes, finished with a mixer.
   constexpr uint64_t kBase = 0x9E3779B97F4A7C15ULL;
   uint64_t top = 1;
@@ -26,26 +72,34 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
     if (start < masked_until) continue;
     grams.emplace_back(Mix64(h), static_cast<uint32_t>(start));
   }
-  // One hash table counts the n-grams: an entry seen twice keeps its key
-  // with position UINT32_MAX, so Find() reports it absent. Anchors are the
-  // n-grams seen once, already in document order. No sorting.
-  size_t cap = 16;
-  while (cap < grams.size() * 2) cap <<= 1;
-  index.keys.assign(cap, 0);
-  index.positions.assign(cap, 0);
-  for (auto [g, p] : grams) {
-    const uint64_t key = g | 1;
-    size_t i = key & (cap - 1);
-    while (index.keys[i] != 0 && index.keys[i] != key) i = (i + 1) & (cap - 1);
-    if (index.keys[i] == key) {
-      index.positions[i] = UINT32_MAX;
-    } else {
-      index.keys[i] = key;
-      index.positions[i] = p;
-    }
+  // Sorted by hash, an n-gram seen more than once is a run: not an anchor.
+  SortByHash(&grams);
+  size_t anchors = 0;
+  for (size_t i = 0; i < grams.size();) {
+    size_t j = i + 1;
+    while (j < grams.size() && grams[j].first == grams[i].first) ++j;
+    anchors += j == i + 1;
+    i = j;
   }
-  for (auto [g, p] : grams) {
-    if (index.Find(g) == p) index.anchors.emplace_back(g, p);
+  index.hashes.reserve(anchors);
+  index.positions.reserve(anchors);
+  for (size_t i = 0; i < grams.size();) {
+    size_t j = i + 1;
+    while (j < grams.size() && grams[j].first == grams[i].first) ++j;
+    if (j == i + 1) {
+      index.hashes.push_back(grams[i].first);
+      index.positions.push_back(grams[i].second);
+    }
+    i = j;
+  }
+  // Document order: positions are distinct tokens, so a counting pass over
+  // the token range sorts them.
+  thread_local std::vector<uint32_t> at;
+  at.assign(tokens.size(), UINT32_MAX);
+  for (uint32_t i = 0; i < index.positions.size(); ++i) at[index.positions[i]] = i;
+  index.by_position.reserve(anchors);
+  for (uint32_t i : at) {
+    if (i != UINT32_MAX) index.by_position.push_back(i);
   }
   return index;
 }
@@ -72,13 +126,30 @@ std::vector<uint32_t> LongestIncreasingChain(std::span<const std::pair<uint32_t,
 }
 
 std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex& b, const AlignOptions& o) {
-  // Shared anchors as (position in a, position in b), in the order of a.
-  // Two distinct n-grams whose hashes differ only in the lowest bit would
-  // collide here; at 2^-63 per pair that is not worth a second compare.
+  // Shared anchors as (position in a, position in b), in the order of a:
+  // one merge of the two sorted lists marks a's matches, then a's anchors
+  // are read in document order.
+  thread_local std::vector<uint32_t> match;
+  match.assign(a.size(), UINT32_MAX);
+  size_t matches = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a.hashes[i] < b.hashes[j]) {
+      ++i;
+    } else if (b.hashes[j] < a.hashes[i]) {
+      ++j;
+    } else {
+      match[i] = b.positions[j];
+      ++matches;
+      ++i;
+      ++j;
+    }
+  }
   std::vector<std::pair<uint32_t, uint32_t>> points;
-  for (auto [h, x] : a.anchors) {
-    const uint32_t y = b.Find(h);
-    if (y != UINT32_MAX) points.emplace_back(x, y);
+  points.reserve(matches);
+  if (matches > 0) {
+    for (uint32_t i : a.by_position) {
+      if (match[i] != UINT32_MAX) points.emplace_back(a.positions[i], match[i]);
+    }
   }
   const auto n = static_cast<uint32_t>(o.n);
   const auto gap = static_cast<uint32_t>(o.max_gap);
