@@ -151,7 +151,8 @@ uint32_t DocumentFrequencyCap(size_t documents) {
   return std::max<uint32_t>(2, static_cast<uint32_t>(std::sqrt(static_cast<double>(documents))));
 }
 
-Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options) {
+Boilerplate FindBoilerplate(TokenizedCorpus* corpus_in, const FindOptions& options) {
+  const TokenizedCorpus& corpus = *corpus_in;
   const size_t n = corpus.tokens.size();
   Boilerplate out;
   out.df_cap = DocumentFrequencyCap(n);
@@ -163,6 +164,9 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   std::vector<size_t> offset(n + 1, 0);
   for (size_t d = 0; d < n; ++d) offset[d + 1] = offset[d] + corpus.grams[d].size();
   std::vector<GramEntry> entries = SortedEntries(corpus.grams, offset);
+  // The entries hold every n-gram now; the per-document lists go (their
+  // sizes are in `offset`).
+  std::vector<std::vector<uint64_t>>().swap(corpus_in->grams);
   // Per-position facts are scattered from the entries into arrays in
   // document order (one byte each), so that reading them per document is
   // sequential: pos_flags[offset[d] + i] is about the n-gram at token i of d.
@@ -252,7 +256,7 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
     std::vector<Local> local(involved.size());
     tbb::parallel_for(size_t{0}, involved.size(), [&](size_t k) {
       const uint32_t d = involved[k];
-      const size_t grams = corpus.grams[d].size(), tokens = corpus.tokens[d].size();
+      const size_t grams = offset[d + 1] - offset[d], tokens = corpus.tokens[d].size();
       std::vector<uint8_t> bad(grams);
       Local& l = local[k];
       l.elsewhere.assign(tokens, 0);
@@ -308,9 +312,9 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   out.mask.resize(n);
   out.article_tokens.resize(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    const auto& g = corpus.grams[d];
+    const size_t grams = offset[d + 1] - offset[d];
     std::vector<uint8_t> bad(pos_flags.begin() + static_cast<ptrdiff_t>(offset[d]),
-                             pos_flags.begin() + static_cast<ptrdiff_t>(offset[d] + g.size()));
+                             pos_flags.begin() + static_cast<ptrdiff_t>(offset[d] + grams));
     MaskTokens(bad, corpus.tokens[d].size(), options.boiler_ngram, &out.mask[d]);
     out.article_tokens[d] = Unmasked(out.mask[d], 0, static_cast<uint32_t>(out.mask[d].size()));
   });

@@ -46,7 +46,8 @@ struct Boilerplate {
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
 };
 
-Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options);
+// Frees corpus->grams once it has read them.
+Boilerplate FindBoilerplate(TokenizedCorpus* corpus, const FindOptions& options);
 
 // The document frequency cap: max(2, sqrt(documents)).
 uint32_t DocumentFrequencyCap(size_t documents);

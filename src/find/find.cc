@@ -111,7 +111,12 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     }
   }
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    Tokenize(corpus.docs[d].text, &tc.tokens[d]);
+    // Into scratch, then copied at its exact size: growing by doubling
+    // would leave up to half of every list unused.
+    thread_local std::vector<Token> scratch;
+    scratch.clear();
+    Tokenize(corpus.docs[d].text, &scratch);
+    tc.tokens[d].assign(scratch.begin(), scratch.end());
     GramHashes(tc.tokens[d], options.boiler_ngram, &tc.grams[d]);
   });
   if (tc.sources == 0 && options.use_sources) InferSources(&tc);
@@ -128,7 +133,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   result.stages.push_back({"tokenize", Since(t)});
 
   t = Clock::now();
-  Boilerplate bp = FindBoilerplate(tc, options);
+  Boilerplate bp = FindBoilerplate(&tc, options);
   std::vector<std::vector<uint64_t>>().swap(tc.grams);  // not needed past this point
   result.stages.push_back({"boilerplate", Since(t)});
 
