@@ -13,7 +13,11 @@
 namespace doppel {
 namespace {
 
-constexpr uint32_t kMany = UINT32_MAX;
+// Per-entry counts of groups within a source fit in 16 bits: they are at
+// most the document frequency of a run that is not too common, which is at
+// most the cap, sqrt(documents).
+using SourceCount = uint16_t;
+constexpr SourceCount kMany = UINT16_MAX;
 
 // Marks the tokens covered by a bad n-gram, then also short article runs
 // (shorter than one n-gram) squeezed between chrome: a word or two of chrome
@@ -47,13 +51,13 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
 // the entry has no source).
 void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, bool too_common,
                   const std::vector<uint32_t>& source, const std::vector<uint32_t>& group,
-                  std::vector<uint32_t>* out) {
+                  std::vector<SourceCount>* out) {
   if (too_common) {
     for (size_t i = begin; i < end; ++i) (*out)[i] = kMany;
     return;
   }
   if (e[begin].doc == e[end - 1].doc) {  // one document: most n-grams
-    const uint32_t v = source[e[begin].doc] == 0 ? kMany : 1;
+    const SourceCount v = source[e[begin].doc] == 0 ? kMany : 1;
     for (size_t i = begin; i < end; ++i) (*out)[i] = v;
     return;
   }
@@ -84,7 +88,8 @@ void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, boo
       if (j == i || k[j].group != k[j - 1].group) ++groups;
       ++j;
     }
-    for (size_t x = i; x < j; ++x) (*out)[k[x].entry] = k[i].source == 0 ? kMany : groups;
+    const SourceCount v = k[i].source == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
+    for (size_t x = i; x < j; ++x) (*out)[k[x].entry] = v;
     i = j;
   }
 }
@@ -137,10 +142,10 @@ std::vector<GramEntry> SortedEntries(const std::vector<std::vector<uint64_t>>& g
     }
   });
   tbb::parallel_for(size_t{0}, buckets, [&](size_t b) {
-    // Stable by n-gram keeps the (doc, pos) order within equal n-grams.
-    std::stable_sort(entries.begin() + static_cast<ptrdiff_t>(bucket_start[b]),
-                     entries.begin() + static_cast<ptrdiff_t>(bucket_start[b + 1]),
-                     [](const GramEntry& x, const GramEntry& y) { return x.gram < y.gram; });
+    // The full key (n-gram, doc, pos) is unique, so an unstable sort gives
+    // the one order, without the buffer a stable sort allocates.
+    std::sort(entries.begin() + static_cast<ptrdiff_t>(bucket_start[b]),
+              entries.begin() + static_cast<ptrdiff_t>(bucket_start[b + 1]));
   });
   return entries;
 }
@@ -171,34 +176,43 @@ Boilerplate FindBoilerplate(TokenizedCorpus* corpus_in, const FindOptions& optio
   // document order (one byte each), so that reading them per document is
   // sequential: pos_flags[offset[d] + i] is about the n-gram at token i of d.
   std::vector<uint8_t> pos_flags(entries.size(), 0);
-  auto scatter = [&](auto&& flag_of) {
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, entries.size(), 1 << 14), [&](const tbb::blocked_range<size_t>& r) {
-      for (size_t i = r.begin(); i != r.end(); ++i) pos_flags[offset[entries[i].doc] + entries[i].pos] = flag_of(i);
-    });
-  };
+
   // The first entry of each document within its run stands for the pair
   // (n-gram, document); repeats within a document are skipped.
   auto first_of_doc = [&](size_t i) { return i == 0 || entries[i - 1].gram != entries[i].gram || entries[i - 1].doc != entries[i].doc; };
 
-  // Runs of one n-gram: [run_begin[r], run_begin[r + 1]).
+  // Runs of one n-gram: [run_begin[r], run_begin[r + 1]), counted first so
+  // that the list is allocated once at its size.
+  size_t runs = 0;
+  for (size_t i = 0; i < entries.size(); ++i) runs += i == 0 || entries[i].gram != entries[i - 1].gram;
   std::vector<size_t> run_begin;
+  run_begin.reserve(runs + 1);
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i == 0 || entries[i].gram != entries[i - 1].gram) run_begin.push_back(i);
   }
   run_begin.push_back(entries.size());
-  const size_t runs = run_begin.size() - 1;
   // Document frequency of each run.
-  std::vector<uint32_t> run_df(runs), entry_df(entries.size());
+  std::vector<uint32_t> run_df(runs);
   tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
     uint32_t docs = 0;
     for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) docs += first_of_doc(i);
     run_df[r] = docs;
-    for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) entry_df[i] = docs;
   });
+
+  // flag_of(entry, document frequency of its n-gram), run by run.
+  auto scatter = [&](auto&& flag_of) {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
+      for (size_t r = rr.begin(); r != rr.end(); ++r) {
+        for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) {
+          pos_flags[offset[entries[i].doc] + entries[i].pos] = flag_of(i, run_df[r]);
+        }
+      }
+    });
+  };
 
   std::vector<uint32_t> group(n);
   for (uint32_t d = 0; d < n; ++d) group[d] = d;
-  std::vector<uint32_t> sdf(entries.size(), kMany);
+  std::vector<SourceCount> sdf(entries.size(), kMany);
   auto count_sources = [&] {
     tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
       SourceCounts(entries, run_begin[r], run_begin[r + 1], run_df[r] > cap, corpus.source, group, &sdf);
@@ -250,8 +264,8 @@ Boilerplate FindBoilerplate(TokenizedCorpus* corpus_in, const FindOptions& optio
     involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
     // Bit 1: chrome shown by a third document of the source (or too
     // common); bit 2: found in more documents than its own source has.
-    scatter([&](size_t e) {
-      return static_cast<uint8_t>((sdf[e] >= 3 ? 1 : 0) | (sdf[e] == kMany || entry_df[e] > sdf[e] ? 2 : 0));
+    scatter([&](size_t e, uint32_t df) {
+      return static_cast<uint8_t>((sdf[e] >= 3 ? 1 : 0) | (sdf[e] == kMany || df > sdf[e] ? 2 : 0));
     });
     std::vector<Local> local(involved.size());
     tbb::parallel_for(size_t{0}, involved.size(), [&](size_t k) {
@@ -305,8 +319,8 @@ Boilerplate FindBoilerplate(TokenizedCorpus* corpus_in, const FindOptions& optio
     }
   }
   // Chrome: in more than `cap` documents, or in two groups of one source.
-  auto is_bad = [&](size_t e) {
-    return static_cast<uint8_t>(entry_df[e] > cap || (sources && sdf[e] != kMany && sdf[e] >= 2));
+  auto is_bad = [&](size_t e, uint32_t df) {
+    return static_cast<uint8_t>(df > cap || (sources && sdf[e] != kMany && sdf[e] >= 2));
   };
   scatter(is_bad);
   out.mask.resize(n);
@@ -320,8 +334,10 @@ Boilerplate FindBoilerplate(TokenizedCorpus* corpus_in, const FindOptions& optio
   });
   // Postings: what may be an anchor.
   size_t kept = 0;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (!is_bad(i) && first_of_doc(i)) entries[kept++] = entries[i];
+  for (size_t r = 0; r < runs; ++r) {
+    for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) {
+      if (!is_bad(i, run_df[r]) && first_of_doc(i)) entries[kept++] = entries[i];
+    }
   }
   entries.resize(kept);
   out.postings = std::move(entries);
