@@ -374,6 +374,26 @@ TEST(CodePointCursor, CountsCodePointsBeforeAByteOffset) {
   EXPECT_EQ(c.ToCodePoint(11), 5u);
 }
 
+TEST(CodePointCursor, AgreesWithACountAtEveryOffsetOfRandomText) {
+  const std::vector<std::string> pieces = {"a", "é", "日本", "😀", " ", "ab", "\xff", "\x80", "xyz12345"};
+  Rng rng(3);
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    const int parts = static_cast<int>(rng.Range(0, 80));
+    for (int k = 0; k < parts; ++k) text += pieces[rng.Below(pieces.size())];
+    CodePointCursor cursor(text);
+    uint32_t offset = 0;
+    while (offset <= text.size() + 3) {
+      uint32_t want = 0;
+      for (size_t i = 0; i < std::min<size_t>(offset, text.size()); ++i) {
+        want += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+      }
+      ASSERT_EQ(cursor.ToCodePoint(offset), want) << "offset " << offset << " of " << text.size();
+      offset += static_cast<uint32_t>(rng.Range(0, 20));
+    }
+  }
+}
+
 TEST(CodePointCursor, AgreesWithTokenOffsets) {
   std::string text = "Ünïcödé 東京 text ＡＢＣ — กินข้าว 😀 done";
   std::vector<Token> tokens;

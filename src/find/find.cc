@@ -141,27 +141,36 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   // at most df_cap documents.
   t = Clock::now();
   const std::vector<GramEntry>& postings = bp.postings;
-  // For each document, the posting lists (runs of 2..cap documents) it is in.
-  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> doc_lists(n);
-  for (size_t i = 0; i < postings.size();) {
-    size_t j = i + 1;
-    while (j < postings.size() && postings[j].gram == postings[i].gram) ++j;
-    if (j - i >= 2 && j - i <= bp.df_cap) {
-      for (size_t k = i; k < j; ++k) {
-        doc_lists[postings[k].doc].emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
+  // For each document, the rest of every posting list (a run of 2..cap
+  // documents, sorted by document) it is in: the documents after it, which
+  // are the only ones it is counted against. Stored flat (CSR), in two
+  // passes, so that no per-document list grows.
+  std::vector<uint64_t> list_at(n + 1, 0);
+  auto for_each_rest = [&](auto&& f) {
+    for (size_t i = 0; i < postings.size();) {
+      size_t j = i + 1;
+      while (j < postings.size() && postings[j].gram == postings[i].gram) ++j;
+      if (j - i >= 2 && j - i <= bp.df_cap) {
+        for (size_t k = i; k + 1 < j; ++k) f(postings[k].doc, static_cast<uint32_t>(k + 1), static_cast<uint32_t>(j));
       }
+      i = j;
     }
-    i = j;
+  };
+  for_each_rest([&](uint32_t d, uint32_t, uint32_t) { ++list_at[d + 1]; });
+  for (size_t d = 0; d < n; ++d) list_at[d + 1] += list_at[d];
+  std::vector<std::pair<uint32_t, uint32_t>> lists(list_at[n]);
+  {
+    std::vector<uint64_t> fill(list_at.begin(), list_at.end() - 1);
+    for_each_rest([&](uint32_t d, uint32_t b, uint32_t e) { lists[fill[d]++] = {b, e}; });
   }
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> per_doc(n);
   tbb::enumerable_thread_specific<std::vector<uint32_t>> counters([n] { return std::vector<uint32_t>(n, 0); });
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
     std::vector<uint32_t>& count = counters.local();
     std::vector<uint32_t> touched;
-    for (auto [b, e] : doc_lists[d]) {
-      for (uint32_t k = b; k < e; ++k) {
-        const uint32_t other = postings[k].doc;
-        if (other <= d) continue;
+    for (uint64_t l = list_at[d]; l < list_at[d + 1]; ++l) {
+      for (uint32_t k = lists[l].first; k < lists[l].second; ++k) {
+        const uint32_t other = postings[k].doc;  // > d: runs are sorted by document
         if (count[other]++ == 0) touched.push_back(other);
       }
     }
@@ -176,7 +185,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   for (auto& v : per_doc) candidates.insert(candidates.end(), v.begin(), v.end());
   std::vector<GramEntry>().swap(bp.postings);
-  std::vector<std::vector<std::pair<uint32_t, uint32_t>>>().swap(doc_lists);
+  std::vector<std::pair<uint32_t, uint32_t>>().swap(lists);
   result.stages.push_back({"candidates", Since(t)});
 
   // Alignment of every candidate.

@@ -309,7 +309,17 @@ std::string NormalizeToken(std::string_view token) {
 
 
 uint32_t CodePointCursor::ToCodePoint(uint32_t byte_offset) {
-  while (byte_ < byte_offset && byte_ < text_.size()) {
+  const uint32_t target = static_cast<uint32_t>(std::min<size_t>(byte_offset, text_.size()));
+  // Eight bytes at a time: a byte starts a code point unless it is a
+  // continuation byte (10xxxxxx), i.e. unless bit 7 is set and bit 6 clear.
+  while (byte_ + 8 <= target) {
+    uint64_t w;
+    std::memcpy(&w, text_.data() + byte_, 8);
+    const uint64_t continuation = w & ~(w << 1) & 0x8080808080808080ULL;
+    cp_ += 8 - static_cast<uint32_t>(__builtin_popcountll(continuation));
+    byte_ += 8;
+  }
+  while (byte_ < target) {
     if ((static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80) ++cp_;
     ++byte_;
   }
