@@ -100,8 +100,9 @@ void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, boo
 // pass over ranges of documents, a parallel scatter into buckets (each range
 // writes its own slice of every bucket, in document order), then a small
 // stable sort per bucket.
-std::vector<GramEntry> SortedEntries(const std::vector<std::vector<uint64_t>>& grams, const std::vector<size_t>& offset) {
-  const size_t n = grams.size();
+std::vector<GramEntry> SortedEntries(const std::vector<std::vector<Token>>& tokens, int gram_n,
+                                     const std::vector<size_t>& offset) {
+  const size_t n = tokens.size();
   const size_t total = offset[n];
   int bits = 8;
   while (bits < 16 && (size_t{1} << bits) * 256 < total) ++bits;
@@ -117,8 +118,11 @@ std::vector<GramEntry> SortedEntries(const std::vector<std::vector<uint64_t>>& g
   std::vector<uint32_t> count(kRanges * buckets, 0);
   tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
     uint32_t* c = &count[r * buckets];
-    for (size_t d = range_begin[r]; d < range_begin[r + 1]; ++d)
-      for (uint64_t h : grams[d]) ++c[h >> shift];
+    std::vector<uint64_t> g;
+    for (size_t d = range_begin[r]; d < range_begin[r + 1]; ++d) {
+      GramHashes(tokens[d], gram_n, &g);
+      for (uint64_t h : g) ++c[h >> shift];
+    }
   });
   // Where range r starts writing into bucket b: buckets in order, ranges in
   // order within each bucket.
@@ -136,8 +140,9 @@ std::vector<GramEntry> SortedEntries(const std::vector<std::vector<uint64_t>>& g
   std::vector<GramEntry> entries(total);
   tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
     size_t* w = &at[r * buckets];
+    std::vector<uint64_t> g;
     for (size_t d = range_begin[r]; d < range_begin[r + 1]; ++d) {
-      const auto& g = grams[d];
+      GramHashes(tokens[d], gram_n, &g);
       for (size_t i = 0; i < g.size(); ++i) entries[w[g[i] >> shift]++] = {g[i], static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
     }
   });
@@ -191,8 +196,19 @@ uint32_t DocumentFrequencyCap(size_t documents) {
   return std::max<uint32_t>(2, static_cast<uint32_t>(std::sqrt(static_cast<double>(documents))));
 }
 
-Boilerplate FindBoilerplate(TokenizedCorpus* corpus_in, const FindOptions& options) {
-  const TokenizedCorpus& corpus = *corpus_in;
+void GramHashes(std::span<const Token> tokens, int n, std::vector<uint64_t>* out) {
+  out->clear();
+  const auto k = static_cast<size_t>(n);
+  if (tokens.size() < k) return;
+  out->reserve(tokens.size() - k + 1);
+  for (size_t i = 0; i + k <= tokens.size(); ++i) {
+    uint64_t h = 0;
+    for (size_t j = i; j < i + k; ++j) h = h * 0x9E3779B97F4A7C15ULL + tokens[j].hash;
+    out->push_back(Mix64(h));
+  }
+}
+
+Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options) {
   const size_t n = corpus.tokens.size();
   Boilerplate out;
   out.df_cap = DocumentFrequencyCap(n);
@@ -202,11 +218,12 @@ Boilerplate FindBoilerplate(TokenizedCorpus* corpus_in, const FindOptions& optio
   // Every n-gram occurrence, sorted by n-gram: runs of one n-gram give its
   // document frequencies.
   std::vector<size_t> offset(n + 1, 0);
-  for (size_t d = 0; d < n; ++d) offset[d + 1] = offset[d] + corpus.grams[d].size();
-  std::vector<GramEntry> entries = SortedEntries(corpus.grams, offset);
-  // The entries hold every n-gram now; the per-document lists go (their
-  // sizes are in `offset`).
-  std::vector<std::vector<uint64_t>>().swap(corpus_in->grams);
+  const auto k = static_cast<size_t>(options.boiler_ngram);
+  for (size_t d = 0; d < n; ++d) {
+    const size_t t = corpus.tokens[d].size();
+    offset[d + 1] = offset[d] + (t >= k ? t - k + 1 : 0);
+  }
+  std::vector<GramEntry> entries = SortedEntries(corpus.tokens, options.boiler_ngram, offset);
   // Per-position facts are scattered from the entries into arrays in
   // document order (one byte each), so that reading them per document is
   // sequential: pos_flags[offset[d] + i] is about the n-gram at token i of d.

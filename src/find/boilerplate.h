@@ -13,6 +13,7 @@
 #define DOPPEL_FIND_BOILERPLATE_H_
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "doppel/find.h"
@@ -22,7 +23,6 @@ namespace doppel {
 
 struct TokenizedCorpus {
   std::vector<std::vector<Token>> tokens;   // per document
-  std::vector<std::vector<uint64_t>> grams;  // per document: hash of the n-gram at each token
   std::vector<uint32_t> source;             // per document: source number (0: none)
   uint32_t sources = 0;
 };
@@ -46,8 +46,12 @@ struct Boilerplate {
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
 };
 
-// Frees corpus->grams once it has read them.
-Boilerplate FindBoilerplate(TokenizedCorpus* corpus, const FindOptions& options);
+Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options);
+
+// Hashes of the n tokens starting at each position (none for a shorter
+// text), written to `out`. They are computed when needed rather than kept:
+// they would take 8 bytes per token for the whole corpus.
+void GramHashes(std::span<const Token> tokens, int n, std::vector<uint64_t>* out);
 
 // The document frequency cap: max(2, sqrt(documents)).
 uint32_t DocumentFrequencyCap(size_t documents);

@@ -18,19 +18,6 @@ namespace doppel {
 namespace {
 
 
-// Hash of the n tokens starting at each position (none for a shorter text).
-void GramHashes(const std::vector<Token>& tokens, int n, std::vector<uint64_t>* out) {
-  out->clear();
-  const auto k = static_cast<size_t>(n);
-  if (tokens.size() < k) return;
-  out->reserve(tokens.size() - k + 1);
-  for (size_t i = 0; i + k <= tokens.size(); ++i) {
-    uint64_t h = 0;
-    for (size_t j = i; j < i + k; ++j) h = h * 0x9E3779B97F4A7C15ULL + tokens[j].hash;
-    out->push_back(Mix64(h));
-  }
-}
-
 uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end) {
   uint32_t c = 0;
   for (uint32_t i = begin; i < end; ++i) c += !mask[i];
@@ -54,14 +41,18 @@ std::vector<uint32_t> ToCodePoints(std::string_view text, const std::vector<uint
 // pseudo-source (connected components). It takes three documents: two
 // copies of one story share their opening too, and a template is what
 // repeats beyond a pair.
-void InferSources(TokenizedCorpus* tc) {
-  const size_t n = tc->grams.size();
+void InferSources(TokenizedCorpus* tc, int gram_n) {
+  const size_t n = tc->tokens.size();
+  const auto k = static_cast<size_t>(gram_n);
   std::vector<std::pair<uint64_t, uint32_t>> edges;
+  std::vector<uint64_t> first, last;
   for (size_t d = 0; d < n; ++d) {
-    const auto& g = tc->grams[d];
-    if (g.empty()) continue;
-    edges.emplace_back(Mix64(g.front() ^ 0x1), static_cast<uint32_t>(d));
-    edges.emplace_back(Mix64(g.back() ^ 0x2), static_cast<uint32_t>(d));
+    const auto& t = tc->tokens[d];
+    if (t.size() < k) continue;
+    GramHashes(std::span<const Token>(t).first(k), gram_n, &first);
+    GramHashes(std::span<const Token>(t).last(k), gram_n, &last);
+    edges.emplace_back(Mix64(first[0] ^ 0x1), static_cast<uint32_t>(d));
+    edges.emplace_back(Mix64(last[0] ^ 0x2), static_cast<uint32_t>(d));
   }
   std::sort(edges.begin(), edges.end());
   UnionFind uf(n);
@@ -95,10 +86,9 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   const size_t n = corpus.docs.size();
   auto t = Clock::now();
 
-  // Tokens and n-grams.
+  // Tokens.
   TokenizedCorpus tc;
   tc.tokens.resize(n);
-  tc.grams.resize(n);
   tc.source.assign(n, 0);
   {
     std::unordered_map<std::string_view, uint32_t> ids;
@@ -117,9 +107,8 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     scratch.clear();
     Tokenize(corpus.docs[d].text, &scratch);
     tc.tokens[d].assign(scratch.begin(), scratch.end());
-    GramHashes(tc.tokens[d], options.boiler_ngram, &tc.grams[d]);
   });
-  if (tc.sources == 0 && options.use_sources) InferSources(&tc);
+  if (tc.sources == 0 && options.use_sources) InferSources(&tc, options.boiler_ngram);
   // Repetition within a source needs three documents to tell its template
   // from one story it published twice: a source with fewer gives no chrome
   // evidence, as if it had no source (like pseudo-sources, which need three).
@@ -133,8 +122,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   result.stages.push_back({"tokenize", Since(t)});
 
   t = Clock::now();
-  Boilerplate bp = FindBoilerplate(&tc, options);
-  std::vector<std::vector<uint64_t>>().swap(tc.grams);  // not needed past this point
+  Boilerplate bp = FindBoilerplate(tc, options);
   result.stages.push_back({"boilerplate", Since(t)});
 
   // Candidates: pairs sharing min_shared n-grams that are not chrome and in
