@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
@@ -59,6 +60,17 @@ void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, boo
   if (e[begin].doc == e[end - 1].doc) {  // one document: most n-grams
     const SourceCount v = source[e[begin].doc] == 0 ? kMany : 1;
     for (size_t i = begin; i < end; ++i) (*out)[i] = v;
+    return;
+  }
+  if (end - begin == 2) {  // two documents: the next most common case
+    const uint32_t x = e[begin].doc, y = e[begin + 1].doc;
+    if (source[x] == source[y]) {
+      const SourceCount v = source[x] == 0 ? kMany : group[x] == group[y] ? 1 : 2;
+      (*out)[begin] = (*out)[begin + 1] = v;
+    } else {
+      (*out)[begin] = source[x] == 0 ? kMany : 1;
+      (*out)[begin + 1] = source[y] == 0 ? kMany : 1;
+    }
     return;
   }
   // (source, group, entry) sorted: counts of distinct groups per source.
@@ -190,6 +202,36 @@ std::vector<GramEntry> SortedEntries(const std::vector<std::vector<Token>>& toke
   return entries;
 }
 
+// Where each run of one n-gram starts in `e`, and e.size() at the end:
+// counted, then written, on all threads over fixed chunks whose bounds are
+// moved to run starts.
+std::vector<size_t> RunStarts(const std::vector<GramEntry>& e) {
+  const size_t m = e.size();
+  constexpr size_t kChunks = 64;
+  std::vector<size_t> bound(kChunks + 1);
+  for (size_t c = 0; c <= kChunks; ++c) {
+    size_t b = m * c / kChunks;
+    while (b > 0 && b < m && e[b].gram == e[b - 1].gram) ++b;
+    bound[c] = c > 0 ? std::max(b, bound[c - 1]) : b;
+  }
+  std::vector<size_t> count(kChunks + 1, 0);
+  tbb::parallel_for(size_t{0}, kChunks, [&](size_t c) {
+    size_t k = 0;
+    for (size_t i = bound[c]; i < bound[c + 1]; ++i) k += i == bound[c] || e[i].gram != e[i - 1].gram;
+    count[c + 1] = k;
+  });
+  for (size_t c = 0; c < kChunks; ++c) count[c + 1] += count[c];
+  std::vector<size_t> starts(count[kChunks] + 1);
+  tbb::parallel_for(size_t{0}, kChunks, [&](size_t c) {
+    size_t k = count[c];
+    for (size_t i = bound[c]; i < bound[c + 1]; ++i) {
+      if (i == bound[c] || e[i].gram != e[i - 1].gram) starts[k++] = i;
+    }
+  });
+  starts[count[kChunks]] = m;
+  return starts;
+}
+
 }  // namespace
 
 uint32_t DocumentFrequencyCap(size_t documents) {
@@ -233,16 +275,9 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   // (n-gram, document); repeats within a document are skipped.
   auto first_of_doc = [&](size_t i) { return i == 0 || entries[i - 1].gram != entries[i].gram || entries[i - 1].doc != entries[i].doc; };
 
-  // Runs of one n-gram: [run_begin[r], run_begin[r + 1]), counted first so
-  // that the list is allocated once at its size.
-  size_t runs = 0;
-  for (size_t i = 0; i < entries.size(); ++i) runs += i == 0 || entries[i].gram != entries[i - 1].gram;
-  std::vector<size_t> run_begin;
-  run_begin.reserve(runs + 1);
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (i == 0 || entries[i].gram != entries[i - 1].gram) run_begin.push_back(i);
-  }
-  run_begin.push_back(entries.size());
+  // Runs of one n-gram: [run_begin[r], run_begin[r + 1]).
+  std::vector<size_t> run_begin = RunStarts(entries);
+  const size_t runs = run_begin.size() - 1;
   // Document frequency of each run.
   std::vector<uint32_t> run_df(runs);
   tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
@@ -275,20 +310,26 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
     // Copies of one story on one source: two documents of a source sharing
     // n-grams no third document of the source has, whose text beyond the
     // source's other chrome aligns, form one group.
-    std::vector<std::pair<uint32_t, uint32_t>> pairs;
-    for (size_t r = 0; r < runs; ++r) {
-      const size_t b = run_begin[r], e = run_begin[r + 1];
-      if (run_df[r] > cap) continue;
-      for (size_t i = b; i < e; ++i) {
-        if (sdf[i] != 2 || !first_of_doc(i)) continue;
-        for (size_t j = i + 1; j < e; ++j) {
-          if (entries[j].doc != entries[i].doc && corpus.source[entries[j].doc] == corpus.source[entries[i].doc]) {
-            pairs.emplace_back(entries[i].doc, entries[j].doc);
-            break;
+    // Collected on all threads; the sort below fixes the order.
+    tbb::enumerable_thread_specific<std::vector<std::pair<uint32_t, uint32_t>>> found;
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
+      auto& out_pairs = found.local();
+      for (size_t r = rr.begin(); r != rr.end(); ++r) {
+        const size_t b = run_begin[r], e = run_begin[r + 1];
+        if (run_df[r] > cap || e - b < 2) continue;
+        for (size_t i = b; i < e; ++i) {
+          if (sdf[i] != 2 || !first_of_doc(i)) continue;
+          for (size_t j = i + 1; j < e; ++j) {
+            if (entries[j].doc != entries[i].doc && corpus.source[entries[j].doc] == corpus.source[entries[i].doc]) {
+              out_pairs.emplace_back(entries[i].doc, entries[j].doc);
+              break;
+            }
           }
         }
       }
-    }
+    });
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;
+    for (auto& v : found) pairs.insert(pairs.end(), v.begin(), v.end());
     tbb::parallel_sort(pairs.begin(), pairs.end());
     std::vector<std::pair<uint32_t, uint32_t>> candidates;
     for (size_t i = 0; i < pairs.size();) {
