@@ -190,6 +190,27 @@ TEST(Align, TruncatedCopy) {
   EXPECT_GE(covered_b, Tok(b).size() * 95 / 100);
 }
 
+TEST(Align, AnExcerptAlignsTheSameWayAgainstALongArticleInBothOrders) {
+  // One paragraph out of forty: the short list is searched in the long one
+  // (galloping) in one order and merged in the other; the passages agree.
+  NewsGen g(21);
+  std::vector<std::string> lines = g.Article(40);
+  std::string a = JoinLines(lines), b = lines[17];
+  auto ab = AlignAndCheck(b, a, 0.97, 0.95);
+  auto ba = AlignAndCheck(a, b, 0.97, 0.95);
+  ASSERT_FALSE(ab.empty());
+  ASSERT_EQ(ab.size(), ba.size());
+  for (size_t i = 0; i < ab.size(); ++i) {
+    EXPECT_EQ(ab[i].a_begin, ba[i].b_begin);
+    EXPECT_EQ(ab[i].a_end, ba[i].b_end);
+    EXPECT_EQ(ab[i].b_begin, ba[i].a_begin);
+    EXPECT_EQ(ab[i].b_end, ba[i].a_end);
+  }
+  uint32_t covered = 0;
+  for (const auto& q : ab) covered += q.a_end - q.a_begin;
+  EXPECT_GE(covered, Tok(b).size() * 95 / 100);
+}
+
 TEST(Align, FlattenedLineBreaks) {
   std::string a = Article(5);
   std::string b = a;

@@ -132,16 +132,39 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
   thread_local std::vector<uint32_t> match;
   match.assign(a.size(), UINT32_MAX);
   size_t matches = 0;
-  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a.hashes[i] < b.hashes[j]) {
-      ++i;
-    } else if (b.hashes[j] < a.hashes[i]) {
-      ++j;
-    } else {
-      match[i] = b.positions[j];
-      ++matches;
-      ++i;
-      ++j;
+  if (b.size() > 8 * a.size()) {
+    // A short document against a long one: search each of a's hashes in
+    // the rest of b, galloping from where the last search ended.
+    size_t j = 0;
+    for (size_t i = 0; i < a.size() && j < b.size(); ++i) {
+      const uint64_t h = a.hashes[i];
+      size_t step = 1, hi = j;
+      while (hi < b.size() && b.hashes[hi] < h) {
+        j = hi + 1;
+        hi += step;
+        step *= 2;
+      }
+      j = static_cast<size_t>(std::lower_bound(b.hashes.begin() + static_cast<ptrdiff_t>(j),
+                                               b.hashes.begin() + static_cast<ptrdiff_t>(std::min(hi, b.size())), h) -
+                              b.hashes.begin());
+      if (j < b.size() && b.hashes[j] == h) {
+        match[i] = b.positions[j];
+        ++matches;
+        ++j;
+      }
+    }
+  } else {
+    for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+      if (a.hashes[i] < b.hashes[j]) {
+        ++i;
+      } else if (b.hashes[j] < a.hashes[i]) {
+        ++j;
+      } else {
+        match[i] = b.positions[j];
+        ++matches;
+        ++i;
+        ++j;
+      }
     }
   }
   std::vector<std::pair<uint32_t, uint32_t>> points;
