@@ -205,6 +205,9 @@ TEST(Align, AnExcerptAlignsTheSameWayAgainstALongArticleInBothOrders) {
     EXPECT_EQ(ab[i].a_end, ba[i].b_end);
     EXPECT_EQ(ab[i].b_begin, ba[i].a_begin);
     EXPECT_EQ(ab[i].b_end, ba[i].a_end);
+    // Every shared anchor is found in both orders.
+    EXPECT_EQ(ab[i].anchors, ba[i].anchors);
+    EXPECT_EQ(ab[i].matched_a, ba[i].matched_b);
   }
   uint32_t covered = 0;
   for (const auto& q : ab) covered += q.a_end - q.a_begin;
