@@ -154,17 +154,20 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
       }
     }
   } else {
-    for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-      if (a.hashes[i] < b.hashes[j]) {
-        ++i;
-      } else if (b.hashes[j] < a.hashes[i]) {
-        ++j;
-      } else {
-        match[i] = b.positions[j];
-        ++matches;
-        ++i;
-        ++j;
-      }
+    // Branch-free: which side advances is a coin toss for a predictor.
+    const uint64_t* ah = a.hashes.data();
+    const uint64_t* bh = b.hashes.data();
+    const uint32_t* bp = b.positions.data();
+    uint32_t* m = match.data();
+    const size_t na = a.size(), nb = b.size();
+    size_t i = 0, j = 0;
+    while (i < na && j < nb) {
+      const uint64_t x = ah[i], y = bh[j];
+      const bool same = x == y;
+      m[i] = same ? bp[j] : m[i];
+      matches += same;
+      i += x <= y;
+      j += y <= x;
     }
   }
   std::vector<std::pair<uint32_t, uint32_t>> points;
