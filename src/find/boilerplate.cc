@@ -205,7 +205,8 @@ std::vector<GramEntry> SortedEntries(const std::vector<std::vector<Token>>& toke
 // Where each run of one n-gram starts in `e`, and e.size() at the end:
 // counted, then written, on all threads over fixed chunks whose bounds are
 // moved to run starts.
-std::vector<size_t> RunStarts(const std::vector<GramEntry>& e) {
+// Entry indices fit in 32 bits: FindCopies refuses corpora of 2^32 words.
+std::vector<uint32_t> RunStarts(const std::vector<GramEntry>& e) {
   const size_t m = e.size();
   constexpr size_t kChunks = 64;
   std::vector<size_t> bound(kChunks + 1);
@@ -221,14 +222,14 @@ std::vector<size_t> RunStarts(const std::vector<GramEntry>& e) {
     count[c + 1] = k;
   });
   for (size_t c = 0; c < kChunks; ++c) count[c + 1] += count[c];
-  std::vector<size_t> starts(count[kChunks] + 1);
+  std::vector<uint32_t> starts(count[kChunks] + 1);
   tbb::parallel_for(size_t{0}, kChunks, [&](size_t c) {
     size_t k = count[c];
     for (size_t i = bound[c]; i < bound[c + 1]; ++i) {
-      if (i == bound[c] || e[i].gram != e[i - 1].gram) starts[k++] = i;
+      if (i == bound[c] || e[i].gram != e[i - 1].gram) starts[k++] = static_cast<uint32_t>(i);
     }
   });
-  starts[count[kChunks]] = m;
+  starts[count[kChunks]] = static_cast<uint32_t>(m);
   return starts;
 }
 
@@ -276,7 +277,7 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   auto first_of_doc = [&](size_t i) { return i == 0 || entries[i - 1].gram != entries[i].gram || entries[i - 1].doc != entries[i].doc; };
 
   // Runs of one n-gram: [run_begin[r], run_begin[r + 1]).
-  std::vector<size_t> run_begin = RunStarts(entries);
+  std::vector<uint32_t> run_begin = RunStarts(entries);
   const size_t runs = run_begin.size() - 1;
   // Document frequency of each run.
   std::vector<uint32_t> run_df(runs);

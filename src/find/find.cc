@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include <tbb/enumerable_thread_specific.h>
+#include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
 #include "doppel/align.h"
@@ -118,6 +119,14 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     for (uint32_t& s : tc.source) {
       if (s != 0 && docs_of[s] < 3) s = 0;
     }
+  }
+  // Entries, postings and anchors are numbered in 32 bits.
+  uint64_t words = 0;
+  for (const auto& tokens : tc.tokens) words += tokens.size();
+  if (words >= UINT32_MAX) {
+    return InvalidArgument(fmt::format("the input holds {} words; find takes at most 4 billion in one run; "
+                                       "split the input into several runs",
+                                       words));
   }
   result.stages.push_back({"tokenize", Since(t)});
 
