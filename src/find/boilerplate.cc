@@ -301,13 +301,20 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   std::vector<uint32_t> group(n);
   for (uint32_t d = 0; d < n; ++d) group[d] = d;
   std::vector<SourceCount> sdf(entries.size(), kMany);
-  auto count_sources = [&] {
-    tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
-      SourceCounts(entries, run_begin[r], run_begin[r + 1], run_df[r] > cap, corpus.source, group, &sdf);
+  // `again`: groups changed since the last count. Only runs of two or more
+  // documents that are not too common depend on groups; the rest keep
+  // their counts.
+  auto count_sources = [&](bool again) {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
+      for (size_t r = rr.begin(); r != rr.end(); ++r) {
+        const size_t b = run_begin[r], e = run_begin[r + 1];
+        if (again && (run_df[r] > cap || entries[b].doc == entries[e - 1].doc)) continue;
+        SourceCounts(entries, b, e, run_df[r] > cap, corpus.source, group, &sdf);
+      }
     });
   };
   if (sources) {
-    count_sources();
+    count_sources(false);
     // Copies of one story on one source: two documents of a source sharing
     // n-grams no third document of the source has, whose text beyond the
     // source's other chrome aligns, form one group.
@@ -409,7 +416,7 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
     }
     if (any) {
       for (uint32_t d = 0; d < n; ++d) group[d] = groups.Find(d);
-      count_sources();
+      count_sources(true);
     }
   }
   // Chrome: in more than `cap` documents, or in two groups of one source.
