@@ -44,7 +44,7 @@ class BandKeys {
   // Appends one document's keys (bands() values).
   void Append(const uint64_t* keys) {
     const size_t at = size_ & kMask;
-    if (at == 0) blocks_.push_back(std::make_unique<uint64_t[]>(static_cast<size_t>(bands_) << kShift));
+    if (at == 0) blocks_.push_back(std::make_unique_for_overwrite<uint64_t[]>(static_cast<size_t>(bands_) << kShift));
     uint64_t* block = blocks_.back().get();
     for (int b = 0; b < bands_; ++b) block[(static_cast<size_t>(b) << kShift) + at] = keys[b];
     ++size_;

@@ -329,8 +329,31 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   std::vector<uint64_t> arena_at(members.size() + 1, 0);
   for (size_t i = 0; i < members.size(); ++i) arena_at[i + 1] = arena_at[i] + docs.set_size[members[i]];
   const bool in_memory = arena_at.back() * sizeof(uint64_t) <= options.verify_memory;
-  // Not value-initialized: every slot is written before it is read.
-  std::unique_ptr<uint64_t[]> arena(new uint64_t[in_memory ? arena_at.back() : 0]);
+  // In memory, the slots are carved out of 2 MiB blocks (a larger set gets
+  // its own): blocks of the size the band keys were kept in, which were
+  // just freed, so the allocator hands the same memory back instead of
+  // fresh pages. Not value-initialized: every slot is written before it is
+  // read.
+  std::vector<std::unique_ptr<uint64_t[]>> blocks;
+  std::vector<uint64_t*> slot(in_memory ? members.size() : 0);
+  if (in_memory) {
+    constexpr uint64_t kBlockValues = (uint64_t{2} << 20) / sizeof(uint64_t);
+    uint64_t used = kBlockValues;
+    for (size_t i = 0; i < members.size(); ++i) {
+      const uint64_t size = arena_at[i + 1] - arena_at[i];
+      if (size > kBlockValues) {
+        blocks.emplace_back(new uint64_t[size]);
+        slot[i] = blocks.back().get();
+        continue;
+      }
+      if (used + size > kBlockValues) {
+        blocks.emplace_back(new uint64_t[kBlockValues]);
+        used = 0;
+      }
+      slot[i] = blocks.back().get() + used;
+      used += size;
+    }
+  }
   std::vector<uint32_t> arena_size(members.size(), 0);
   SetStore store;
   if (!in_memory) DOPPEL_RETURN_IF_ERROR(store.Open(tmp_dir));
@@ -357,7 +380,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
       }
       arena_size[i] = static_cast<uint32_t>(set.size());
       if (in_memory) {
-        std::copy(set.begin(), set.end(), arena.get() + arena_at[i]);
+        std::copy(set.begin(), set.end(), slot[i]);
         return Status::Ok();
       }
       return store.Write(arena_at[i], set);
@@ -379,7 +402,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   auto set_of = [&](uint32_t d, std::vector<uint64_t>* buf, std::span<const uint64_t>* out) -> Status {
     const size_t i = static_cast<size_t>(std::lower_bound(members.begin(), members.end(), d) - members.begin());
     if (in_memory) {
-      *out = std::span<const uint64_t>(arena.get() + arena_at[i], arena_size[i]);
+      *out = std::span<const uint64_t>(slot[i], arena_size[i]);
       return Status::Ok();
     }
     DOPPEL_RETURN_IF_ERROR(store.Read(arena_at[i], arena_size[i], buf));
