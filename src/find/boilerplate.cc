@@ -280,11 +280,13 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   std::vector<uint32_t> run_begin = RunStarts(entries);
   const size_t runs = run_begin.size() - 1;
   // Document frequency of each run.
-  std::vector<uint32_t> run_df(runs);
+  // Saturated at 2^16 - 1: it is only compared with the cap (sqrt of the
+  // documents, below 2^16) and with 16-bit source counts.
+  std::vector<uint16_t> run_df(runs);
   tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
     uint32_t docs = 0;
     for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) docs += first_of_doc(i);
-    run_df[r] = docs;
+    run_df[r] = static_cast<uint16_t>(std::min<uint32_t>(docs, UINT16_MAX));
   });
 
   // flag_of(entry, document frequency of its n-gram), run by run.
