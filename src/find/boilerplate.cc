@@ -244,9 +244,17 @@ void GramHashes(std::span<const Token> tokens, int n, std::vector<uint64_t>* out
   const auto k = static_cast<size_t>(n);
   if (tokens.size() < k) return;
   out->reserve(tokens.size() - k + 1);
-  for (size_t i = 0; i + k <= tokens.size(); ++i) {
-    uint64_t h = 0;
-    for (size_t j = i; j < i + k; ++j) h = h * 0x9E3779B97F4A7C15ULL + tokens[j].hash;
+  // The polynomial sum_j tokens[i + j] * base^(k - 1 - j) (mod 2^64),
+  // rolled from one position to the next: the same value as evaluating it
+  // afresh at every position, in O(1) per position.
+  constexpr uint64_t kBase = 0x9E3779B97F4A7C15ULL;
+  uint64_t top = 1;  // base^(k - 1)
+  for (size_t j = 1; j < k; ++j) top *= kBase;
+  uint64_t h = 0;
+  for (size_t j = 0; j < k; ++j) h = h * kBase + tokens[j].hash;
+  out->push_back(Mix64(h));
+  for (size_t i = 1; i + k <= tokens.size(); ++i) {
+    h = (h - tokens[i - 1].hash * top) * kBase + tokens[i + k - 1].hash;
     out->push_back(Mix64(h));
   }
 }
