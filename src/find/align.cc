@@ -3,53 +3,9 @@
 
 #include <algorithm>
 
+#include "util/hash_sort.h"
+
 namespace doppel {
-
-namespace {
-
-// Sorts (hash, position) pairs by hash. Hashes are uniform, so their top
-// bits make buckets of about one entry each: linear on average, and still
-// correct (only slower) for any input.
-void SortByHash(std::vector<std::pair<uint64_t, uint32_t>>* v) {
-  const size_t m = v->size();
-  if (m < 32) {
-    std::sort(v->begin(), v->end());
-    return;
-  }
-  int bits = 1;
-  while (bits < 24 && (size_t{2} << bits) <= m) ++bits;
-  const size_t buckets = size_t{1} << bits;
-  const int shift = 64 - bits;
-  thread_local std::vector<uint32_t> start;
-  thread_local std::vector<std::pair<uint64_t, uint32_t>> tmp;
-  start.assign(buckets + 1, 0);
-  tmp.resize(m);
-  for (const auto& e : *v) ++start[(e.first >> shift) + 1];
-  for (size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
-  for (const auto& e : *v) tmp[start[e.first >> shift]++] = e;
-  size_t begin = 0;
-  for (size_t b = 0; b < buckets; ++b) {
-    const size_t end = start[b];
-    auto first = tmp.begin() + static_cast<ptrdiff_t>(begin), last = tmp.begin() + static_cast<ptrdiff_t>(end);
-    if (end - begin > 32) {
-      std::sort(first, last);
-    } else {
-      for (auto i = first + 1; i < last; ++i) {
-        const auto x = *i;
-        auto j = i;
-        while (j > first && *(j - 1) > x) {
-          *j = *(j - 1);
-          --j;
-        }
-        *j = x;
-      }
-    }
-    begin = end;
-  }
-  v->swap(tmp);
-}
-
-}  // namespace
 
 AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n) {
   AnchorIndex index;
@@ -73,7 +29,7 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
     grams.emplace_back(Mix64(h), static_cast<uint32_t>(start));
   }
   // Sorted by hash, an n-gram seen more than once is a run: not an anchor.
-  SortByHash(&grams);
+  SortByUniformHash(&grams, [](const std::pair<uint64_t, uint32_t>& g) { return g.first; });
   size_t anchors = 0;
   for (size_t i = 0; i < grams.size();) {
     size_t j = i + 1;

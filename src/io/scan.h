@@ -66,6 +66,44 @@ class RejectHandler {
   uint64_t count_ = 0;
 };
 
+// Chunks of a pipeline pass, recycled: their buffers, slots and items keep
+// their capacity from batch to batch, so a pass does not keep asking the
+// system for fresh pages (page faults cost a lot on virtual machines). At
+// most `tokens` chunks are in flight, so the pool never runs dry; Get()
+// stays correct if it does. Get() is called by the serial input stage,
+// Put() from any thread.
+template <typename Chunk>
+class ChunkPool {
+ public:
+  explicit ChunkPool(size_t tokens) {
+    for (size_t k = 0; k < tokens; ++k) {
+      pool_.push_back(std::make_unique<Chunk>());
+      free_.push(pool_.back().get());
+    }
+  }
+  Chunk* Get() {
+    Chunk* chunk = nullptr;
+    if (!free_.try_pop(chunk)) {
+      pool_.push_back(std::make_unique<Chunk>());
+      chunk = pool_.back().get();
+    }
+    return chunk;
+  }
+  void Put(Chunk* chunk) { free_.push(chunk); }
+
+ private:
+  std::vector<std::unique_ptr<Chunk>> pool_;
+  tbb::concurrent_queue<Chunk*> free_;
+};
+
+// The number of chunks in flight in a pass: one per thread and two more, so
+// that reading and the in-order stage do not wait.
+inline size_t PipelineTokens() {
+  const size_t threads = std::min(static_cast<size_t>(tbb::info::default_concurrency()),
+                                  tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+  return threads + 2;
+}
+
 // Work(const Document&, Item*) runs in parallel; Sink(Item&&) or
 // Sink(Item&&, const RawRecord&) runs in input order for every good record. states gets one entry per record.
 template <typename Item, typename Work, typename Sink>
@@ -87,21 +125,10 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
   std::atomic<bool> failed{false};
   Progress progress(label, input.total_bytes(), opt.progress);
   uint64_t records = 0;
-  const size_t threads = std::min(static_cast<size_t>(tbb::info::default_concurrency()),
-                                  tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
-  const size_t tokens = threads + 2;
+  const size_t tokens = PipelineTokens();
   bool input_done = false;  // touched by the input stage only
 
-  // Chunks are recycled: their buffers, slots and items keep their capacity
-  // from batch to batch, so the pass does not keep asking the system for
-  // fresh pages (page faults cost a lot on virtual machines). At most
-  // `tokens` chunks are in flight, so the pool never runs dry.
-  std::vector<std::unique_ptr<Chunk>> pool;
-  tbb::concurrent_queue<Chunk*> free_chunks;
-  for (size_t k = 0; k < tokens; ++k) {
-    pool.push_back(std::make_unique<Chunk>());
-    free_chunks.push(pool.back().get());
-  }
+  ChunkPool<Chunk> pool(tokens);
   tbb::parallel_pipeline(
       tokens,
       tbb::make_filter<void, Chunk*>(
@@ -111,11 +138,7 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
               fc.stop();
               return nullptr;
             }
-            Chunk* chunk = nullptr;
-            if (!free_chunks.try_pop(chunk)) {  // cannot happen; stays correct if it does
-              pool.push_back(std::make_unique<Chunk>());
-              chunk = pool.back().get();
-            }
+            Chunk* chunk = pool.Get();
             chunk->read_error = Status::Ok();
             auto more = input.Next(&chunk->batch, opt.batch_bytes);
             if (!more.ok()) {
@@ -126,7 +149,7 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
               return chunk;
             }
             if (!*more) {
-              free_chunks.push(chunk);
+              pool.Put(chunk);
               fc.stop();
               return nullptr;
             }
@@ -151,10 +174,10 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
           tbb::make_filter<Chunk*, void>(
               tbb::filter_mode::serial_in_order, [&](Chunk* chunk) {
                 struct Recycle {
-                  tbb::concurrent_queue<Chunk*>& q;
+                  ChunkPool<Chunk>& pool;
                   Chunk* c;
-                  ~Recycle() { q.push(c); }
-                } recycle{free_chunks, chunk};
+                  ~Recycle() { pool.Put(c); }
+                } recycle{pool, chunk};
                 if (failed.load()) return;
                 for (size_t i = 0; i < chunk->slots.size(); ++i) {
                   Slot& slot = chunk->slots[i];
@@ -222,15 +245,8 @@ Status RescanCorpus(InputSet& input, const CorpusOptions& opt, const std::vector
   };
   tbb::enumerable_thread_specific<RecordParser> parsers(opt.fields);
   tbb::enumerable_thread_specific<Document> docs;
-  const size_t threads = std::min(static_cast<size_t>(tbb::info::default_concurrency()),
-                                  tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
-  const size_t tokens = threads + 2;
-  std::vector<std::unique_ptr<Chunk>> pool;
-  tbb::concurrent_queue<Chunk*> free_chunks;
-  for (size_t k = 0; k < tokens; ++k) {
-    pool.push_back(std::make_unique<Chunk>());
-    free_chunks.push(pool.back().get());
-  }
+  const size_t tokens = PipelineTokens();
+  ChunkPool<Chunk> pool(tokens);
   Progress progress(label, input.total_bytes(), opt.progress);
   Status status;
   std::atomic<bool> failed{false};
@@ -245,11 +261,7 @@ Status RescanCorpus(InputSet& input, const CorpusOptions& opt, const std::vector
               fc.stop();
               return nullptr;
             }
-            Chunk* chunk = nullptr;
-            if (!free_chunks.try_pop(chunk)) {
-              pool.push_back(std::make_unique<Chunk>());
-              chunk = pool.back().get();
-            }
+            Chunk* chunk = pool.Get();
             chunk->status = Status::Ok();
             chunk->docs.clear();
             auto more = input.Next(&chunk->batch, opt.batch_bytes);
@@ -259,7 +271,7 @@ Status RescanCorpus(InputSet& input, const CorpusOptions& opt, const std::vector
               return chunk;
             }
             if (!*more) {
-              free_chunks.push(chunk);
+              pool.Put(chunk);
               if (next_doc <= last_wanted) {
                 status = Status(StatusCode::kInternal, "the input changed between passes; do not modify it during a run");
                 failed = true;
@@ -310,7 +322,7 @@ Status RescanCorpus(InputSet& input, const CorpusOptions& opt, const std::vector
                   failed = true;
                 }
                 progress.Update(chunk->batch.input_bytes, chunk->batch.first_index + chunk->batch.records.size());
-                free_chunks.push(chunk);
+                pool.Put(chunk);
               }));
   progress.Done();
   return status;

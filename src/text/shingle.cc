@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "doppel/text.h"
+#include "util/hash_sort.h"
 
 namespace doppel {
 
@@ -26,55 +27,10 @@ void ShingleHashes(std::span<const uint64_t> tokens, int n, std::vector<uint64_t
   }
 }
 
-// Shingle hashes are uniform 64-bit values, so a counting pass on their top
-// bits puts about one value in each bucket, and the buckets need only an
-// insertion sort: O(n) instead of O(n log n). Values that are not uniform
-// still come out sorted, only slower (a bucket that gets many of them is
-// sorted with std::sort).
+// Shingle hashes are uniform, so the sort is linear (util/hash_sort.h).
 void SortUnique(std::vector<uint64_t>* v) {
-  const size_t m = v->size();
-  if (m < 32) {
-    std::sort(v->begin(), v->end());
-    v->erase(std::unique(v->begin(), v->end()), v->end());
-    return;
-  }
-  int bits = 1;
-  while (bits < 24 && (size_t{2} << bits) <= m) ++bits;
-  const size_t buckets = size_t{1} << bits;
-  const int shift = 64 - bits;
-  thread_local std::vector<uint32_t> start;
-  thread_local std::vector<uint64_t> tmp;
-  start.assign(buckets + 1, 0);
-  tmp.resize(m);
-  for (uint64_t x : *v) ++start[(x >> shift) + 1];
-  for (size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
-  for (uint64_t x : *v) tmp[start[x >> shift]++] = x;  // start[b] ends as the end of bucket b
-  uint64_t* out = v->data();
-  size_t n = 0;
-  size_t begin = 0;
-  for (size_t b = 0; b < buckets; ++b) {
-    const size_t end = start[b];
-    uint64_t* first = tmp.data() + begin;
-    uint64_t* last = tmp.data() + end;
-    if (end - begin > 32) {
-      std::sort(first, last);
-    } else {
-      for (uint64_t* i = first + 1; i < last; ++i) {
-        const uint64_t x = *i;
-        uint64_t* j = i;
-        while (j > first && *(j - 1) > x) {
-          *j = *(j - 1);
-          --j;
-        }
-        *j = x;
-      }
-    }
-    for (uint64_t* i = first; i < last; ++i) {
-      if (n == 0 || out[n - 1] != *i) out[n++] = *i;
-    }
-    begin = end;
-  }
-  v->resize(n);
+  SortByUniformHash(v, [](uint64_t x) { return x; });
+  v->erase(std::unique(v->begin(), v->end()), v->end());
 }
 
 double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b) {
