@@ -19,33 +19,31 @@ namespace {
 // them, so about a tenth of all tokens take the Unicode path), in paragraphs
 // of 40-200 words. MakeText(true) is the same text in plain ASCII.
 std::string MakeText(bool ascii) {
-  return [ascii] {
-    std::mt19937_64 rng(42);
-    std::vector<std::string> vocab;
-    const char* syll[] = {"ka", "lo", "mi", "ne", "tar", "sun", "or", "ve", "pe", "the", "and", "in", "ing", "re"};
-    for (int i = 0; i < 20000; ++i) {
-      std::string w;
-      int n = 1 + static_cast<int>(rng() % 4);
-      for (int j = 0; j < n; ++j) w += syll[rng() % 14];
-      if (i % 97 == 0 && !ascii) w += "é";
-      vocab.push_back(w);
+  std::mt19937_64 rng(42);
+  std::vector<std::string> vocab;
+  const char* syll[] = {"ka", "lo", "mi", "ne", "tar", "sun", "or", "ve", "pe", "the", "and", "in", "ing", "re"};
+  for (int i = 0; i < 20000; ++i) {
+    std::string w;
+    int n = 1 + static_cast<int>(rng() % 4);
+    for (int j = 0; j < n; ++j) w += syll[rng() % 14];
+    if (i % 97 == 0 && !ascii) w += "é";
+    vocab.push_back(w);
+  }
+  std::vector<double> weights(vocab.size());
+  for (size_t i = 0; i < weights.size(); ++i) weights[i] = 1.0 / static_cast<double>(i + 1);
+  std::discrete_distribution<size_t> pick(weights.begin(), weights.end());
+  std::string t;
+  while (t.size() < (1 << 20)) {
+    int words = 40 + static_cast<int>(rng() % 160);
+    for (int i = 0; i < words; ++i) {
+      std::string w = vocab[pick(rng)];
+      if (i % 12 == 0) w[0] = static_cast<char>(w[0] - 32);
+      t += w;
+      t += (i % 15 == 14) ? ". " : (i % 29 == 7 ? (ascii ? "'s " : "’s ") : " ");
     }
-    std::vector<double> weights(vocab.size());
-    for (size_t i = 0; i < weights.size(); ++i) weights[i] = 1.0 / static_cast<double>(i + 1);
-    std::discrete_distribution<size_t> pick(weights.begin(), weights.end());
-    std::string t;
-    while (t.size() < (1 << 20)) {
-      int words = 40 + static_cast<int>(rng() % 160);
-      for (int i = 0; i < words; ++i) {
-        std::string w = vocab[pick(rng)];
-        if (i % 12 == 0) w[0] = static_cast<char>(w[0] - 32);
-        t += w;
-        t += (i % 15 == 14) ? ". " : (i % 29 == 7 ? (ascii ? "'s " : "’s ") : " ");
-      }
-      t += "\n";
-    }
-    return t;
-  }();
+    t += "\n";
+  }
+  return t;
 }
 
 const std::string& Text() {

@@ -67,8 +67,9 @@ class BandKeys {
   std::vector<std::unique_ptr<uint64_t[]>> blocks_;
 };
 
-// Collects candidate pairs from the band keys of n documents. Documents whose signature is empty have skip[doc] set. A bucket of m
-// documents gives all its pairs when m <= max_bucket_pairs_size, otherwise
+// Collects candidate pairs from the band keys of n documents. Documents
+// whose signature is empty have skip[doc] set. A bucket of m documents
+// gives all its pairs when m <= max_bucket_pairs_size, otherwise
 // every member paired with the bucket's first member and its predecessor, so
 // huge groups of copies stay linear. Pairs are (a < b), sorted, unique.
 std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(const BandKeys& keys, std::span<const uint8_t> skip,

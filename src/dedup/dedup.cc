@@ -53,7 +53,7 @@ struct Sketched {
   uint64_t fingerprint = 0;          // of the token sequence: equal for exact copies
 };
 
-// Per-document state kept between the passes: about 20 bytes plus the id
+// Per-document state kept between the passes: about 40 bytes plus the id
 // and the band keys. Shingle sets are not kept: the few documents that turn
 // out to be candidates are read again and their sets rebuilt.
 struct DocTable {
@@ -83,7 +83,6 @@ uint32_t CountCodePoints(std::string_view s) {
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
 }
-
 
 // Reads the records of `members` (document numbers, in input order) again
 // from their plain files and calls work(doc, Document) for each, in
@@ -315,8 +314,9 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
 
   // Pass 1b: the candidates are read again and their sorted shingle sets
   // (or signatures, without verification) rebuilt, each into its own place:
-  // in memory when all of them fit in options.verify_memory, else in a scratch file
-  // from which each pair reads its two sets. Pass 1 sized every place.
+  // in memory when all of them fit in options.verify_memory, else in a
+  // scratch file from which each pair reads its two sets. Pass 1 sized every
+  // place.
   t = Clock::now();
   std::vector<uint32_t> members;
   members.reserve(candidates.size() * 2);
@@ -358,8 +358,6 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   SetStore store;
   if (!in_memory) DOPPEL_RETURN_IF_ERROR(store.Open(tmp_dir));
   {
-    std::vector<uint8_t> wanted(n, 0);
-    for (uint32_t d : members) wanted[d] = 1;
     auto rebuild = [&](uint32_t d, const Document& doc) -> Status {
       thread_local std::vector<uint64_t> tokens, set;
       thread_local std::vector<uint32_t> sig;
@@ -388,6 +386,8 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     if (docs.direct) {
       DOPPEL_RETURN_IF_ERROR(ReadDocuments(input, co, docs, members, rebuild));
     } else {
+      std::vector<uint8_t> wanted(n, 0);
+      for (uint32_t d : members) wanted[d] = 1;
       DOPPEL_RETURN_IF_ERROR(RescanCorpus(input, co, states, wanted, "doppel dedup: verifying", rebuild));
     }
   }

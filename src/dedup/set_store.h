@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "doppel/status.h"
+#include "util/fd_io.h"
 
 namespace doppel {
 
@@ -55,20 +56,9 @@ class SetStore {
   // Reads `count` values at `offset`, written before. Thread-safe.
   Status Read(uint64_t offset, uint64_t count, std::vector<uint64_t>* out) const {
     out->resize(count);
-    char* p = reinterpret_cast<char*>(out->data());
-    size_t n = count * sizeof(uint64_t);
-    auto pos = static_cast<off_t>(offset * sizeof(uint64_t));
-    while (n > 0) {
-      ssize_t r = ::pread(fd_, p, n, pos);
-      if (r <= 0) {
-        if (r < 0 && errno == EINTR) continue;
-        return IoError(fmt::format("scratch file: cannot read: {}", r < 0 ? std::strerror(errno) : "short read"));
-      }
-      p += r;
-      n -= static_cast<size_t>(r);
-      pos += r;
-    }
-    return Status::Ok();
+    const int err = PreadFull(fd_, out->data(), count * sizeof(uint64_t), offset * sizeof(uint64_t));
+    if (err == 0) return Status::Ok();
+    return IoError(fmt::format("scratch file: cannot read: {}", err > 0 ? std::strerror(err) : "short read"));
   }
 
  private:

@@ -30,23 +30,18 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
   }
   // Sorted by hash, an n-gram seen more than once is a run: not an anchor.
   SortByUniformHash(&grams, [](const std::pair<uint64_t, uint32_t>& g) { return g.first; });
-  size_t anchors = 0;
+  size_t anchors = 0;  // the n-grams seen once, moved to the front
   for (size_t i = 0; i < grams.size();) {
     size_t j = i + 1;
     while (j < grams.size() && grams[j].first == grams[i].first) ++j;
-    anchors += j == i + 1;
+    if (j == i + 1) grams[anchors++] = grams[i];
     i = j;
   }
-  index.hashes.reserve(anchors);
-  index.positions.reserve(anchors);
-  for (size_t i = 0; i < grams.size();) {
-    size_t j = i + 1;
-    while (j < grams.size() && grams[j].first == grams[i].first) ++j;
-    if (j == i + 1) {
-      index.hashes.push_back(grams[i].first);
-      index.positions.push_back(grams[i].second);
-    }
-    i = j;
+  index.hashes.resize(anchors);
+  index.positions.resize(anchors);
+  for (size_t i = 0; i < anchors; ++i) {
+    index.hashes[i] = grams[i].first;
+    index.positions[i] = grams[i].second;
   }
   // Document order: positions are distinct tokens, so a counting pass over
   // the token range sorts them.

@@ -10,6 +10,8 @@
 
 #include "doppel/align.h"
 #include "doppel/union_find.h"
+#include "text/rolling.h"
+#include "util/hash_sort.h"
 
 namespace doppel {
 namespace {
@@ -110,8 +112,8 @@ void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, boo
 // All n-gram occurrences sorted by (n-gram, document, position). The n-grams
 // are hashes, so their top bits spread them evenly: a parallel counting
 // pass over ranges of documents, a parallel scatter into buckets (each range
-// writes its own slice of every bucket, in document order), then a small
-// stable sort per bucket.
+// writes its own slice of every bucket, in document order), then a linear
+// sort of each bucket on the hash bits below the bucket's.
 std::vector<GramEntry> SortedEntries(const std::vector<std::vector<Token>>& tokens, int gram_n,
                                      const std::vector<size_t>& offset) {
   const size_t n = tokens.size();
@@ -158,45 +160,17 @@ std::vector<GramEntry> SortedEntries(const std::vector<std::vector<Token>>& toke
       for (size_t i = 0; i < g.size(); ++i) entries[w[g[i] >> shift]++] = {g[i], static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
     }
   });
-  // Within a bucket the entries are in (doc, pos) order. A second counting
-  // pass on the next 8 bits of the n-gram (stable) leaves sub-buckets of
-  // about one n-gram each, which an insertion sort by n-gram (stable too)
-  // finishes: (n-gram, doc, pos) order in linear time on average.
-  const int shift2 = shift - 8;
+  // Every entry of a bucket shares the top `bits` bits of its n-gram: the
+  // bits below them are uniform, and sort the bucket in linear time.
   tbb::parallel_for(tbb::blocked_range<size_t>(0, buckets, 16), [&](const tbb::blocked_range<size_t>& r) {
-    std::vector<GramEntry> tmp;
-    uint32_t sub[257];
+    std::vector<GramEntry> part;
     for (size_t b = r.begin(); b != r.end(); ++b) {
       GramEntry* first = entries.data() + bucket_start[b];
-      const size_t m = bucket_start[b + 1] - bucket_start[b];
-      if (m < 2) continue;
-      tmp.resize(m);
-      std::fill(sub, sub + 257, 0);
-      for (size_t i = 0; i < m; ++i) ++sub[((first[i].gram >> shift2) & 0xFF) + 1];
-      for (int k = 0; k < 256; ++k) sub[k + 1] += sub[k];
-      for (size_t i = 0; i < m; ++i) tmp[sub[(first[i].gram >> shift2) & 0xFF]++] = first[i];
-      // sub[k] is now the end of sub-bucket k.
-      size_t begin = 0;
-      for (int k = 0; k < 256; ++k) {
-        const size_t end = sub[k];
-        if (end - begin > 32) {
-          // Large corpora: more n-grams per sub-bucket. The full key is
-          // unique, so an unstable sort gives the one order.
-          std::sort(tmp.begin() + static_cast<ptrdiff_t>(begin), tmp.begin() + static_cast<ptrdiff_t>(end));
-        } else {
-          for (size_t i = begin + 1; i < end; ++i) {
-            const GramEntry x = tmp[i];
-            size_t j = i;
-            while (j > begin && tmp[j - 1].gram > x.gram) {
-              tmp[j] = tmp[j - 1];
-              --j;
-            }
-            tmp[j] = x;
-          }
-        }
-        begin = end;
-      }
-      std::copy(tmp.begin(), tmp.end(), first);
+      GramEntry* last = entries.data() + bucket_start[b + 1];
+      if (last - first < 2) continue;
+      part.assign(first, last);
+      SortByUniformHash(&part, [bits](const GramEntry& e) { return e.gram << bits; });
+      std::copy(part.begin(), part.end(), first);
     }
   });
   return entries;
@@ -243,20 +217,8 @@ void GramHashes(std::span<const Token> tokens, int n, std::vector<uint64_t>* out
   out->clear();
   const auto k = static_cast<size_t>(n);
   if (tokens.size() < k) return;
-  out->reserve(tokens.size() - k + 1);
-  // The polynomial sum_j tokens[i + j] * base^(k - 1 - j) (mod 2^64),
-  // rolled from one position to the next: the same value as evaluating it
-  // afresh at every position, in O(1) per position.
-  constexpr uint64_t kBase = 0x9E3779B97F4A7C15ULL;
-  uint64_t top = 1;  // base^(k - 1)
-  for (size_t j = 1; j < k; ++j) top *= kBase;
-  uint64_t h = 0;
-  for (size_t j = 0; j < k; ++j) h = h * kBase + tokens[j].hash;
-  out->push_back(Mix64(h));
-  for (size_t i = 1; i + k <= tokens.size(); ++i) {
-    h = (h - tokens[i - 1].hash * top) * kBase + tokens[i + k - 1].hash;
-    out->push_back(Mix64(h));
-  }
+  // The same hash as ShingleHashes over the token hashes.
+  AppendRollingHashes(tokens.size(), k, [tokens](size_t i) { return tokens[i].hash; }, out);
 }
 
 Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options) {
@@ -279,7 +241,6 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   // document order (one byte each), so that reading them per document is
   // sequential: pos_flags[offset[d] + i] is about the n-gram at token i of d.
   std::vector<uint8_t> pos_flags(entries.size(), 0);
-
   // The first entry of each document within its run stands for the pair
   // (n-gram, document); repeats within a document are skipped.
   auto first_of_doc = [&](size_t i) { return i == 0 || entries[i - 1].gram != entries[i].gram || entries[i - 1].doc != entries[i].doc; };

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include <tbb/enumerable_thread_specific.h>
 #include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include "doppel/align.h"

@@ -9,6 +9,8 @@
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
+#include "util/hash_sort.h"
+
 namespace doppel {
 namespace {
 
@@ -36,43 +38,14 @@ double Integrate(F f, double a, double b) {
 }
 
 // The (key, doc) entries of one band sorted by key then doc. Keys are
-// hashes, so their top bits spread them evenly: one counting pass into
-// buckets, then a small sort per bucket (documents arrive in order, so a
-// stable sort by key keeps them ordered within equal keys).
+// hashes, so the linear bucket sort of util/hash_sort.h applies.
 std::vector<std::pair<uint64_t, uint32_t>> SortedBand(const BandKeys& keys, int band, std::span<const uint8_t> skip) {
-  const size_t n = skip.size();
-  int bits = 1;
-  while (bits < 20 && (size_t{1} << bits) < n / 4) ++bits;
-  const size_t buckets = size_t{1} << bits;
-  std::vector<uint32_t> start(buckets + 1, 0);
-  for (size_t d = 0; d < n; ++d) {
-    if (!skip[d]) ++start[(keys.key(d, band) >> (64 - bits)) + 1];
+  std::vector<std::pair<uint64_t, uint32_t>> out;
+  out.reserve(skip.size());
+  for (size_t d = 0; d < skip.size(); ++d) {
+    if (!skip[d]) out.emplace_back(keys.key(d, band), static_cast<uint32_t>(d));
   }
-  for (size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
-  std::vector<std::pair<uint64_t, uint32_t>> out(start[buckets]);
-  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-  for (size_t d = 0; d < n; ++d) {
-    if (skip[d]) continue;
-    const uint64_t k = keys.key(d, band);
-    out[fill[k >> (64 - bits)]++] = {k, static_cast<uint32_t>(d)};
-  }
-  for (size_t b = 0; b < buckets; ++b) {
-    auto first = out.begin() + start[b], last = out.begin() + start[b + 1];
-    if (last - first > 32) {
-      std::stable_sort(first, last, [](const auto& x, const auto& y) { return x.first < y.first; });
-    } else {
-      // A few entries (four on average): insertion sort, stable, no buffer.
-      for (auto i = first + 1; i < last; ++i) {
-        const auto x = *i;
-        auto j = i;
-        while (j > first && (j - 1)->first > x.first) {
-          *j = *(j - 1);
-          --j;
-        }
-        *j = x;
-      }
-    }
-  }
+  SortByUniformHash(&out, [](const std::pair<uint64_t, uint32_t>& e) { return e.first; });
   return out;
 }
 

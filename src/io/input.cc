@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "io/source.h"
+#include "util/fd_io.h"
 
 namespace fs = std::filesystem;
 
@@ -295,7 +296,6 @@ Status InputSet::Rewind() {
   return Status::Ok();
 }
 
-
 bool InputSet::random_access(uint32_t file) const {
   return files_[file].kind == InputKind::kJsonl && !files_[file].stream;
 }
@@ -315,19 +315,10 @@ Result<int> InputSet::Descriptor(uint32_t file) {
 Status InputSet::ReadAt(uint32_t file, uint64_t offset, size_t length, char* out) {
   auto opened = Descriptor(file);
   if (!opened.ok()) return opened.status();
-  const int fd = *opened;
-  while (length > 0) {
-    ssize_t r = ::pread(fd, out, length, static_cast<off_t>(offset));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) {
-      return IoError(fmt::format("{}: cannot read again: {}; do not modify the input during a run",
-                                 files_[file].display, r < 0 ? std::strerror(errno) : "the file got shorter"));
-    }
-    out += r;
-    offset += static_cast<uint64_t>(r);
-    length -= static_cast<size_t>(r);
-  }
-  return Status::Ok();
+  const int err = PreadFull(*opened, out, length, offset);
+  if (err == 0) return Status::Ok();
+  return IoError(fmt::format("{}: cannot read again: {}; do not modify the input during a run", files_[file].display,
+                             err > 0 ? std::strerror(err) : "the file got shorter"));
 }
 
 }  // namespace doppel

@@ -17,6 +17,8 @@
 
 #include <fmt/format.h>
 
+#include "util/fd_io.h"
+
 namespace doppel {
 namespace {
 
@@ -246,19 +248,14 @@ Status OutputFile::CopyFrom(int fd, uint64_t offset, uint64_t length) {
   std::string buf;
   while (length > 0) {
     buf.resize(static_cast<size_t>(std::min<uint64_t>(length, 1 << 20)));
-    size_t got = 0;
-    while (got < buf.size()) {
-      ssize_t r = ::pread(fd, buf.data() + got, buf.size() - got, static_cast<off_t>(offset + got));
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) {
-        return IoError(fmt::format("{}: cannot read the input again: {}", path_,
-                                   r < 0 ? std::strerror(errno) : "it got shorter during the run"));
-      }
-      got += static_cast<size_t>(r);
+    const int err = PreadFull(fd, buf.data(), buf.size(), offset);
+    if (err != 0) {
+      return IoError(fmt::format("{}: cannot read the input again: {}", path_,
+                                 err > 0 ? std::strerror(err) : "it got shorter during the run"));
     }
     DOPPEL_RETURN_IF_ERROR(Write(buf));
-    offset += got;
-    length -= got;
+    offset += buf.size();
+    length -= buf.size();
   }
   return Status::Ok();
 }

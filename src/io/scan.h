@@ -105,7 +105,8 @@ inline size_t PipelineTokens() {
 }
 
 // Work(const Document&, Item*) runs in parallel; Sink(Item&&) or
-// Sink(Item&&, const RawRecord&) runs in input order for every good record. states gets one entry per record.
+// Sink(Item&&, const RawRecord&) runs in input order for every good record.
+// states gets one entry per record.
 template <typename Item, typename Work, typename Sink>
 Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, RejectHandler& rejects,
                   std::vector<uint8_t>* states, Work&& work, Sink&& sink) {
@@ -217,7 +218,6 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
   return status;
 }
 
-
 // A later pass over the same input: reads it again from the start and calls
 // Work(uint32_t doc, const Document&) -> Status, in parallel, for every good
 // record whose document number (its rank among the good records of the
@@ -251,7 +251,8 @@ Status RescanCorpus(InputSet& input, const CorpusOptions& opt, const std::vector
   Status status;
   std::atomic<bool> failed{false};
   uint64_t next_doc = 0;  // touched by the input stage only
-  bool done = false;
+  bool done = false;      // likewise
+  bool ended_early = false;  // likewise: the input ended before the last wanted document
   tbb::parallel_pipeline(
       tokens,
       tbb::make_filter<void, Chunk*>(
@@ -272,10 +273,7 @@ Status RescanCorpus(InputSet& input, const CorpusOptions& opt, const std::vector
             }
             if (!*more) {
               pool.Put(chunk);
-              if (next_doc <= last_wanted) {
-                status = Status(StatusCode::kInternal, "the input changed between passes; do not modify it during a run");
-                failed = true;
-              }
+              ended_early = next_doc <= last_wanted;
               fc.stop();
               return nullptr;
             }
@@ -325,6 +323,9 @@ Status RescanCorpus(InputSet& input, const CorpusOptions& opt, const std::vector
                 pool.Put(chunk);
               }));
   progress.Done();
+  if (status.ok() && ended_early) {
+    return Status(StatusCode::kInternal, "the input changed between passes; do not modify it during a run");
+  }
   return status;
 }
 

@@ -60,7 +60,7 @@ void MinHasher::Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const 
   };
   // Which bins are filled, as bits: probes test bits instead of reading
   // 8-byte minimums, and only the empty bins are visited.
-  uint64_t full[1024 / 64 + 1];
+  uint64_t full[1024 / 64];
   std::vector<uint64_t> big_full;
   uint64_t* f = full;
   const size_t words = (k + 63) / 64;
@@ -76,10 +76,11 @@ void MinHasher::Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const 
   // Densification: an empty bin takes the value of the first filled bin in
   // its own fixed probe order. Both documents of a pair probe in the same
   // order, which is what keeps the estimate unbiased. The first kProbes
-  // probes are tested in two groups without branches (whether a bin is filled is
-  // a coin toss that a branch predictor cannot learn); the rare rest go one
-  // at a time.
+  // probes are tested in two groups without branches (whether a bin is
+  // filled is a coin toss that a branch predictor cannot learn); the rare
+  // rest go one at a time.
   const uint32_t* probe = probe_.data();
+  auto filled = [f](uint32_t bin) { return static_cast<uint32_t>((f[bin >> 6] >> (bin & 63)) & 1); };
   for (size_t w = 0; w < words; ++w) {
     uint64_t empty = ~f[w];
     if (w == words - 1 && (k & 63) != 0) empty &= (uint64_t{1} << (k & 63)) - 1;
@@ -90,9 +91,9 @@ void MinHasher::Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const 
       // Eight at a time: the first eight find a filled bin unless the
       // document is very short.
       uint32_t hit = 0;
-      for (uint32_t a = 0; a < 8; ++a) hit |= static_cast<uint32_t>((f[p[a] >> 6] >> (p[a] & 63)) & 1) << a;
+      for (uint32_t a = 0; a < 8; ++a) hit |= filled(p[a]) << a;
       if (hit == 0) {
-        for (uint32_t a = 8; a < kProbes; ++a) hit |= static_cast<uint32_t>((f[p[a] >> 6] >> (p[a] & 63)) & 1) << a;
+        for (uint32_t a = 8; a < kProbes; ++a) hit |= filled(p[a]) << a;
       }
       uint64_t v;
       if (hit != 0) {

@@ -108,17 +108,9 @@ uint64_t HashNormalized(std::string_view normalized) {
 
 namespace {
 
-uint64_t HashToken(const char* p, size_t n, bool ascii) {
-  if (ascii) {
-    char buf[128];
-    if (n <= sizeof buf) {
-      for (size_t i = 0; i < n; ++i) buf[i] = static_cast<char>(p[i] | ((p[i] >= 'A' && p[i] <= 'Z') ? 0x20 : 0));
-      return HashNormalized(std::string_view(buf, n));
-    }
-    std::string s(p, n);
-    for (char& c : s) c = static_cast<char>(c | ((c >= 'A' && c <= 'Z') ? 0x20 : 0));
-    return HashNormalized(s);
-  }
+// The hash of a token that holds a multi-byte character (ASCII words are
+// hashed by the block path of Scan).
+uint64_t HashToken(const char* p, size_t n) {
   // Decompose into a stack buffer, compose and re-encode in place: what
   // utf8proc_map does, without its two allocations.
   utf8proc_int32_t cps[256];
@@ -216,7 +208,6 @@ inline size_t GeneralToken(const char* s, size_t n, size_t i, Emit& emit) {
   size_t start = i;
   bool solo = false;
   bool any = false;
-  bool ascii = true;
   while (i < n) {
     utf8proc_int32_t cp;
     utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s + i),
@@ -239,10 +230,9 @@ inline size_t GeneralToken(const char* s, size_t n, size_t i, Emit& emit) {
       break;  // marks stay with the solo character; anything else ends it
     }
     any = true;
-    ascii = ascii && len == 1;
     i += static_cast<size_t>(len);
   }
-  if (any) emit(HashToken(s + start, i - start, ascii), start, i);
+  if (any) emit(HashToken(s + start, i - start), start, i);
   return i;
 }
 
