@@ -4,8 +4,9 @@
 // (not once per permutation): its top bits pick one of num_perm bins and the
 // bin keeps the smallest hash it sees (one-permutation hashing, Li, Owen and
 // Zhang 2012). Empty bins borrow the value of a non-empty bin chosen by a
-// per-bin universal probe sequence (optimal densification, Shrivastava 2017),
-// which keeps the estimate unbiased: P[sig_a[i] == sig_b[i]] = J(a, b).
+// fixed probe sequence shared by all documents (densification, Shrivastava
+// 2017), which keeps the estimate unbiased: P[sig_a[i] == sig_b[i]] =
+// J(a, b).
 //
 // The values are a contract: they are pinned by test vectors and do not
 // depend on the machine, the thread count or the library version.
@@ -32,14 +33,28 @@ class MinHasher {
   // of kEmpty values that matches nothing.
   void Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const;
   std::vector<uint32_t> Sketch(std::span<const uint64_t> shingles) const;
+  // The signature of the word n-gram shingles of a token hash sequence, the
+  // same values as Sketch(ShingleHashes(tokens, n)) without building the
+  // shingle list.
+  void SketchShingles(std::span<const uint64_t> tokens, int n, uint32_t* sig) const;
+
+  // Densification's probe order: the bin that an empty `bin` looks at in
+  // round `round` (0 <= round < num_perm - 1). Over all rounds it visits
+  // every other bin once. For tests and tools; Sketch does not call it.
+  uint32_t ProbeBin(uint32_t bin, uint32_t round) const {
+    return static_cast<uint32_t>((bin + shift_[round]) % static_cast<uint32_t>(num_perm_));
+  }
 
  private:
   int num_perm_;
   uint64_t seed_;
-  // For each empty bin, where it looks for a value: probe_[bin * kProbes + k].
-  static constexpr uint32_t kProbes = 16;
-  std::vector<uint32_t> probe_;
-  uint32_t Probe(uint32_t bin, uint32_t attempt) const;
+  // Densification round r probes bin (b + shift_[r]) mod num_perm for
+  // every empty bin b: a permutation of 1 .. num_perm - 1 fixed by the seed.
+  std::vector<uint32_t> shift_;
+  static constexpr uint64_t kNone = ~uint64_t{0};
+  template <typename ForEach>
+  void Fill(ForEach for_each, uint32_t* sig) const;
+  void Densify(uint64_t* m, uint32_t* sig) const;
 };
 
 // The fraction of equal positions: an unbiased estimate of Jaccard similarity.

@@ -21,6 +21,7 @@
 #include "doppel/text.h"
 #include "doppel/union_find.h"
 #include "io/scan.h"
+#include "util/hash_sort.h"
 #include "util/progress.h"
 #include "util/run.h"
 
@@ -241,10 +242,9 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   const bool keep_longest = options.keep == Keep::kLongest;
   const bool verify = options.verify;
   auto work = [&](const Document& doc, Sketched* s) {
-    thread_local std::vector<uint64_t> tokens, shingles;
+    thread_local std::vector<uint64_t> tokens;
     thread_local std::vector<uint32_t> sig;
     tokens.clear();
-    shingles.clear();
     TokenHashes(doc.text, &tokens);
     s->id_json = doc.id_json;
     s->length = keep_longest ? CountCodePoints(doc.text) : 0;
@@ -256,12 +256,13 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     if (s->skip) return;
     // Seeded with the length: a collision would also need equal lengths.
     s->fingerprint = XXH3_64bits_withSeed(tokens.data(), tokens.size() * sizeof(uint64_t), tokens.size());
-    ShingleHashes(tokens, ngram, &shingles);
     // Repeated shingles do not change a signature.
     sig.resize(static_cast<size_t>(hasher.num_perm()));
-    hasher.Sketch(shingles, sig.data());
+    hasher.SketchShingles(tokens, ngram, sig.data());
     for (int b = 0; b < lsh.bands; ++b) s->band_keys[b] = BandKey(sig.data(), b, lsh.rows);
-    s->set_size = static_cast<uint32_t>(verify ? shingles.size() : sig.size());
+    // Shingles with repeats: the size of the set before SortUnique.
+    const size_t shingles = tokens.size() - std::min(tokens.size(), static_cast<size_t>(ngram)) + 1;
+    s->set_size = static_cast<uint32_t>(verify ? shingles : sig.size());
   };
   auto sink = [&](Sketched&& s, const RawRecord& rec) -> Status {
     if (docs.size() >= UINT32_MAX - 1) {
@@ -289,24 +290,40 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   // Documents with the same token sequence have the same shingle set: they
   // are duplicates (Jaccard 1) without any comparison, and only the first of
   // them takes part in LSH. Crawls are full of such exact copies.
-  // copies[rep] lists the other documents identical to `rep`.
-  std::vector<std::vector<uint32_t>> copies(n);
+  // The other documents identical to `rep` are copy_list[copy_at[rep],
+  // copy_at[rep + 1]), in input order.
+  std::vector<uint32_t> copy_at(n + 1, 0), copy_list;
   std::vector<uint8_t> lsh_skip = docs.skip;
   {
     std::vector<std::pair<uint64_t, uint32_t>> by_print;
+    by_print.reserve(n);
     for (uint32_t d = 0; d < n; ++d) {
       if (!docs.skip[d]) by_print.emplace_back(docs.fingerprint[d], d);
     }
-    std::sort(by_print.begin(), by_print.end());
+    // Fingerprints are hashes: the linear sort applies.
+    SortByUniformHash(&by_print, [](const std::pair<uint64_t, uint32_t>& e) { return e.first; });
     for (size_t i = 0; i < by_print.size();) {
       size_t j = i + 1;
       for (; j < by_print.size() && by_print[j].first == by_print[i].first; ++j) {
-        copies[by_print[i].second].push_back(by_print[j].second);
+        ++copy_at[by_print[i].second + 1];
         lsh_skip[by_print[j].second] = 1;
       }
       i = j;
     }
+    for (size_t d = 0; d < n; ++d) copy_at[d + 1] += copy_at[d];
+    copy_list.resize(copy_at[n]);
+    std::vector<uint32_t> fill(copy_at.begin(), copy_at.end() - 1);
+    for (size_t i = 0; i < by_print.size();) {
+      size_t j = i + 1;
+      for (; j < by_print.size() && by_print[j].first == by_print[i].first; ++j) {
+        copy_list[fill[by_print[i].second]++] = by_print[j].second;
+      }
+      i = j;
+    }
   }
+  auto copies = [&](uint32_t rep) {
+    return std::span<const uint32_t>(copy_list.data() + copy_at[rep], copy_at[rep + 1] - copy_at[rep]);
+  };
   auto candidates = CandidatePairs(docs.band_keys, lsh_skip);
   docs.band_keys.Clear();
   summary.candidate_pairs = candidates.size();
@@ -459,11 +476,12 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   constexpr size_t kMaxGroupPairs = 16;
   auto group_of = [&](uint32_t rep) {
     std::vector<uint32_t> g = {rep};
-    g.insert(g.end(), copies[rep].begin(), copies[rep].end());
+    const auto c = copies(rep);
+    g.insert(g.end(), c.begin(), c.end());
     return g;
   };
   for (uint32_t rep = 0; rep < n; ++rep) {
-    if (copies[rep].empty()) continue;
+    if (copies(rep).empty()) continue;
     std::vector<uint32_t> g = group_of(rep);
     if (g.size() <= kMaxGroupPairs) {
       for (size_t x = 0; x < g.size(); ++x)
@@ -479,7 +497,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (verify && similarity[i] < options.threshold - 1e-9) continue;
     auto [x, y] = candidates[i];
-    if (copies[x].empty() && copies[y].empty()) {
+    if (copies(x).empty() && copies(y).empty()) {
       add(x, y, similarity[i]);
       continue;
     }

@@ -1,8 +1,7 @@
 #include "doppel/minhash.h"
 
 #include "doppel/text.h"
-
-#include <xxhash.h>
+#include "text/rolling.h"
 
 #include <algorithm>
 #include <limits>
@@ -18,93 +17,133 @@ inline uint32_t Reduce(uint64_t h, uint64_t k) { return static_cast<uint32_t>((s
 }  // namespace
 
 MinHasher::MinHasher(int num_perm, uint64_t seed) : num_perm_(num_perm), seed_(seed) {
-  probe_.resize(static_cast<size_t>(num_perm) * kProbes);
-  for (uint32_t bin = 0; bin < static_cast<uint32_t>(num_perm); ++bin) {
-    for (uint32_t k = 0; k < kProbes; ++k) probe_[bin * kProbes + k] = Probe(bin, k + 1);
+  // The rounds' shifts: 1 .. k-1 in an order fixed by the seed
+  // (Fisher-Yates driven by SplitMix64).
+  const auto k = static_cast<uint32_t>(num_perm);
+  shift_.resize(k > 0 ? k - 1 : 0);
+  for (uint32_t i = 0; i < shift_.size(); ++i) shift_[i] = i + 1;
+  uint64_t state = seed ^ 0x9e3779b97f4a7c15ULL;
+  for (size_t i = shift_.size(); i > 1; --i) {
+    state += 0x9e3779b97f4a7c15ULL;
+    const uint32_t j = Reduce(Mix64(state), i);
+    std::swap(shift_[i - 1], shift_[j]);
   }
 }
 
-uint32_t MinHasher::Probe(uint32_t bin, uint32_t attempt) const {
-  uint64_t key = (static_cast<uint64_t>(bin) << 32) | attempt;
-  uint64_t h = XXH3_64bits_withSeed(&key, sizeof key, seed_ ^ 0x9e3779b97f4a7c15ULL);
-  return Reduce(h, static_cast<uint64_t>(num_perm_));
-}
-
-void MinHasher::Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const {
+// The bins' minimums of one set: m[bin] = min over the set of the seeded
+// hash h of its shingles whose top bits pick `bin`. for_each(add) calls
+// add(shingle hash) for every shingle and returns whether there was one.
+template <typename ForEach>
+void MinHasher::Fill(ForEach for_each, uint32_t* sig) const {
   const auto k = static_cast<uint64_t>(num_perm_);
-  constexpr uint64_t kNone = std::numeric_limits<uint64_t>::max();
-  uint64_t mins[1024];
-  std::vector<uint64_t> big;
-  uint64_t* m = mins;
-  if (k > 1024) {
-    big.resize(k);
-    m = big.data();
-  }
-  std::fill(m, m + k, kNone);
-  for (uint64_t s : shingles) {
+  // The minimums live between calls in a per-thread buffer that Densify
+  // leaves all kNone: clearing it right before the loop (a memset) would
+  // make the loop's first loads wait for those stores.
+  thread_local std::vector<uint64_t> mins;
+  if (mins.size() < k) mins.assign(k, kNone);
+  uint64_t* m = mins.data();
+  const uint64_t seed = seed_;
+  const bool any = for_each([&](uint64_t s) {
     // Re-hash with the seed so that signatures of different seeds are
     // independent and shingle hashes with structure still spread evenly.
-    const uint64_t h = Mix64(s ^ seed_);
+    const uint64_t h = Mix64(s ^ seed);
     const uint32_t bin = Reduce(h, k);
     m[bin] = std::min(m[bin], h);
-  }
-  bool any = !shingles.empty();
+  });
   if (!any) {
     std::fill(sig, sig + k, kEmpty);
     return;
   }
+  Densify(m, sig);
+}
+
+void MinHasher::Sketch(std::span<const uint64_t> shingles, uint32_t* sig) const {
+  Fill([shingles](auto add) {
+    for (uint64_t s : shingles) add(s);
+    return !shingles.empty();
+  }, sig);
+}
+
+void MinHasher::SketchShingles(std::span<const uint64_t> tokens, int n, uint32_t* sig) const {
+  Fill([tokens, n](auto add) {
+    if (tokens.empty()) return false;
+    const size_t k = std::min(tokens.size(), static_cast<size_t>(n));
+    ForEachRollingHash(tokens.size(), k, [tokens](size_t i) { return tokens[i]; }, add);
+    return true;
+  }, sig);
+}
+
+// Writes the signature of the minimums m (kNone where a bin is empty; at
+// least one is not) and sets every m[bin] back to kNone.
+//
+// Densification: an empty bin takes the value of the first filled bin in
+// its fixed probe order, and both documents of a pair probe in the same
+// order, which keeps P[sig_a[i] == sig_b[i]] = J (Shrivastava 2017). Here
+// the order is a sequence of rounds: in round r every empty bin b probes
+// bin (b + shift_[r]) mod k. The shifts are 1 .. k-1 in a seeded random
+// order, so a bin probes every other bin at most once, all empty bins are
+// served within k - 1 rounds, and no two bins probe the same bin in one
+// round. As the shift is shared within a round, a round tests every empty
+// bin at once: the filled-bins bitmap rotated by the shift, ANDed with the
+// bitmap of bins still waiting. Short documents, where most bins are empty,
+// cost a few word operations per round instead of a probe per bin.
+void MinHasher::Densify(uint64_t* m, uint32_t* sig) const {
+  const auto k = static_cast<size_t>(num_perm_);
   // The value of a bin: the low 32 bits of its minimum, avoiding kEmpty.
   auto value = [](uint64_t h) {
     auto v = static_cast<uint32_t>(h ^ (h >> 32));
     return v == kEmpty ? 0u : v;
   };
-  // Which bins are filled, as bits: probes test bits instead of reading
-  // 8-byte minimums, and only the empty bins are visited.
-  uint64_t full[1024 / 64];
-  std::vector<uint64_t> big_full;
-  uint64_t* f = full;
+  // full: the filled bins, bits [0, k), followed by a copy of their first
+  // bits at k, so that the bins a round reads can be read from one position
+  // without wrapping around the circle. todo: the bins still empty.
+  constexpr size_t kMaxWords = 4096 / 64 + 2;
+  uint64_t full[kMaxWords], todo[kMaxWords];  // only [0, words + 1] is used
   const size_t words = (k + 63) / 64;
-  if (words > sizeof full / sizeof full[0]) {
-    big_full.resize(words);
-    f = big_full.data();
+  full[words] = 0;
+  for (size_t w = 0; w < words; ++w) {  // bits gathered in a register
+    const size_t end = std::min(k, w * 64 + 64);
+    uint64_t f = 0;
+    for (size_t bin = w * 64; bin < end; ++bin) {
+      f |= static_cast<uint64_t>(m[bin] != kNone) << (bin & 63);
+      sig[bin] = value(m[bin]);
+    }
+    full[w] = f;
+    todo[w] = ~f & (end - w * 64 == 64 ? ~uint64_t{0} : (uint64_t{1} << (end - w * 64)) - 1);
   }
-  std::fill(f, f + words, 0);
-  for (uint32_t bin = 0; bin < k; ++bin) {
-    f[bin >> 6] |= static_cast<uint64_t>(m[bin] != kNone) << (bin & 63);
-    sig[bin] = value(m[bin]);
-  }
-  // Densification: an empty bin takes the value of the first filled bin in
-  // its own fixed probe order. Both documents of a pair probe in the same
-  // order, which is what keeps the estimate unbiased. The first kProbes
-  // probes are tested in two groups without branches (whether a bin is
-  // filled is a coin toss that a branch predictor cannot learn); the rare
-  // rest go one at a time.
-  const uint32_t* probe = probe_.data();
-  auto filled = [f](uint32_t bin) { return static_cast<uint32_t>((f[bin >> 6] >> (bin & 63)) & 1); };
-  for (size_t w = 0; w < words; ++w) {
-    uint64_t empty = ~f[w];
-    if (w == words - 1 && (k & 63) != 0) empty &= (uint64_t{1} << (k & 63)) - 1;
-    while (empty != 0) {
-      const auto bin = static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(empty)));
-      empty &= empty - 1;
-      const uint32_t* p = probe + static_cast<size_t>(bin) * kProbes;
-      // Eight at a time: the first eight find a filled bin unless the
-      // document is very short.
-      uint32_t hit = 0;
-      for (uint32_t a = 0; a < 8; ++a) hit |= filled(p[a]) << a;
-      if (hit == 0) {
-        for (uint32_t a = 8; a < kProbes; ++a) hit |= filled(p[a]) << a;
+  // The copy: a round reads bins b + shift (shift < k) for the bins b < k
+  // of one word, so positions below k + 64 and, when k < 64, below 2k.
+  const uint64_t head = full[0];
+  full[k >> 6] |= head << (k & 63);
+  if ((k & 63) != 0) full[(k >> 6) + 1] |= head >> (64 - (k & 63));
+  // The 64 bins of the circle that start at bin p (p < k).
+  auto window = [&full](size_t p) {
+    const size_t w = p >> 6, s = p & 63;
+    return s == 0 ? full[w] : (full[w] >> s) | (full[w + 1] << (64 - s));
+  };
+  uint64_t waiting = 0;
+  for (size_t w = 0; w < words; ++w) waiting |= todo[w];
+  for (size_t r = 0; waiting != 0 && r < shift_.size(); ++r) {
+    const size_t shift = shift_[r];
+    waiting = 0;
+    for (size_t w = 0; w < words; ++w) {
+      uint64_t hit = todo[w];
+      if (hit == 0) continue;
+      size_t start = w * 64 + shift;
+      if (start >= k) start -= k;
+      hit &= window(start);
+      todo[w] &= ~hit;
+      waiting |= todo[w];
+      while (hit != 0) {
+        const size_t bin = w * 64 + static_cast<size_t>(__builtin_ctzll(hit));
+        size_t from = bin + shift;
+        if (from >= k) from -= k;
+        sig[bin] = value(m[from]);
+        hit &= hit - 1;
       }
-      uint64_t v;
-      if (hit != 0) {
-        v = m[p[__builtin_ctz(hit)]];
-      } else {
-        v = kNone;
-        for (uint32_t attempt = kProbes + 1; v == kNone; ++attempt) v = m[Probe(bin, attempt)];
-      }
-      sig[bin] = value(v);
     }
   }
+  std::fill(m, m + k, kNone);
 }
 
 std::vector<uint32_t> MinHasher::Sketch(std::span<const uint64_t> shingles) const {
