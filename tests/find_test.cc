@@ -215,21 +215,45 @@ TEST(FindPairs, PassageOffsetsAreCodePointsIntoTheOriginalTexts) {
   EXPECT_GT(r->pairs[0].coverage_b, 0.9);
 }
 
+// Everything find reports about a corpus, as one string.
+std::string Describe(const doppel::Result<doppel::FindResult>& r) {
+  EXPECT_TRUE(r.ok());
+  if (!r.ok()) return std::string();
+  std::string out;
+  for (uint32_t c : r->cluster) out += std::to_string(c) + ",";
+  for (const auto& p : r->pairs) {
+    out += fmt::format("{}-{} {:.4f} {:.4f}:", p.a, p.b, p.coverage_a, p.coverage_b);
+    for (const auto& q : p.passages) {
+      out += fmt::format("{}/{}/{}/{}/{:.4f};", q.a_start, q.a_end, q.b_start, q.b_end, q.similarity);
+    }
+  }
+  return out;
+}
+
 TEST(FindClusters, SameResultForAnyThreadCount) {
   TwoSites t = BuildTwoSites(true);
   auto run = [&](int threads) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
-    auto r = doppel::FindCopies(t.corpus, {});
-    EXPECT_TRUE(r.ok());
-    std::string out;
-    for (uint32_t c : r->cluster) out += std::to_string(c) + ",";
-    for (const auto& p : r->pairs) {
-      out += std::to_string(p.a) + "-" + std::to_string(p.b) + ":";
-      for (const auto& q : p.passages) out += std::to_string(q.a_start) + "/" + std::to_string(q.b_end) + ";";
-    }
-    return out;
+    return Describe(doppel::FindCopies(t.corpus, {}));
   };
   EXPECT_EQ(run(1), run(2));
+}
+
+// Boilerplate is found a partition of n-grams at a time when their
+// occurrences exceed gram_memory: the result must not change, down to one
+// bucket of n-grams per partition, with and without sources.
+TEST(FindClusters, SameResultWhenNgramsArePartitioned) {
+  for (bool sources : {true, false}) {
+    TwoSites t = BuildTwoSites(true);
+    if (!sources) {
+      for (auto& d : t.corpus.docs) d.source.clear();
+    }
+    doppel::FindOptions whole, parts;
+    parts.gram_memory = 1;
+    const std::string expected = Describe(doppel::FindCopies(t.corpus, whole));
+    EXPECT_NE(expected.find('-'), std::string::npos) << "the corpus should have related pairs";
+    EXPECT_EQ(Describe(doppel::FindCopies(t.corpus, parts)), expected) << "sources " << sources;
+  }
 }
 
 }  // namespace

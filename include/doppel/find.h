@@ -17,6 +17,7 @@
 #ifndef DOPPEL_FIND_H_
 #define DOPPEL_FIND_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,6 +35,10 @@ struct FindOptions {
   int max_gap = 0;           // largest gap (tokens) inside a passage; 0: 2 * boiler_ngram
   double min_coverage = 0.5;  // aligned share of the shorter article that joins two documents
   int min_tokens = 20;       // and at least this many aligned article words
+  // Bytes of n-gram occurrences (16 each) held at once while finding
+  // boilerplate: a larger corpus is processed in partitions of n-grams,
+  // with the same result.
+  size_t gram_memory = size_t{256} << 20;
 };
 
 struct Passage {

@@ -109,72 +109,121 @@ void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, boo
 }
 
 
-// All n-gram occurrences sorted by (n-gram, document, position). The n-grams
-// are hashes, so their top bits spread them evenly: a parallel counting
-// pass over ranges of documents, a parallel scatter into buckets (each range
-// writes its own slice of every bucket, in document order), then a linear
-// sort of each bucket on the hash bits below the bucket's.
-std::vector<GramEntry> SortedEntries(const std::vector<std::vector<Token>>& tokens, int gram_n,
-                                     const std::vector<size_t>& offset) {
-  const size_t n = tokens.size();
-  const size_t total = offset[n];
-  int bits = 8;
-  while (bits < 16 && (size_t{1} << bits) * 256 < total) ++bits;
-  const size_t buckets = size_t{1} << bits;
-  const int shift = 64 - bits;
-  // Ranges of documents of about equal size.
-  constexpr size_t kRanges = 32;
-  std::vector<size_t> range_begin = {0};
-  for (size_t d = 0; d < n; ++d) {
-    if (offset[d + 1] * kRanges >= total * range_begin.size() && range_begin.size() < kRanges) range_begin.push_back(d + 1);
-  }
-  while (range_begin.size() <= kRanges) range_begin.push_back(n);
-  std::vector<uint32_t> count(kRanges * buckets, 0);
-  tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
-    uint32_t* c = &count[r * buckets];
-    std::vector<uint64_t> g;
-    for (size_t d = range_begin[r]; d < range_begin[r + 1]; ++d) {
-      GramHashes(tokens[d], gram_n, &g);
-      for (uint64_t h : g) ++c[h >> shift];
+// The n-gram occurrences sorted by (n-gram, document, position), a
+// partition at a time. The n-grams are hashes, so their top bits spread
+// them evenly over buckets: a parallel counting pass over ranges of
+// documents sizes every bucket once; then for each partition, a run of
+// consecutive buckets holding at most `max_entries` entries (or one bucket),
+// a parallel scatter of its entries (each range of documents writes its own
+// slice of every bucket, in document order) and a linear sort of each
+// bucket on the hash bits below the bucket's. Every run of one n-gram lies
+// in one bucket, so partitions hold whole runs, and their concatenation in
+// order is the sorted list of all entries. The n-gram hashes are computed
+// again for every partition instead of being kept: 8 bytes per word of the
+// corpus.
+class GramPartitions {
+ public:
+  GramPartitions(const std::vector<std::vector<Token>>& tokens, int gram_n, size_t total, size_t max_entries)
+      : tokens_(tokens), gram_n_(gram_n) {
+    const size_t n = tokens.size();
+    while (bits_ < 16 && (size_t{1} << bits_) * 256 < total) ++bits_;
+    buckets_ = size_t{1} << bits_;
+    shift_ = 64 - bits_;
+    // Ranges of documents with about equal numbers of entries.
+    std::vector<size_t> offset(n + 1, 0);
+    const auto k = static_cast<size_t>(gram_n);
+    for (size_t d = 0; d < n; ++d) offset[d + 1] = offset[d] + (tokens[d].size() >= k ? tokens[d].size() - k + 1 : 0);
+    range_begin_ = {0};
+    for (size_t d = 0; d < n; ++d) {
+      if (offset[d + 1] * kRanges >= total * range_begin_.size() && range_begin_.size() < kRanges) {
+        range_begin_.push_back(d + 1);
+      }
     }
-  });
-  // Where range r starts writing into bucket b: buckets in order, ranges in
-  // order within each bucket.
-  std::vector<size_t> at(kRanges * buckets);
-  std::vector<size_t> bucket_start(buckets + 1, 0);
-  size_t pos = 0;
-  for (size_t b = 0; b < buckets; ++b) {
-    bucket_start[b] = pos;
+    while (range_begin_.size() <= kRanges) range_begin_.push_back(n);
+    count_.assign(kRanges * buckets_, 0);
+    tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
+      uint32_t* c = &count_[r * buckets_];
+      std::vector<uint64_t> g;
+      for (size_t d = range_begin_[r]; d < range_begin_[r + 1]; ++d) {
+        GramHashes(tokens[d], gram_n, &g);
+        for (uint64_t h : g) ++c[h >> shift_];
+      }
+    });
+    std::vector<size_t> size(buckets_, 0);
     for (size_t r = 0; r < kRanges; ++r) {
-      at[r * buckets + b] = pos;
-      pos += count[r * buckets + b];
+      for (size_t b = 0; b < buckets_; ++b) size[b] += count_[r * buckets_ + b];
     }
+    first_bucket_ = {0};
+    size_t held = 0;
+    for (size_t b = 0; b < buckets_; ++b) {
+      if (held > 0 && max_entries > 0 && held + size[b] > max_entries) {
+        first_bucket_.push_back(b);
+        held = 0;
+      }
+      held += size[b];
+    }
+    first_bucket_.push_back(buckets_);
   }
-  bucket_start[buckets] = pos;
-  std::vector<GramEntry> entries(total);
-  tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
-    size_t* w = &at[r * buckets];
-    std::vector<uint64_t> g;
-    for (size_t d = range_begin[r]; d < range_begin[r + 1]; ++d) {
-      GramHashes(tokens[d], gram_n, &g);
-      for (size_t i = 0; i < g.size(); ++i) entries[w[g[i] >> shift]++] = {g[i], static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
+
+  size_t partitions() const { return first_bucket_.size() - 1; }
+
+  std::vector<GramEntry> Sorted(size_t p) const {
+    const size_t b0 = first_bucket_[p], b1 = first_bucket_[p + 1], nb = b1 - b0;
+    // Where range r starts writing into bucket b: buckets in order, ranges
+    // in order within each bucket.
+    std::vector<size_t> at(kRanges * nb);
+    std::vector<size_t> bucket_start(nb + 1, 0);
+    size_t pos = 0;
+    for (size_t b = 0; b < nb; ++b) {
+      bucket_start[b] = pos;
+      for (size_t r = 0; r < kRanges; ++r) {
+        at[r * nb + b] = pos;
+        pos += count_[r * buckets_ + b0 + b];
+      }
     }
-  });
-  // Every entry of a bucket shares the top `bits` bits of its n-gram: the
-  // bits below them are uniform, and sort the bucket in linear time.
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, buckets, 16), [&](const tbb::blocked_range<size_t>& r) {
-    std::vector<GramEntry> part;
-    for (size_t b = r.begin(); b != r.end(); ++b) {
-      GramEntry* first = entries.data() + bucket_start[b];
-      GramEntry* last = entries.data() + bucket_start[b + 1];
-      if (last - first < 2) continue;
-      part.assign(first, last);
-      SortByUniformHash(&part, [bits](const GramEntry& e) { return e.gram << bits; });
-      std::copy(part.begin(), part.end(), first);
-    }
-  });
-  return entries;
-}
+    bucket_start[nb] = pos;
+    std::vector<GramEntry> entries(pos);
+    const bool all = nb == buckets_;
+    tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
+      size_t* w = &at[r * nb];
+      std::vector<uint64_t> g;
+      for (size_t d = range_begin_[r]; d < range_begin_[r + 1]; ++d) {
+        GramHashes(tokens_[d], gram_n_, &g);
+        for (size_t i = 0; i < g.size(); ++i) {
+          const size_t b = g[i] >> shift_;
+          if (!all && (b < b0 || b >= b1)) continue;
+          entries[w[b - b0]++] = {g[i], static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
+        }
+      }
+    });
+    // Every entry of a bucket shares the top `bits` bits of its n-gram: the
+    // bits below them are uniform, and sort the bucket in linear time.
+    const int bits = bits_;
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, nb, 16), [&](const tbb::blocked_range<size_t>& r) {
+      std::vector<GramEntry> part;
+      for (size_t b = r.begin(); b != r.end(); ++b) {
+        GramEntry* first = entries.data() + bucket_start[b];
+        GramEntry* last = entries.data() + bucket_start[b + 1];
+        if (last - first < 2) continue;
+        part.assign(first, last);
+        SortByUniformHash(&part, [bits](const GramEntry& e) { return e.gram << bits; });
+        std::copy(part.begin(), part.end(), first);
+      }
+    });
+    return entries;
+  }
+
+ private:
+  static constexpr size_t kRanges = 32;
+  const std::vector<std::vector<Token>>& tokens_;
+  int gram_n_;
+  int bits_ = 8;
+  size_t buckets_ = 0;
+  int shift_ = 0;
+  std::vector<size_t> range_begin_;
+  std::vector<uint32_t> count_;       // [range * buckets + bucket]
+  std::vector<size_t> first_bucket_;  // partition p: buckets [first_bucket_[p], first_bucket_[p + 1])
+};
 
 // Where each run of one n-gram starts in `e`, and e.size() at the end:
 // counted, then written, on all threads over fixed chunks whose bounds are
@@ -228,85 +277,114 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   const uint32_t cap = out.df_cap;
   const bool sources = options.use_sources && corpus.sources > 0;
 
-  // Every n-gram occurrence, sorted by n-gram: runs of one n-gram give its
-  // document frequencies.
+  // Every n-gram occurrence, sorted by n-gram, a partition of whole runs at
+  // a time: runs of one n-gram give its document frequencies.
   std::vector<size_t> offset(n + 1, 0);
   const auto k = static_cast<size_t>(options.boiler_ngram);
   for (size_t d = 0; d < n; ++d) {
     const size_t t = corpus.tokens[d].size();
     offset[d + 1] = offset[d] + (t >= k ? t - k + 1 : 0);
   }
-  std::vector<GramEntry> entries = SortedEntries(corpus.tokens, options.boiler_ngram, offset);
+  const size_t max_entries = std::max<size_t>(1, options.gram_memory / sizeof(GramEntry));
+  const GramPartitions parts(corpus.tokens, options.boiler_ngram, offset[n], max_entries);
   // Per-position facts are scattered from the entries into arrays in
   // document order (one byte each), so that reading them per document is
   // sequential: pos_flags[offset[d] + i] is about the n-gram at token i of d.
-  std::vector<uint8_t> pos_flags(entries.size(), 0);
-  // The first entry of each document within its run stands for the pair
-  // (n-gram, document); repeats within a document are skipped.
-  auto first_of_doc = [&](size_t i) { return i == 0 || entries[i - 1].gram != entries[i].gram || entries[i - 1].doc != entries[i].doc; };
+  std::vector<uint8_t> pos_flags(offset[n], 0);
+  std::vector<uint32_t> group(n);
+  for (uint32_t d = 0; d < n; ++d) group[d] = d;
 
-  // Runs of one n-gram: [run_begin[r], run_begin[r + 1]).
-  std::vector<uint32_t> run_begin = RunStarts(entries);
-  const size_t runs = run_begin.size() - 1;
-  // Document frequency of each run.
-  // Saturated at 2^16 - 1: it is only compared with the cap (sqrt of the
-  // documents, below 2^16) and with 16-bit source counts.
-  std::vector<uint16_t> run_df(runs);
-  tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
-    uint32_t docs = 0;
-    for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) docs += first_of_doc(i);
-    run_df[r] = static_cast<uint16_t>(std::min<uint32_t>(docs, UINT16_MAX));
-  });
+  // One partition's entries and what is computed per run of one n-gram.
+  struct Part {
+    size_t index = SIZE_MAX;
+    std::vector<GramEntry> entries;
+    std::vector<uint32_t> run_begin;  // runs: [run_begin[r], run_begin[r + 1])
+    std::vector<uint16_t> run_df;     // document frequency of each run
+    std::vector<SourceCount> sdf;     // per entry: groups of its source with the n-gram
+    size_t runs() const { return run_begin.size() - 1; }
+    // The first entry of each document within its run stands for the pair
+    // (n-gram, document); repeats within a document are skipped.
+    bool first_of_doc(size_t i) const {
+      return i == 0 || entries[i - 1].gram != entries[i].gram || entries[i - 1].doc != entries[i].doc;
+    }
+  };
+  Part part;
+  // Loads partition p unless it is the one held; returns whether it did.
+  auto load = [&](size_t p) {
+    if (part.index == p) return false;
+    part = Part();  // the partition held is freed before the next is built
+    part.index = p;
+    part.entries = parts.Sorted(p);
+    part.run_begin = RunStarts(part.entries);
+    const size_t runs = part.runs();
+    // Saturated at 2^16 - 1: it is only compared with the cap (sqrt of the
+    // documents, below 2^16) and with 16-bit source counts.
+    part.run_df.assign(runs, 0);
+    tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
+      uint32_t docs = 0;
+      for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) docs += part.first_of_doc(i);
+      part.run_df[r] = static_cast<uint16_t>(std::min<uint32_t>(docs, UINT16_MAX));
+    });
+    part.sdf.assign(part.entries.size(), kMany);
+    return true;
+  };
 
   // flag_of(entry, document frequency of its n-gram), run by run.
   auto scatter = [&](auto&& flag_of) {
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
-        for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) {
-          pos_flags[offset[entries[i].doc] + entries[i].pos] = flag_of(i, run_df[r]);
+        for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
+          pos_flags[offset[part.entries[i].doc] + part.entries[i].pos] = flag_of(i, part.run_df[r]);
         }
       }
     });
   };
 
-  std::vector<uint32_t> group(n);
-  for (uint32_t d = 0; d < n; ++d) group[d] = d;
-  std::vector<SourceCount> sdf(entries.size(), kMany);
   // `again`: groups changed since the last count. Only runs of two or more
   // documents that are not too common depend on groups; the rest keep
   // their counts.
   auto count_sources = [&](bool again) {
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
-        const size_t b = run_begin[r], e = run_begin[r + 1];
-        if (again && (run_df[r] > cap || entries[b].doc == entries[e - 1].doc)) continue;
-        SourceCounts(entries, b, e, run_df[r] > cap, corpus.source, group, &sdf);
+        const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
+        if (again && (part.run_df[r] > cap || part.entries[b].doc == part.entries[e - 1].doc)) continue;
+        SourceCounts(part.entries, b, e, part.run_df[r] > cap, corpus.source, group, &part.sdf);
       }
     });
   };
+  bool regrouped = false;
   if (sources) {
-    count_sources(false);
     // Copies of one story on one source: two documents of a source sharing
     // n-grams no third document of the source has, whose text beyond the
     // source's other chrome aligns, form one group.
     // Collected on all threads; the sort below fixes the order.
     tbb::enumerable_thread_specific<std::vector<std::pair<uint32_t, uint32_t>>> found;
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
-      auto& out_pairs = found.local();
-      for (size_t r = rr.begin(); r != rr.end(); ++r) {
-        const size_t b = run_begin[r], e = run_begin[r + 1];
-        if (run_df[r] > cap || e - b < 2) continue;
-        for (size_t i = b; i < e; ++i) {
-          if (sdf[i] != 2 || !first_of_doc(i)) continue;
-          for (size_t j = i + 1; j < e; ++j) {
-            if (entries[j].doc != entries[i].doc && corpus.source[entries[j].doc] == corpus.source[entries[i].doc]) {
-              out_pairs.emplace_back(entries[i].doc, entries[j].doc);
-              break;
+    for (size_t p = 0; p < parts.partitions(); ++p) {
+      load(p);
+      count_sources(false);
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
+        auto& out_pairs = found.local();
+        for (size_t r = rr.begin(); r != rr.end(); ++r) {
+          const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
+          if (part.run_df[r] > cap || e - b < 2) continue;
+          for (size_t i = b; i < e; ++i) {
+            if (part.sdf[i] != 2 || !part.first_of_doc(i)) continue;
+            for (size_t j = i + 1; j < e; ++j) {
+              const uint32_t x = part.entries[i].doc, y = part.entries[j].doc;
+              if (y != x && corpus.source[y] == corpus.source[x]) {
+                out_pairs.emplace_back(x, y);
+                break;
+              }
             }
           }
         }
-      }
-    });
+      });
+      // Bit 1: chrome shown by a third document of the source (or too
+      // common); bit 2: found in more documents than its own source has.
+      scatter([&](size_t e, uint32_t df) {
+        return static_cast<uint8_t>((part.sdf[e] >= 3 ? 1 : 0) | (part.sdf[e] == kMany || df > part.sdf[e] ? 2 : 0));
+      });
+    }
     std::vector<std::pair<uint32_t, uint32_t>> pairs;
     for (auto& v : found) pairs.insert(pairs.end(), v.begin(), v.end());
     tbb::parallel_sort(pairs.begin(), pairs.end());
@@ -334,23 +412,18 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
     }
     std::sort(involved.begin(), involved.end());
     involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
-    // Bit 1: chrome shown by a third document of the source (or too
-    // common); bit 2: found in more documents than its own source has.
-    scatter([&](size_t e, uint32_t df) {
-      return static_cast<uint8_t>((sdf[e] >= 3 ? 1 : 0) | (sdf[e] == kMany || df > sdf[e] ? 2 : 0));
-    });
     std::vector<Local> local(involved.size());
-    tbb::parallel_for(size_t{0}, involved.size(), [&](size_t k) {
-      const uint32_t d = involved[k];
+    tbb::parallel_for(size_t{0}, involved.size(), [&](size_t i) {
+      const uint32_t d = involved[i];
       const size_t grams = offset[d + 1] - offset[d], tokens = corpus.tokens[d].size();
       std::vector<uint8_t> bad(grams);
-      Local& l = local[k];
+      Local& l = local[i];
       l.elsewhere.assign(tokens, 0);
       const uint8_t* flags = &pos_flags[offset[d]];
-      for (size_t i = 0; i < grams; ++i) {
-        bad[i] = flags[i] & 1;
-        if (flags[i] & 2) {
-          std::fill(l.elsewhere.begin() + i, l.elsewhere.begin() + std::min(tokens, i + options.boiler_ngram), 1);
+      for (size_t g = 0; g < grams; ++g) {
+        bad[g] = flags[g] & 1;
+        if (flags[g] & 2) {
+          std::fill(l.elsewhere.begin() + g, l.elsewhere.begin() + std::min(tokens, g + options.boiler_ngram), 1);
         }
       }
       MaskTokens(bad, tokens, options.boiler_ngram, &l.mask);
@@ -381,20 +454,39 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
       joined[c] = art > 0 && cov >= options.min_coverage * art && cov >= static_cast<uint32_t>(options.min_tokens);
     });
     UnionFind groups(n);
-    bool any = false;
     for (size_t c = 0; c < candidates.size(); ++c) {
-      if (joined[c]) any |= groups.Union(candidates[c].first, candidates[c].second);
+      if (joined[c]) regrouped |= groups.Union(candidates[c].first, candidates[c].second);
     }
-    if (any) {
+    if (regrouped) {
       for (uint32_t d = 0; d < n; ++d) group[d] = groups.Find(d);
-      count_sources(true);
     }
   }
   // Chrome: in more than `cap` documents, or in two groups of one source.
   auto is_bad = [&](size_t e, uint32_t df) {
-    return static_cast<uint8_t>(df > cap || (sources && sdf[e] != kMany && sdf[e] >= 2));
+    return static_cast<uint8_t>(df > cap || (sources && part.sdf[e] != kMany && part.sdf[e] >= 2));
   };
-  scatter(is_bad);
+  // Postings: what may be an anchor, the entries of the n-grams that are not
+  // chrome, one per document, of the runs that still hold 2 .. cap
+  // documents (an n-gram of one document pairs nothing).
+  out.posting_run.push_back(0);
+  for (size_t p = 0; p < parts.partitions(); ++p) {
+    const bool fresh = load(p);
+    if (sources && (fresh || regrouped)) count_sources(/*again=*/!fresh);
+    scatter(is_bad);
+    for (size_t r = 0; r < part.runs(); ++r) {
+      const size_t at = out.posting_doc.size();
+      for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
+        if (!is_bad(i, part.run_df[r]) && part.first_of_doc(i)) out.posting_doc.push_back(part.entries[i].doc);
+      }
+      const size_t kept = out.posting_doc.size() - at;
+      if (kept < 2 || kept > cap) {
+        out.posting_doc.resize(at);
+      } else {
+        out.posting_run.push_back(out.posting_doc.size());
+      }
+    }
+  }
+  part = Part();
   out.mask.resize(n);
   out.article_tokens.resize(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
@@ -404,15 +496,6 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
     MaskTokens(bad, corpus.tokens[d].size(), options.boiler_ngram, &out.mask[d]);
     out.article_tokens[d] = Unmasked(out.mask[d], 0, static_cast<uint32_t>(out.mask[d].size()));
   });
-  // Postings: what may be an anchor.
-  size_t kept = 0;
-  for (size_t r = 0; r < runs; ++r) {
-    for (size_t i = run_begin[r]; i < run_begin[r + 1]; ++i) {
-      if (!is_bad(i, run_df[r]) && first_of_doc(i)) entries[kept++] = entries[i];
-    }
-  }
-  entries.resize(kept);
-  out.postings = std::move(entries);
   return out;
 }
 

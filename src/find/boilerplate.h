@@ -18,14 +18,9 @@
 
 #include "doppel/find.h"
 #include "doppel/text.h"
+#include "find/tokenized.h"
 
 namespace doppel {
-
-struct TokenizedCorpus {
-  std::vector<std::vector<Token>> tokens;   // per document
-  std::vector<uint32_t> source;             // per document: source number (0: none)
-  uint32_t sources = 0;
-};
 
 // One n-gram occurrence: the n-gram at token `pos` of document `doc`.
 struct GramEntry {
@@ -40,9 +35,11 @@ struct GramEntry {
 struct Boilerplate {
   std::vector<std::vector<uint8_t>> mask;    // per document, per token: chrome
   std::vector<uint32_t> article_tokens;      // per document: tokens that are not chrome
-  // One entry per (n-gram, document) that is not chrome for the document,
-  // sorted by n-gram then document: the postings of the candidate index.
-  std::vector<GramEntry> postings;
+  // The candidate index: for every n-gram that is not chrome for 2 .. df_cap
+  // documents, in n-gram order, the list of those documents (ascending):
+  // run r is posting_doc[posting_run[r], posting_run[r + 1]).
+  std::vector<uint32_t> posting_doc;
+  std::vector<uint64_t> posting_run;
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
 };
 

@@ -25,17 +25,6 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
   return c;
 }
 
-// Code-point offsets for sorted-or-not byte offsets of one text.
-std::vector<uint32_t> ToCodePoints(std::string_view text, const std::vector<uint32_t>& bytes) {
-  std::vector<uint32_t> order(bytes.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return bytes[x] < bytes[y]; });
-  std::vector<uint32_t> out(bytes.size());
-  CodePointCursor cursor(text);
-  for (uint32_t i : order) out[i] = cursor.ToCodePoint(bytes[i]);
-  return out;
-}
-
 // Without a source field, sources are inferred from page templates: pages
 // of one site open with the same navigation and close with the same footer,
 // so documents that share their first or their last n-gram are put in one
@@ -78,37 +67,55 @@ void InferSources(TokenizedCorpus* tc, int gram_n) {
 
 }  // namespace
 
-Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) {
+void TokenizeCodePoints(std::string_view text, std::vector<Token>* out) {
+  // Into scratch, then copied at its exact size: growing by doubling would
+  // leave up to half of every list unused.
+  thread_local std::vector<Token> scratch;
+  scratch.clear();
+  Tokenize(text, &scratch);
+  CodePointCursor cursor(text);  // tokens come in text order
+  for (Token& t : scratch) {
+    t.begin = cursor.ToCodePoint(t.begin);
+    t.end = cursor.ToCodePoint(t.end);
+  }
+  out->insert(out->end(), scratch.begin(), scratch.end());
+}
+
+Status CheckFindOptions(const FindOptions& options) {
   if (options.boiler_ngram < 1 || options.align_ngram < 1) return InvalidArgument("n-gram sizes must be positive");
   if (!(options.min_coverage > 0 && options.min_coverage <= 1)) {
     return InvalidArgument("--min-coverage must be in (0, 1]");
   }
-  FindResult result;
-  const size_t n = corpus.docs.size();
-  auto t = Clock::now();
+  return Status::Ok();
+}
 
-  // Tokens.
+Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) {
+  DOPPEL_RETURN_IF_ERROR(CheckFindOptions(options));
+  const auto t = Clock::now();
+  const size_t n = corpus.docs.size();
   TokenizedCorpus tc;
   tc.tokens.resize(n);
   tc.source.assign(n, 0);
-  {
-    std::unordered_map<std::string_view, uint32_t> ids;
-    for (size_t d = 0; d < n; ++d) {
-      const std::string& s = corpus.docs[d].source;
-      if (s.empty()) continue;
-      auto [it, added] = ids.emplace(s, tc.sources + 1);
-      if (added) ++tc.sources;
-      tc.source[d] = it->second;
-    }
+  std::unordered_map<std::string_view, uint32_t> ids;
+  for (size_t d = 0; d < n; ++d) {
+    const std::string& s = corpus.docs[d].source;
+    if (s.empty()) continue;
+    auto [it, added] = ids.emplace(s, tc.sources + 1);
+    if (added) ++tc.sources;
+    tc.source[d] = it->second;
   }
-  tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    // Into scratch, then copied at its exact size: growing by doubling
-    // would leave up to half of every list unused.
-    thread_local std::vector<Token> scratch;
-    scratch.clear();
-    Tokenize(corpus.docs[d].text, &scratch);
-    tc.tokens[d].assign(scratch.begin(), scratch.end());
-  });
+  tbb::parallel_for(size_t{0}, n, [&](size_t d) { TokenizeCodePoints(corpus.docs[d].text, &tc.tokens[d]); });
+  const double seconds = Since(t);
+  auto result = FindInTokens(std::move(tc), options);
+  if (result.ok()) result->stages.insert(result->stages.begin(), StageTime{"tokenize", seconds});
+  return result;
+}
+
+Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) {
+  DOPPEL_RETURN_IF_ERROR(CheckFindOptions(options));
+  FindResult result;
+  const size_t n = tc.tokens.size();
+  auto t = Clock::now();
   if (tc.sources == 0 && options.use_sources) InferSources(&tc, options.boiler_ngram);
   // Repetition within a source needs three documents to tell its template
   // from one story it published twice: a source with fewer gives no chrome
@@ -128,7 +135,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
                                        "split the input into several runs",
                                        words));
   }
-  result.stages.push_back({"tokenize", Since(t)});
+  result.stages.push_back({"sources", Since(t)});
 
   t = Clock::now();
   Boilerplate bp = FindBoilerplate(tc, options);
@@ -137,20 +144,17 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   // Candidates: pairs sharing min_shared n-grams that are not chrome and in
   // at most df_cap documents.
   t = Clock::now();
-  const std::vector<GramEntry>& postings = bp.postings;
+  const std::vector<uint32_t>& posting_doc = bp.posting_doc;
+  const std::vector<uint64_t>& posting_run = bp.posting_run;
   // For each document, the rest of every posting list (a run of 2..cap
   // documents, sorted by document) it is in: the documents after it, which
   // are the only ones it is counted against. Stored flat (CSR), in two
   // passes, so that no per-document list grows.
   std::vector<uint64_t> list_at(n + 1, 0);
   auto for_each_rest = [&](auto&& f) {
-    for (size_t i = 0; i < postings.size();) {
-      size_t j = i + 1;
-      while (j < postings.size() && postings[j].gram == postings[i].gram) ++j;
-      if (j - i >= 2 && j - i <= bp.df_cap) {
-        for (size_t k = i; k + 1 < j; ++k) f(postings[k].doc, static_cast<uint32_t>(k + 1), static_cast<uint32_t>(j));
-      }
-      i = j;
+    for (size_t r = 0; r + 1 < posting_run.size(); ++r) {
+      const size_t i = posting_run[r], j = posting_run[r + 1];
+      for (size_t k = i; k + 1 < j; ++k) f(posting_doc[k], static_cast<uint32_t>(k + 1), static_cast<uint32_t>(j));
     }
   };
   for_each_rest([&](uint32_t d, uint32_t, uint32_t) { ++list_at[d + 1]; });
@@ -167,7 +171,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     std::vector<uint32_t> touched;
     for (uint64_t l = list_at[d]; l < list_at[d + 1]; ++l) {
       for (uint32_t k = lists[l].first; k < lists[l].second; ++k) {
-        const uint32_t other = postings[k].doc;  // > d: runs are sorted by document
+        const uint32_t other = posting_doc[k];  // > d: runs are sorted by document
         if (count[other]++ == 0) touched.push_back(other);
       }
     }
@@ -181,7 +185,8 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   });
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   for (auto& v : per_doc) candidates.insert(candidates.end(), v.begin(), v.end());
-  std::vector<GramEntry>().swap(bp.postings);
+  std::vector<uint32_t>().swap(bp.posting_doc);
+  std::vector<uint64_t>().swap(bp.posting_run);
   std::vector<std::pair<uint32_t, uint32_t>>().swap(lists);
   result.stages.push_back({"candidates", Since(t)});
 
@@ -225,20 +230,11 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     r.coverage_b = std::min(1.0, cb);
     const auto& ta = tc.tokens[a];
     const auto& tb = tc.tokens[b];
-    std::vector<uint32_t> ba, bb;
+    // Token offsets are code points already (TokenizeCodePoints).
     for (const TokenPassage& p : passages) {
-      ba.push_back(ta[p.a_begin].begin);
-      ba.push_back(ta[p.a_end - 1].end);
-      bb.push_back(tb[p.b_begin].begin);
-      bb.push_back(tb[p.b_end - 1].end);
-    }
-    std::vector<uint32_t> ca_pts = ToCodePoints(corpus.docs[a].text, ba);
-    std::vector<uint32_t> cb_pts = ToCodePoints(corpus.docs[b].text, bb);
-    for (size_t i = 0; i < passages.size(); ++i) {
-      const TokenPassage& p = passages[i];
       const double sim = static_cast<double>(p.matched_a + p.matched_b) /
                          static_cast<double>((p.a_end - p.a_begin) + (p.b_end - p.b_begin));
-      r.passages.push_back({ca_pts[2 * i], ca_pts[2 * i + 1], cb_pts[2 * i], cb_pts[2 * i + 1], sim});
+      r.passages.push_back({ta[p.a_begin].begin, ta[p.a_end - 1].end, tb[p.b_begin].begin, tb[p.b_end - 1].end, sim});
     }
   });
   result.stages.push_back({"align", Since(t)});

@@ -1,19 +1,46 @@
-// The find command: load the corpus, find copies, write clusters and pairs.
+// The find command: read and tokenize, find copies, write clusters and pairs.
 #include <chrono>
 
 #include <fmt/format.h>
 
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "doppel/corpus.h"
 #include "doppel/find.h"
+#include "doppel/input.h"
 #include "doppel/output.h"
 #include "doppel/record.h"
+#include "find/tokenized.h"
+#include "io/scan.h"
 #include "util/progress.h"
 #include "util/run.h"
 
 namespace doppel {
 namespace {
 
-std::string PairLine(const Corpus& corpus, const RelatedPair& p) {
-  std::string line = "{\"a\":" + corpus.docs[p.a].id_json + ",\"b\":" + corpus.docs[p.b].id_json + ",\"passages\":[";
+// Document ids as JSON, concatenated: one allocation for all of them.
+class IdTable {
+ public:
+  void Add(std::string_view id_json) {
+    ids_ += id_json;
+    end_.push_back(ids_.size());
+  }
+  size_t size() const { return end_.size(); }
+  std::string_view operator[](size_t d) const {
+    const uint64_t begin = d == 0 ? 0 : end_[d - 1];
+    return std::string_view(ids_).substr(begin, end_[d] - begin);
+  }
+
+ private:
+  std::string ids_;
+  std::vector<uint64_t> end_;
+};
+
+template <typename Ids>
+std::string PairLine(const Ids& id, const RelatedPair& p) {
+  std::string line = fmt::format("{{\"a\":{},\"b\":{},\"passages\":[", id[p.a], id[p.b]);
   for (size_t i = 0; i < p.passages.size(); ++i) {
     const Passage& q = p.passages[i];
     if (i) line += ',';
@@ -24,23 +51,78 @@ std::string PairLine(const Corpus& corpus, const RelatedPair& p) {
   return line;
 }
 
+// The name of a cluster is its first document's id, whatever key it has.
+template <typename Ids>
+std::string ClusterLinesOf(const Ids& id, size_t n, const std::vector<uint32_t>& cluster) {
+  std::vector<uint32_t> first(n, UINT32_MAX);
+  std::string out;
+  for (size_t d = 0; d < n; ++d) {
+    const uint32_t key = cluster[d];
+    if (first[key] == UINT32_MAX) first[key] = static_cast<uint32_t>(d);
+    out += fmt::format("{{\"id\":{},\"cluster\":{}}}\n", id[d], id[first[key]]);
+  }
+  return out;
+}
+
+struct CorpusIds {
+  const Corpus& corpus;
+  std::string_view operator[](size_t d) const { return corpus.docs[d].id_json; }
+};
+
+// What the read stage keeps of one record: no text.
+struct LoadedDocument {
+  std::string id_json;
+  std::string source;  // SourceKey of the source field
+  std::vector<Token> tokens;
+};
+
+// Reads the input once, tokenizing on all threads as it goes: the texts are
+// never held, only their tokens (with code-point offsets) and the ids.
+Status LoadTokens(const CorpusOptions& opt, TokenizedCorpus* tc, IdTable* ids, RecordCounts* counts,
+                  std::unique_ptr<OutputFile>* rejects_out) {
+  auto opened = InputSet::Open(opt.inputs, opt.tmp_dir, /*rereadable=*/false);
+  if (!opened.ok()) return opened.status();
+  InputSet& input = **opened;
+  RejectHandler rejects(opt);
+  DOPPEL_RETURN_IF_ERROR(rejects.Open());
+  std::unordered_map<std::string, uint32_t> source_number;
+  std::vector<uint8_t> states;
+  auto work = [](const Document& doc, LoadedDocument* out) {
+    out->id_json = doc.id_json;
+    out->source = doc.source.empty() ? std::string() : SourceKey(doc.source);
+    out->tokens.clear();
+    TokenizeCodePoints(doc.text, &out->tokens);
+  };
+  auto sink = [&](LoadedDocument&& d) -> Status {
+    ids->Add(d.id_json);
+    uint32_t source = 0;
+    if (!d.source.empty()) {
+      auto [it, added] = source_number.emplace(std::move(d.source), tc->sources + 1);
+      if (added) ++tc->sources;
+      source = it->second;
+    }
+    tc->source.push_back(source);
+    tc->tokens.push_back(std::move(d.tokens));
+    return Status::Ok();
+  };
+  DOPPEL_RETURN_IF_ERROR(
+      ScanCorpus<LoadedDocument>(input, opt, "doppel find: reading", rejects, &states, work, sink));
+  counts->read = states.size();
+  counts->rejected = rejects.count();
+  *rejects_out = rejects.Release();
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string ClusterLines(const Corpus& corpus, const std::vector<uint32_t>& cluster) {
-  // The name of a cluster is its first document's id, whatever key it has.
-  std::vector<uint32_t> first(corpus.docs.size(), UINT32_MAX);
-  std::string out;
-  for (size_t d = 0; d < corpus.docs.size(); ++d) {
-    uint32_t key = cluster[d];
-    if (first[key] == UINT32_MAX) first[key] = static_cast<uint32_t>(d);
-    out += "{\"id\":" + corpus.docs[d].id_json + ",\"cluster\":" + corpus.docs[first[key]].id_json + "}\n";
-  }
-  return out;
+  return ClusterLinesOf(CorpusIds{corpus}, corpus.docs.size(), cluster);
 }
 
 Result<FindSummary> RunFind(const FindRunOptions& options) {
   const auto start = Clock::now();
   FindSummary summary;
+  DOPPEL_RETURN_IF_ERROR(CheckFindOptions(options.find));
   DOPPEL_RETURN_IF_ERROR(CheckCorpusOptions(
       options.corpus, {&options.clusters_path, &options.pairs_path, &options.summary_path}));
   auto clusters_out = MaybeCreate(options.clusters_path);
@@ -52,21 +134,23 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
 
   auto t = Clock::now();
   std::unique_ptr<OutputFile> rejects;
-  auto corpus = LoadCorpus(options.corpus, &rejects);
-  if (!corpus.ok()) return corpus.status();
-  summary.stages.push_back({"read", Since(t)});
-  auto found = FindCopies(*corpus, options.find);
+  TokenizedCorpus tc;
+  IdTable ids;
+  DOPPEL_RETURN_IF_ERROR(LoadTokens(options.corpus, &tc, &ids, &summary.counts, &rejects));
+  summary.stages.push_back({"read+tokenize", Since(t)});
+  const size_t n = ids.size();
+  auto found = FindInTokens(std::move(tc), options.find);
   if (!found.ok()) return found.status();
   for (const StageTime& s : found->stages) summary.stages.push_back(s);
 
   t = Clock::now();
   if (*clusters_out) {
-    DOPPEL_RETURN_IF_ERROR((*clusters_out)->Write(ClusterLines(*corpus, found->cluster)));
+    DOPPEL_RETURN_IF_ERROR((*clusters_out)->Write(ClusterLinesOf(ids, n, found->cluster)));
   }
   if (*pairs_out) {
     std::string buf;
     for (const RelatedPair& p : found->pairs) {
-      buf += PairLine(*corpus, p);
+      buf += PairLine(ids, p);
       if (buf.size() > (1 << 20)) {
         DOPPEL_RETURN_IF_ERROR((*pairs_out)->Write(buf));
         buf.clear();
@@ -76,12 +160,10 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   }
   summary.stages.push_back({"write", Since(t)});
 
-  const size_t n = corpus->docs.size();
   std::vector<uint32_t> size(n, 0);
   for (uint32_t c : found->cluster) ++size[c];
   for (uint32_t s : size) summary.clusters += s > 1;
   summary.pairs = found->pairs.size();
-  summary.counts = corpus->counts;
   summary.counts.kept = n;
   summary.seconds = Since(start);
   summary.peak_rss_bytes = PeakRssBytes();

@@ -1,0 +1,38 @@
+// The tokenized corpus that find works on, and the two ways to build it:
+// from a corpus in memory (FindCopies, used by fuse and the tests) or while
+// reading the input (RunFind), so that find never holds the texts.
+// Internal to doppel.
+#ifndef DOPPEL_FIND_TOKENIZED_H_
+#define DOPPEL_FIND_TOKENIZED_H_
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "doppel/find.h"
+#include "doppel/status.h"
+#include "doppel/text.h"
+
+namespace doppel {
+
+// Token offsets are code points, not bytes: the offsets that find reports.
+struct TokenizedCorpus {
+  std::vector<std::vector<Token>> tokens;   // per document
+  std::vector<uint32_t> source;             // per document: source number (0: none)
+  uint32_t sources = 0;
+};
+
+// Appends the tokens of `text` to `out` at their exact size, with
+// code-point offsets.
+void TokenizeCodePoints(std::string_view text, std::vector<Token>* out);
+
+// InvalidArgument for options that FindCopies cannot run with.
+Status CheckFindOptions(const FindOptions& options);
+
+// FindCopies on tokens: infers sources when there are none (and
+// options.use_sources), then boilerplate, candidates, alignment, clusters.
+Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options);
+
+}  // namespace doppel
+
+#endif  // DOPPEL_FIND_TOKENIZED_H_
