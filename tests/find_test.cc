@@ -239,9 +239,9 @@ TEST(FindClusters, SameResultForAnyThreadCount) {
   EXPECT_EQ(run(1), run(2));
 }
 
-// Boilerplate is found a partition of n-grams at a time when their
-// occurrences exceed gram_memory: the result must not change, down to one
-// bucket of n-grams per partition, with and without sources.
+// Beyond FindOptions::memory, boilerplate is found a partition of n-grams at
+// a time and tokens go to a scratch file: the result must not change, down
+// to one bucket of n-grams per partition, with and without sources.
 TEST(FindClusters, SameResultWhenNgramsArePartitioned) {
   for (bool sources : {true, false}) {
     TwoSites t = BuildTwoSites(true);
@@ -249,7 +249,7 @@ TEST(FindClusters, SameResultWhenNgramsArePartitioned) {
       for (auto& d : t.corpus.docs) d.source.clear();
     }
     doppel::FindOptions whole, parts;
-    parts.gram_memory = 1;
+    parts.memory = 1;
     const std::string expected = Describe(doppel::FindCopies(t.corpus, whole));
     EXPECT_NE(expected.find('-'), std::string::npos) << "the corpus should have related pairs";
     EXPECT_EQ(Describe(doppel::FindCopies(t.corpus, parts)), expected) << "sources " << sources;

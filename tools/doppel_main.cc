@@ -105,10 +105,10 @@ int main(int argc, char** argv) {
   find->add_option("--ngram", fo.find.boiler_ngram, "words per n-gram for boilerplate and candidates")
       ->capture_default_str();
   find->add_option("--anchor", fo.find.align_ngram, "words per alignment anchor")->capture_default_str();
-  size_t gram_memory_mib = fo.find.gram_memory >> 20;
-  find->add_option("--gram-memory", gram_memory_mib,
-                   "MiB of n-gram occurrences held at once while finding boilerplate; a larger corpus is "
-                   "processed in partitions, with the same result")
+  size_t memory_mib = fo.find.memory >> 20;
+  find->add_option("--memory", memory_mib,
+                   "MiB for each of the two large tables (tokens, n-gram occurrences): beyond it tokens go to a "
+                   "scratch file in --tmp-dir and n-grams are processed in partitions, with the same result")
       ->check(CLI::Range(size_t{1}, size_t{1} << 30))
       ->capture_default_str();
 
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   if (find->parsed()) {
     fo.corpus.on_error = fo_on_error == "skip" ? doppel::OnError::kSkip : doppel::OnError::kStop;
     fo.corpus.progress = !quiet;
-    fo.find.gram_memory = gram_memory_mib << 20;
+    fo.find.memory = memory_mib << 20;
     auto result = doppel::RunFind(fo);
     if (!result.ok()) return Fail(result.status());
     if (!quiet) std::fputs(doppel::FindSummaryText(*result).c_str(), stderr);

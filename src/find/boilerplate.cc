@@ -123,7 +123,7 @@ void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, boo
 // corpus.
 class GramPartitions {
  public:
-  GramPartitions(const std::vector<std::vector<Token>>& tokens, int gram_n, size_t total, size_t max_entries)
+  GramPartitions(const TokenStore& tokens, int gram_n, size_t total, size_t max_entries)
       : tokens_(tokens), gram_n_(gram_n) {
     const size_t n = tokens.size();
     while (bits_ < 16 && (size_t{1} << bits_) * 256 < total) ++bits_;
@@ -132,7 +132,7 @@ class GramPartitions {
     // Ranges of documents with about equal numbers of entries.
     std::vector<size_t> offset(n + 1, 0);
     const auto k = static_cast<size_t>(gram_n);
-    for (size_t d = 0; d < n; ++d) offset[d + 1] = offset[d] + (tokens[d].size() >= k ? tokens[d].size() - k + 1 : 0);
+    for (size_t d = 0; d < n; ++d) offset[d + 1] = offset[d] + (tokens.count(d) >= k ? tokens.count(d) - k + 1 : 0);
     range_begin_ = {0};
     for (size_t d = 0; d < n; ++d) {
       if (offset[d + 1] * kRanges >= total * range_begin_.size() && range_begin_.size() < kRanges) {
@@ -141,13 +141,10 @@ class GramPartitions {
     }
     while (range_begin_.size() <= kRanges) range_begin_.push_back(n);
     count_.assign(kRanges * buckets_, 0);
-    tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
+    status_ = ForRanges([&](size_t r, size_t, std::span<const Token> t, std::vector<uint64_t>* g) {
       uint32_t* c = &count_[r * buckets_];
-      std::vector<uint64_t> g;
-      for (size_t d = range_begin_[r]; d < range_begin_[r + 1]; ++d) {
-        GramHashes(tokens[d], gram_n, &g);
-        for (uint64_t h : g) ++c[h >> shift_];
-      }
+      GramHashes(t, gram_n_, g);
+      for (uint64_t h : *g) ++c[h >> shift_];
     });
     std::vector<size_t> size(buckets_, 0);
     for (size_t r = 0; r < kRanges; ++r) {
@@ -165,9 +162,11 @@ class GramPartitions {
     first_bucket_.push_back(buckets_);
   }
 
+  // An error reading the tokens while counting.
+  const Status& status() const { return status_; }
   size_t partitions() const { return first_bucket_.size() - 1; }
 
-  std::vector<GramEntry> Sorted(size_t p) const {
+  Result<std::vector<GramEntry>> Sorted(size_t p) const {
     const size_t b0 = first_bucket_[p], b1 = first_bucket_[p + 1], nb = b1 - b0;
     // Where range r starts writing into bucket b: buckets in order, ranges
     // in order within each bucket.
@@ -184,18 +183,16 @@ class GramPartitions {
     bucket_start[nb] = pos;
     std::vector<GramEntry> entries(pos);
     const bool all = nb == buckets_;
-    tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
+    DOPPEL_RETURN_IF_ERROR(ForRanges([&](size_t r, size_t d, std::span<const Token> t, std::vector<uint64_t>* g) {
       size_t* w = &at[r * nb];
-      std::vector<uint64_t> g;
-      for (size_t d = range_begin_[r]; d < range_begin_[r + 1]; ++d) {
-        GramHashes(tokens_[d], gram_n_, &g);
-        for (size_t i = 0; i < g.size(); ++i) {
-          const size_t b = g[i] >> shift_;
-          if (!all && (b < b0 || b >= b1)) continue;
-          entries[w[b - b0]++] = {g[i], static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
-        }
+      GramHashes(t, gram_n_, g);
+      for (size_t i = 0; i < g->size(); ++i) {
+        const uint64_t h = (*g)[i];
+        const size_t b = h >> shift_;
+        if (!all && (b < b0 || b >= b1)) continue;
+        entries[w[b - b0]++] = {h, static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
       }
-    });
+    }));
     // Every entry of a bucket shares the top `bits` bits of its n-gram: the
     // bits below them are uniform, and sort the bucket in linear time.
     const int bits = bits_;
@@ -215,7 +212,24 @@ class GramPartitions {
 
  private:
   static constexpr size_t kRanges = 32;
-  const std::vector<std::vector<Token>>& tokens_;
+  // f(range, document, tokens, scratch) for every document, the ranges on
+  // all threads, each range's documents in order.
+  template <typename F>
+  Status ForRanges(F&& f) const {
+    std::vector<Status> errors(kRanges);
+    tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
+      std::vector<uint64_t> g;
+      errors[r] = tokens_.ForEach(range_begin_[r], range_begin_[r + 1],
+                                  [&](size_t d, std::span<const Token> t) { f(r, d, t, &g); });
+    });
+    for (Status& e : errors) {
+      if (!e.ok()) return e;
+    }
+    return Status::Ok();
+  }
+
+  const TokenStore& tokens_;
+  Status status_;
   int gram_n_;
   int bits_ = 8;
   size_t buckets_ = 0;
@@ -270,7 +284,7 @@ void GramHashes(std::span<const Token> tokens, int n, std::vector<uint64_t>* out
   AppendRollingHashes(tokens.size(), k, [tokens](size_t i) { return tokens[i].hash; }, out);
 }
 
-Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options) {
+Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options) {
   const size_t n = corpus.tokens.size();
   Boilerplate out;
   out.df_cap = DocumentFrequencyCap(n);
@@ -282,11 +296,12 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   std::vector<size_t> offset(n + 1, 0);
   const auto k = static_cast<size_t>(options.boiler_ngram);
   for (size_t d = 0; d < n; ++d) {
-    const size_t t = corpus.tokens[d].size();
+    const size_t t = corpus.tokens.count(d);
     offset[d + 1] = offset[d] + (t >= k ? t - k + 1 : 0);
   }
-  const size_t max_entries = std::max<size_t>(1, options.gram_memory / sizeof(GramEntry));
+  const size_t max_entries = std::max<size_t>(1, options.memory / sizeof(GramEntry));
   const GramPartitions parts(corpus.tokens, options.boiler_ngram, offset[n], max_entries);
+  DOPPEL_RETURN_IF_ERROR(parts.status());
   // Per-position facts are scattered from the entries into arrays in
   // document order (one byte each), so that reading them per document is
   // sequential: pos_flags[offset[d] + i] is about the n-gram at token i of d.
@@ -310,11 +325,13 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   };
   Part part;
   // Loads partition p unless it is the one held; returns whether it did.
-  auto load = [&](size_t p) {
+  auto load = [&](size_t p) -> Result<bool> {
     if (part.index == p) return false;
     part = Part();  // the partition held is freed before the next is built
     part.index = p;
-    part.entries = parts.Sorted(p);
+    auto sorted = parts.Sorted(p);
+    if (!sorted.ok()) return sorted.status();
+    part.entries = std::move(sorted).value();
     part.run_begin = RunStarts(part.entries);
     const size_t runs = part.runs();
     // Saturated at 2^16 - 1: it is only compared with the cap (sqrt of the
@@ -360,7 +377,7 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
     // Collected on all threads; the sort below fixes the order.
     tbb::enumerable_thread_specific<std::vector<std::pair<uint32_t, uint32_t>>> found;
     for (size_t p = 0; p < parts.partitions(); ++p) {
-      load(p);
+      if (auto loaded = load(p); !loaded.ok()) return loaded.status();
       count_sources(false);
       tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
         auto& out_pairs = found.local();
@@ -413,9 +430,14 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
     std::sort(involved.begin(), involved.end());
     involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
     std::vector<Local> local(involved.size());
+    std::vector<Status> errors(involved.size());
     tbb::parallel_for(size_t{0}, involved.size(), [&](size_t i) {
       const uint32_t d = involved[i];
-      const size_t grams = offset[d + 1] - offset[d], tokens = corpus.tokens[d].size();
+      thread_local std::vector<Token> buf;
+      std::span<const Token> doc_tokens;
+      errors[i] = corpus.tokens.Read(d, &buf, &doc_tokens);
+      if (!errors[i].ok()) return;
+      const size_t grams = offset[d + 1] - offset[d], tokens = doc_tokens.size();
       std::vector<uint8_t> bad(grams);
       Local& l = local[i];
       l.elsewhere.assign(tokens, 0);
@@ -427,8 +449,11 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
         }
       }
       MaskTokens(bad, tokens, options.boiler_ngram, &l.mask);
-      l.anchors = BuildAnchorIndex(corpus.tokens[d], l.mask, ao.n);
+      l.anchors = BuildAnchorIndex(doc_tokens, l.mask, ao.n);
     });
+    for (Status& e : errors) {
+      if (!e.ok()) return e;
+    }
     auto local_of = [&](uint32_t d) -> const Local& {
       return local[static_cast<size_t>(std::lower_bound(involved.begin(), involved.end(), d) - involved.begin())];
     };
@@ -470,7 +495,9 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
   // documents (an n-gram of one document pairs nothing).
   out.posting_run.push_back(0);
   for (size_t p = 0; p < parts.partitions(); ++p) {
-    const bool fresh = load(p);
+    auto loaded = load(p);
+    if (!loaded.ok()) return loaded.status();
+    const bool fresh = *loaded;
     if (sources && (fresh || regrouped)) count_sources(/*again=*/!fresh);
     scatter(is_bad);
     for (size_t r = 0; r < part.runs(); ++r) {
@@ -493,7 +520,7 @@ Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& op
     const size_t grams = offset[d + 1] - offset[d];
     std::vector<uint8_t> bad(pos_flags.begin() + static_cast<ptrdiff_t>(offset[d]),
                              pos_flags.begin() + static_cast<ptrdiff_t>(offset[d] + grams));
-    MaskTokens(bad, corpus.tokens[d].size(), options.boiler_ngram, &out.mask[d]);
+    MaskTokens(bad, corpus.tokens.count(d), options.boiler_ngram, &out.mask[d]);
     out.article_tokens[d] = Unmasked(out.mask[d], 0, static_cast<uint32_t>(out.mask[d].size()));
   });
   return out;

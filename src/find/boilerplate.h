@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "doppel/find.h"
+#include "doppel/status.h"
 #include "doppel/text.h"
 #include "find/tokenized.h"
 
@@ -43,7 +44,7 @@ struct Boilerplate {
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
 };
 
-Boilerplate FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options);
+Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options);
 
 // Hashes of the n tokens starting at each position (none for a shorter
 // text), written to `out`. They are computed when needed rather than kept:

@@ -2,6 +2,8 @@
 #include "doppel/find.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <span>
 #include <chrono>
 #include <string_view>
 #include <unordered_map>
@@ -31,19 +33,18 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
 // pseudo-source (connected components). It takes three documents: two
 // copies of one story share their opening too, and a template is what
 // repeats beyond a pair.
-void InferSources(TokenizedCorpus* tc, int gram_n) {
+Status InferSources(TokenizedCorpus* tc, int gram_n) {
   const size_t n = tc->tokens.size();
   const auto k = static_cast<size_t>(gram_n);
   std::vector<std::pair<uint64_t, uint32_t>> edges;
   std::vector<uint64_t> first, last;
-  for (size_t d = 0; d < n; ++d) {
-    const auto& t = tc->tokens[d];
-    if (t.size() < k) continue;
-    GramHashes(std::span<const Token>(t).first(k), gram_n, &first);
-    GramHashes(std::span<const Token>(t).last(k), gram_n, &last);
+  DOPPEL_RETURN_IF_ERROR(tc->tokens.ForEach(0, n, [&](size_t d, std::span<const Token> t) {
+    if (t.size() < k) return;
+    GramHashes(t.first(k), gram_n, &first);
+    GramHashes(t.last(k), gram_n, &last);
     edges.emplace_back(Mix64(first[0] ^ 0x1), static_cast<uint32_t>(d));
     edges.emplace_back(Mix64(last[0] ^ 0x2), static_cast<uint32_t>(d));
-  }
+  }));
   std::sort(edges.begin(), edges.end());
   UnionFind uf(n);
   std::vector<uint8_t> grouped(n, 0);
@@ -63,6 +64,7 @@ void InferSources(TokenizedCorpus* tc, int gram_n) {
     if (id[root] == 0) id[root] = ++tc->sources;
     tc->source[d] = id[root];
   }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -81,6 +83,12 @@ void TokenizeCodePoints(std::string_view text, std::vector<Token>* out) {
   out->insert(out->end(), scratch.begin(), scratch.end());
 }
 
+std::string ScratchDir(const FindOptions& options) {
+  if (!options.tmp_dir.empty()) return options.tmp_dir;
+  const char* env = std::getenv("TMPDIR");
+  return env != nullptr && *env != 0 ? env : "/tmp";
+}
+
 Status CheckFindOptions(const FindOptions& options) {
   if (options.boiler_ngram < 1 || options.align_ngram < 1) return InvalidArgument("n-gram sizes must be positive");
   if (!(options.min_coverage > 0 && options.min_coverage <= 1)) {
@@ -93,8 +101,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   DOPPEL_RETURN_IF_ERROR(CheckFindOptions(options));
   const auto t = Clock::now();
   const size_t n = corpus.docs.size();
-  TokenizedCorpus tc;
-  tc.tokens.resize(n);
+  TokenizedCorpus tc{TokenStore(options.memory, ScratchDir(options)), {}, 0};
   tc.source.assign(n, 0);
   std::unordered_map<std::string_view, uint32_t> ids;
   for (size_t d = 0; d < n; ++d) {
@@ -104,7 +111,13 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     if (added) ++tc.sources;
     tc.source[d] = it->second;
   }
-  tbb::parallel_for(size_t{0}, n, [&](size_t d) { TokenizeCodePoints(corpus.docs[d].text, &tc.tokens[d]); });
+  std::vector<std::vector<Token>> tokens(n);
+  tbb::parallel_for(size_t{0}, n, [&](size_t d) { TokenizeCodePoints(corpus.docs[d].text, &tokens[d]); });
+  for (std::vector<Token>& v : tokens) {
+    DOPPEL_RETURN_IF_ERROR(tc.tokens.Append(v));
+    std::vector<Token>().swap(v);
+  }
+  DOPPEL_RETURN_IF_ERROR(tc.tokens.Finish());
   const double seconds = Since(t);
   auto result = FindInTokens(std::move(tc), options);
   if (result.ok()) result->stages.insert(result->stages.begin(), StageTime{"tokenize", seconds});
@@ -116,7 +129,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   FindResult result;
   const size_t n = tc.tokens.size();
   auto t = Clock::now();
-  if (tc.sources == 0 && options.use_sources) InferSources(&tc, options.boiler_ngram);
+  if (tc.sources == 0 && options.use_sources) DOPPEL_RETURN_IF_ERROR(InferSources(&tc, options.boiler_ngram));
   // Repetition within a source needs three documents to tell its template
   // from one story it published twice: a source with fewer gives no chrome
   // evidence, as if it had no source (like pseudo-sources, which need three).
@@ -128,8 +141,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
     }
   }
   // Entries, postings and anchors are numbered in 32 bits.
-  uint64_t words = 0;
-  for (const auto& tokens : tc.tokens) words += tokens.size();
+  const uint64_t words = tc.tokens.total();
   if (words >= UINT32_MAX) {
     return InvalidArgument(fmt::format("the input holds {} words; find takes at most 4 billion in one run; "
                                        "split the input into several runs",
@@ -138,7 +150,9 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   result.stages.push_back({"sources", Since(t)});
 
   t = Clock::now();
-  Boilerplate bp = FindBoilerplate(tc, options);
+  auto found_bp = FindBoilerplate(tc, options);
+  if (!found_bp.ok()) return found_bp.status();
+  Boilerplate& bp = *found_bp;
   result.stages.push_back({"boilerplate", Since(t)});
 
   // Candidates: pairs sharing min_shared n-grams that are not chrome and in
@@ -195,48 +209,94 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   AlignOptions ao;
   ao.n = options.align_ngram;
   ao.max_gap = options.max_gap > 0 ? options.max_gap : 2 * options.boiler_ngram;
-  std::vector<AnchorIndex> anchors(n);
-  {
-    std::vector<uint8_t> needed(n, 0);
-    for (auto [a, b] : candidates) needed[a] = needed[b] = 1;
-    tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-      if (needed[d]) anchors[d] = BuildAnchorIndex(tc.tokens[d], bp.mask[d], ao.n);
-    });
-  }
+  // Candidates are aligned in batches: consecutive candidates whose
+  // documents' tokens add up to at most options.memory (one pair at least),
+  // with the anchors of the batch's documents built once per batch. A
+  // document in several batches is indexed again in each; one batch holds
+  // everything when the corpus fits.
+  const uint64_t budget = std::max<uint64_t>(1, options.memory / sizeof(Token));
+  std::vector<uint32_t> stamp(n, 0);  // the last batch (from 1) that holds the document
+  std::vector<uint32_t> batch_docs;
+  std::vector<AnchorIndex> anchors;
+  auto anchors_of = [&](uint32_t d) -> const AnchorIndex& {
+    return anchors[static_cast<size_t>(std::lower_bound(batch_docs.begin(), batch_docs.end(), d) - batch_docs.begin())];
+  };
   std::vector<RelatedPair> related(candidates.size());
   std::vector<uint8_t> joins(candidates.size(), 0);
-  tbb::parallel_for(size_t{0}, candidates.size(), [&](size_t c) {
-    auto [a, b] = candidates[c];
-    std::vector<TokenPassage> passages = AlignDocuments(anchors[a], anchors[b], ao);
-    if (passages.empty()) return;
-    uint32_t cov_a = 0, cov_b = 0;
-    for (const TokenPassage& p : passages) {
-      cov_a += Unmasked(bp.mask[a], p.a_begin, p.a_end);
-      cov_b += Unmasked(bp.mask[b], p.b_begin, p.b_end);
+  std::vector<Status> errors(candidates.size());
+  auto align_batch = [&](size_t c0, size_t c1) {
+    tbb::parallel_for(c0, c1, [&](size_t c) {
+      auto [a, b] = candidates[c];
+      std::vector<TokenPassage> passages = AlignDocuments(anchors_of(a), anchors_of(b), ao);
+      if (passages.empty()) return;
+      uint32_t cov_a = 0, cov_b = 0;
+      for (const TokenPassage& p : passages) {
+        cov_a += Unmasked(bp.mask[a], p.a_begin, p.a_end);
+        cov_b += Unmasked(bp.mask[b], p.b_begin, p.b_end);
+      }
+      const uint32_t art_a = bp.article_tokens[a], art_b = bp.article_tokens[b];
+      const double ca = art_a ? static_cast<double>(cov_a) / art_a : 0.0;
+      const double cb = art_b ? static_cast<double>(cov_b) / art_b : 0.0;
+      // Measured against the article text of the shorter document.
+      const bool a_shorter = art_a <= art_b;
+      const double share = a_shorter ? ca : cb;
+      const uint32_t covered = a_shorter ? cov_a : cov_b;
+      if (share < options.min_coverage || covered < static_cast<uint32_t>(options.min_tokens)) return;
+      joins[c] = 1;
+      RelatedPair& r = related[c];
+      r.a = a;
+      r.b = b;
+      r.coverage_a = std::min(1.0, ca);
+      r.coverage_b = std::min(1.0, cb);
+      thread_local std::vector<Token> buf_a, buf_b;
+      std::span<const Token> ta, tb;
+      errors[c] = tc.tokens.Read(a, &buf_a, &ta);
+      if (errors[c].ok()) errors[c] = tc.tokens.Read(b, &buf_b, &tb);
+      if (!errors[c].ok()) return;
+      // Token offsets are code points already (TokenizeCodePoints).
+      for (const TokenPassage& p : passages) {
+        const double sim = static_cast<double>(p.matched_a + p.matched_b) /
+                           static_cast<double>((p.a_end - p.a_begin) + (p.b_end - p.b_begin));
+        r.passages.push_back({ta[p.a_begin].begin, ta[p.a_end - 1].end, tb[p.b_begin].begin, tb[p.b_end - 1].end, sim});
+      }
+    });
+  };
+  uint32_t batch = 0;
+  for (size_t c0 = 0; c0 < candidates.size();) {
+    ++batch;
+    batch_docs.clear();
+    uint64_t held = 0;
+    size_t c1 = c0;
+    for (; c1 < candidates.size(); ++c1) {
+      const auto [a, b] = candidates[c1];
+      const uint64_t extra = (stamp[a] != batch ? tc.tokens.count(a) : 0) + (stamp[b] != batch ? tc.tokens.count(b) : 0);
+      if (c1 > c0 && held + extra > budget) break;
+      held += extra;
+      for (uint32_t d : {a, b}) {
+        if (stamp[d] != batch) batch_docs.push_back(d);
+        stamp[d] = batch;
+      }
     }
-    const uint32_t art_a = bp.article_tokens[a], art_b = bp.article_tokens[b];
-    const double ca = art_a ? static_cast<double>(cov_a) / art_a : 0.0;
-    const double cb = art_b ? static_cast<double>(cov_b) / art_b : 0.0;
-    // Measured against the article text of the shorter document.
-    const bool a_shorter = art_a <= art_b;
-    const double share = a_shorter ? ca : cb;
-    const uint32_t covered = a_shorter ? cov_a : cov_b;
-    if (share < options.min_coverage || covered < static_cast<uint32_t>(options.min_tokens)) return;
-    joins[c] = 1;
-    RelatedPair& r = related[c];
-    r.a = a;
-    r.b = b;
-    r.coverage_a = std::min(1.0, ca);
-    r.coverage_b = std::min(1.0, cb);
-    const auto& ta = tc.tokens[a];
-    const auto& tb = tc.tokens[b];
-    // Token offsets are code points already (TokenizeCodePoints).
-    for (const TokenPassage& p : passages) {
-      const double sim = static_cast<double>(p.matched_a + p.matched_b) /
-                         static_cast<double>((p.a_end - p.a_begin) + (p.b_end - p.b_begin));
-      r.passages.push_back({ta[p.a_begin].begin, ta[p.a_end - 1].end, tb[p.b_begin].begin, tb[p.b_end - 1].end, sim});
+    std::sort(batch_docs.begin(), batch_docs.end());
+    anchors.clear();  // the last batch's indexes freed
+    anchors.resize(batch_docs.size());
+    std::vector<Status> read_errors(batch_docs.size());
+    tbb::parallel_for(size_t{0}, batch_docs.size(), [&](size_t i) {
+      const uint32_t d = batch_docs[i];
+      thread_local std::vector<Token> buf;
+      std::span<const Token> tokens;
+      read_errors[i] = tc.tokens.Read(d, &buf, &tokens);
+      if (read_errors[i].ok()) anchors[i] = BuildAnchorIndex(tokens, bp.mask[d], ao.n);
+    });
+    for (const Status& e : read_errors) {
+      if (!e.ok()) return e;
     }
-  });
+    align_batch(c0, c1);
+    c0 = c1;
+  }
+  for (const Status& e : errors) {
+    if (!e.ok()) return e;
+  }
   result.stages.push_back({"align", Since(t)});
 
   // Clusters.

@@ -102,11 +102,11 @@ Status LoadTokens(const CorpusOptions& opt, TokenizedCorpus* tc, IdTable* ids, R
       source = it->second;
     }
     tc->source.push_back(source);
-    tc->tokens.push_back(std::move(d.tokens));
-    return Status::Ok();
+    return tc->tokens.Append(d.tokens);
   };
   DOPPEL_RETURN_IF_ERROR(
       ScanCorpus<LoadedDocument>(input, opt, "doppel find: reading", rejects, &states, work, sink));
+  DOPPEL_RETURN_IF_ERROR(tc->tokens.Finish());
   counts->read = states.size();
   counts->rejected = rejects.count();
   *rejects_out = rejects.Release();
@@ -134,12 +134,14 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
 
   auto t = Clock::now();
   std::unique_ptr<OutputFile> rejects;
-  TokenizedCorpus tc;
+  FindOptions find_options = options.find;
+  if (find_options.tmp_dir.empty()) find_options.tmp_dir = options.corpus.tmp_dir;
+  TokenizedCorpus tc{TokenStore(find_options.memory, ScratchDir(find_options)), {}, 0};
   IdTable ids;
   DOPPEL_RETURN_IF_ERROR(LoadTokens(options.corpus, &tc, &ids, &summary.counts, &rejects));
   summary.stages.push_back({"read+tokenize", Since(t)});
   const size_t n = ids.size();
-  auto found = FindInTokens(std::move(tc), options.find);
+  auto found = FindInTokens(std::move(tc), find_options);
   if (!found.ok()) return found.status();
   for (const StageTime& s : found->stages) summary.stages.push_back(s);
 

@@ -6,25 +6,29 @@
 #define DOPPEL_FIND_TOKENIZED_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "doppel/find.h"
 #include "doppel/status.h"
 #include "doppel/text.h"
+#include "find/token_store.h"
 
 namespace doppel {
 
 // Token offsets are code points, not bytes: the offsets that find reports.
 struct TokenizedCorpus {
-  std::vector<std::vector<Token>> tokens;   // per document
+  TokenStore tokens;                        // per document
   std::vector<uint32_t> source;             // per document: source number (0: none)
   uint32_t sources = 0;
 };
 
-// Appends the tokens of `text` to `out` at their exact size, with
-// code-point offsets.
+// Appends the tokens of `text` to `out`, with code-point offsets.
 void TokenizeCodePoints(std::string_view text, std::vector<Token>* out);
+
+// options.tmp_dir, else $TMPDIR, else /tmp.
+std::string ScratchDir(const FindOptions& options);
 
 // InvalidArgument for options that FindCopies cannot run with.
 Status CheckFindOptions(const FindOptions& options);

@@ -1,0 +1,81 @@
+// The tokens of every document of a find run, in document order: in memory
+// while they fit in a budget, else in an unlinked scratch file that the
+// stages read back by document (the page cache, not the process, holds it).
+// Internal to doppel.
+#ifndef DOPPEL_FIND_TOKEN_STORE_H_
+#define DOPPEL_FIND_TOKEN_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "doppel/status.h"
+#include "doppel/text.h"
+
+namespace doppel {
+
+class TokenStore {
+ public:
+  // Tokens beyond `memory_bytes` (16 each) go to a scratch file in tmp_dir.
+  explicit TokenStore(size_t memory_bytes = SIZE_MAX, std::string tmp_dir = "/tmp");
+  TokenStore(TokenStore&& other) noexcept;
+  TokenStore& operator=(TokenStore&& other) noexcept;
+  TokenStore(const TokenStore&) = delete;
+  TokenStore& operator=(const TokenStore&) = delete;
+  ~TokenStore();
+
+  // Appends the next document's tokens. Not thread-safe.
+  Status Append(std::span<const Token> tokens);
+  // Ends appending: call once before reading.
+  Status Finish();
+
+  size_t size() const { return end_.size(); }  // documents
+  uint64_t total() const { return end_.empty() ? 0 : end_.back(); }
+  size_t count(size_t d) const { return static_cast<size_t>(end_[d] - begin(d)); }
+  bool spilled() const { return fd_ >= 0; }
+
+  // Document d's tokens: a view of memory, or read into *buf. Thread-safe.
+  Status Read(size_t d, std::vector<Token>* buf, std::span<const Token>* out) const;
+
+  // Calls f(d, tokens) for d in [first, last), in order, reading the file
+  // in pieces of about kPieceTokens. Returns the first error. Thread-safe.
+  template <typename F>
+  Status ForEach(size_t first, size_t last, F&& f) const {
+    if (!spilled()) {
+      for (size_t d = first; d < last; ++d) f(d, std::span<const Token>(mem_.data() + begin(d), count(d)));
+      return Status::Ok();
+    }
+    std::vector<Token> buf;
+    for (size_t d = first; d < last;) {
+      size_t e = d + 1;
+      while (e < last && end_[e] - begin(d) <= kPieceTokens) ++e;
+      DOPPEL_RETURN_IF_ERROR(ReadRange(begin(d), end_[e - 1], &buf));
+      for (size_t x = d; x < e; ++x) {
+        f(x, std::span<const Token>(buf.data() + (begin(x) - begin(d)), count(x)));
+      }
+      d = e;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static constexpr uint64_t kPieceTokens = 1 << 16;  // 1 MiB
+  uint64_t begin(size_t d) const { return d == 0 ? 0 : end_[d - 1]; }
+  Status Spill();
+  Status Flush();
+  Status ReadRange(uint64_t from, uint64_t to, std::vector<Token>* buf) const;
+
+  size_t memory_tokens_;
+  std::string tmp_dir_;
+  std::vector<Token> mem_;     // every token, while not spilled
+  std::vector<uint64_t> end_;  // end_[d]: tokens of documents 0 .. d
+  int fd_ = -1;
+  std::vector<Token> pending_;  // appended, not yet written
+  uint64_t written_ = 0;        // tokens in the file
+};
+
+}  // namespace doppel
+
+#endif  // DOPPEL_FIND_TOKEN_STORE_H_
