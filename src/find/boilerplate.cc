@@ -25,7 +25,7 @@ constexpr SourceCount kMany = UINT16_MAX;
 // Marks the tokens covered by a bad n-gram, then also short article runs
 // (shorter than one n-gram) squeezed between chrome: a word or two of chrome
 // that an edit or OCR error broke out of its n-grams stays chrome.
-void MaskTokens(const std::vector<uint8_t>& bad, size_t tokens, int n, std::vector<uint8_t>* mask) {
+void MaskTokens(std::span<const uint8_t> bad, size_t tokens, int n, std::vector<uint8_t>* mask) {
   mask->assign(tokens, 0);
   const auto k = static_cast<size_t>(n);
   for (size_t i = 0; i < bad.size(); ++i) {
@@ -272,6 +272,11 @@ std::vector<uint32_t> RunStarts(const std::vector<GramEntry>& e) {
 
 }  // namespace
 
+void Mask(const Boilerplate& bp, size_t d, size_t tokens, std::vector<uint8_t>* mask) {
+  const uint64_t begin = bp.offset[d], end = bp.offset[d + 1];
+  MaskTokens(std::span<const uint8_t>(bp.chrome.data() + begin, end - begin), tokens, bp.ngram, mask);
+}
+
 uint32_t DocumentFrequencyCap(size_t documents) {
   return std::max<uint32_t>(2, static_cast<uint32_t>(std::sqrt(static_cast<double>(documents))));
 }
@@ -293,7 +298,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
 
   // Every n-gram occurrence, sorted by n-gram, a partition of whole runs at
   // a time: runs of one n-gram give its document frequencies.
-  std::vector<size_t> offset(n + 1, 0);
+  std::vector<uint64_t>& offset = out.offset;
+  offset.assign(n + 1, 0);
+  out.ngram = options.boiler_ngram;
   const auto k = static_cast<size_t>(options.boiler_ngram);
   for (size_t d = 0; d < n; ++d) {
     const size_t t = corpus.tokens.count(d);
@@ -305,7 +312,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   // Per-position facts are scattered from the entries into arrays in
   // document order (one byte each), so that reading them per document is
   // sequential: pos_flags[offset[d] + i] is about the n-gram at token i of d.
-  std::vector<uint8_t> pos_flags(offset[n], 0);
+  std::vector<uint8_t>& pos_flags = out.chrome;
+  pos_flags.assign(offset[n], 0);
   std::vector<uint32_t> group(n);
   for (uint32_t d = 0; d < n; ++d) group[d] = d;
 
@@ -509,19 +517,16 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       if (kept < 2 || kept > cap) {
         out.posting_doc.resize(at);
       } else {
-        out.posting_run.push_back(out.posting_doc.size());
+        out.posting_run.push_back(static_cast<uint32_t>(out.posting_doc.size()));
       }
     }
   }
   part = Part();
-  out.mask.resize(n);
   out.article_tokens.resize(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    const size_t grams = offset[d + 1] - offset[d];
-    std::vector<uint8_t> bad(pos_flags.begin() + static_cast<ptrdiff_t>(offset[d]),
-                             pos_flags.begin() + static_cast<ptrdiff_t>(offset[d] + grams));
-    MaskTokens(bad, corpus.tokens.count(d), options.boiler_ngram, &out.mask[d]);
-    out.article_tokens[d] = Unmasked(out.mask[d], 0, static_cast<uint32_t>(out.mask[d].size()));
+    thread_local std::vector<uint8_t> mask;
+    Mask(out, d, corpus.tokens.count(d), &mask);
+    out.article_tokens[d] = Unmasked(mask, 0, static_cast<uint32_t>(mask.size()));
   });
   return out;
 }

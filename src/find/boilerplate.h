@@ -34,17 +34,25 @@ struct GramEntry {
 };
 
 struct Boilerplate {
-  std::vector<std::vector<uint8_t>> mask;    // per document, per token: chrome
+  // Chrome per n-gram, one byte per position: chrome[offset[d] + i] tells
+  // whether the n-gram at token i of document d is chrome. Masks of tokens
+  // are derived from it when needed (Mask) instead of kept for the corpus.
+  std::vector<uint8_t> chrome;
+  std::vector<uint64_t> offset;              // per document, and the total at the end
+  int ngram = 5;
   std::vector<uint32_t> article_tokens;      // per document: tokens that are not chrome
   // The candidate index: for every n-gram that is not chrome for 2 .. df_cap
   // documents, in n-gram order, the list of those documents (ascending):
   // run r is posting_doc[posting_run[r], posting_run[r + 1]).
   std::vector<uint32_t> posting_doc;
-  std::vector<uint64_t> posting_run;
+  std::vector<uint32_t> posting_run;  // FindCopies refuses corpora of 2^32 words
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
 };
 
 Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options);
+
+// Which of the `tokens` tokens of document d are chrome (1) or article (0).
+void Mask(const Boilerplate& bp, size_t d, size_t tokens, std::vector<uint8_t>* mask);
 
 // Hashes of the n tokens starting at each position (none for a shorter
 // text), written to `out`. They are computed when needed rather than kept:

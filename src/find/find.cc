@@ -159,7 +159,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // at most df_cap documents.
   t = Clock::now();
   const std::vector<uint32_t>& posting_doc = bp.posting_doc;
-  const std::vector<uint64_t>& posting_run = bp.posting_run;
+  const std::vector<uint32_t>& posting_run = bp.posting_run;
   // For each document, the rest of every posting list (a run of 2..cap
   // documents, sorted by document) it is in: the documents after it, which
   // are the only ones it is counted against. Stored flat (CSR), in two
@@ -200,7 +200,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   for (auto& v : per_doc) candidates.insert(candidates.end(), v.begin(), v.end());
   std::vector<uint32_t>().swap(bp.posting_doc);
-  std::vector<uint64_t>().swap(bp.posting_run);
+  std::vector<uint32_t>().swap(bp.posting_run);
   std::vector<std::pair<uint32_t, uint32_t>>().swap(lists);
   result.stages.push_back({"candidates", Since(t)});
 
@@ -211,15 +211,20 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   ao.max_gap = options.max_gap > 0 ? options.max_gap : 2 * options.boiler_ngram;
   // Candidates are aligned in batches: consecutive candidates whose
   // documents' tokens add up to at most options.memory (one pair at least),
-  // with the anchors of the batch's documents built once per batch. A
+  // with the masks and anchors of the batch's documents built once per
+  // batch. A
   // document in several batches is indexed again in each; one batch holds
   // everything when the corpus fits.
   const uint64_t budget = std::max<uint64_t>(1, options.memory / sizeof(Token));
   std::vector<uint32_t> stamp(n, 0);  // the last batch (from 1) that holds the document
   std::vector<uint32_t> batch_docs;
-  std::vector<AnchorIndex> anchors;
-  auto anchors_of = [&](uint32_t d) -> const AnchorIndex& {
-    return anchors[static_cast<size_t>(std::lower_bound(batch_docs.begin(), batch_docs.end(), d) - batch_docs.begin())];
+  struct Indexed {
+    std::vector<uint8_t> mask;  // chrome per token
+    AnchorIndex anchors;
+  };
+  std::vector<Indexed> indexed;  // per batch document
+  auto indexed_of = [&](uint32_t d) -> const Indexed& {
+    return indexed[static_cast<size_t>(std::lower_bound(batch_docs.begin(), batch_docs.end(), d) - batch_docs.begin())];
   };
   std::vector<RelatedPair> related(candidates.size());
   std::vector<uint8_t> joins(candidates.size(), 0);
@@ -227,12 +232,14 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   auto align_batch = [&](size_t c0, size_t c1) {
     tbb::parallel_for(c0, c1, [&](size_t c) {
       auto [a, b] = candidates[c];
-      std::vector<TokenPassage> passages = AlignDocuments(anchors_of(a), anchors_of(b), ao);
+      const Indexed& xa = indexed_of(a);
+      const Indexed& xb = indexed_of(b);
+      std::vector<TokenPassage> passages = AlignDocuments(xa.anchors, xb.anchors, ao);
       if (passages.empty()) return;
       uint32_t cov_a = 0, cov_b = 0;
       for (const TokenPassage& p : passages) {
-        cov_a += Unmasked(bp.mask[a], p.a_begin, p.a_end);
-        cov_b += Unmasked(bp.mask[b], p.b_begin, p.b_end);
+        cov_a += Unmasked(xa.mask, p.a_begin, p.a_end);
+        cov_b += Unmasked(xb.mask, p.b_begin, p.b_end);
       }
       const uint32_t art_a = bp.article_tokens[a], art_b = bp.article_tokens[b];
       const double ca = art_a ? static_cast<double>(cov_a) / art_a : 0.0;
@@ -278,15 +285,17 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
       }
     }
     std::sort(batch_docs.begin(), batch_docs.end());
-    anchors.clear();  // the last batch's indexes freed
-    anchors.resize(batch_docs.size());
+    indexed.clear();  // the last batch's indexes freed
+    indexed.resize(batch_docs.size());
     std::vector<Status> read_errors(batch_docs.size());
     tbb::parallel_for(size_t{0}, batch_docs.size(), [&](size_t i) {
       const uint32_t d = batch_docs[i];
       thread_local std::vector<Token> buf;
       std::span<const Token> tokens;
       read_errors[i] = tc.tokens.Read(d, &buf, &tokens);
-      if (read_errors[i].ok()) anchors[i] = BuildAnchorIndex(tokens, bp.mask[d], ao.n);
+      if (!read_errors[i].ok()) return;
+      Mask(bp, d, tokens.size(), &indexed[i].mask);
+      indexed[i].anchors = BuildAnchorIndex(tokens, indexed[i].mask, ao.n);
     });
     for (const Status& e : read_errors) {
       if (!e.ok()) return e;
