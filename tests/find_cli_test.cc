@@ -179,6 +179,36 @@ TEST_F(FindCliTest, SameOutputForOneAndTwoThreads) {
   EXPECT_FALSE(Read("P1.jsonl").empty());
 }
 
+// With --memory 1 the tokens go to a scratch file in --tmp-dir and the
+// n-grams are processed in many partitions: the output must not change, and
+// the scratch file must not outlive the run. An unusable scratch folder is a
+// clear error that names the flag to change.
+TEST_F(FindCliTest, SameOutputWhenTokensAndNgramsExceedMemory) {
+  NewsGen g(24);
+  std::vector<std::pair<std::string, std::string>> docs;
+  // Over 65,536 tokens and n-grams: more than 1 MiB of each.
+  for (int i = 0; i < 240; ++i) {
+    std::vector<std::string> story = g.Article(8);
+    const int copies = 1 + i % 3;
+    for (int c = 0; c < copies; ++c) docs.push_back({fmt::format("https://s{}.example/{}", (i + c) % 7, i), JoinLines(story)});
+  }
+  Write("docs.jsonl", Jsonl(docs));
+  Write("scratch/.keep", "");
+  ASSERT_EQ(Doppel("find --source-field url --clusters C1.jsonl --pairs P1.jsonl docs.jsonl").exit_code, 0);
+  auto r = Doppel("find --memory 1 --tmp-dir scratch --source-field url --clusters C2.jsonl --pairs P2.jsonl --summary S2.json docs.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Read("C1.jsonl"), Read("C2.jsonl"));
+  EXPECT_EQ(Read("P1.jsonl"), Read("P2.jsonl"));
+  EXPECT_FALSE(Read("P1.jsonl").empty());
+  auto s = ParseSummary(parser_, Read("S2.json"));
+  EXPECT_EQ(s["documents"], docs.size());
+  EXPECT_EQ(doppel_test::ListDir(Path("scratch")), std::vector<std::string>{".keep"});
+  auto bad = Doppel("find --memory 1 --tmp-dir no-such-folder --clusters C3.jsonl docs.jsonl");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("--tmp-dir"), std::string::npos) << bad.err;
+  EXPECT_FALSE(Exists("C3.jsonl"));
+}
+
 TEST_F(FindCliTest, FuseRebuildsOneCleanTextWithProvenance) {
   WriteCopies("copies");
   auto r = Doppel("fuse --clusters C.jsonl --clean CL.jsonl --fused F.jsonl copies");
