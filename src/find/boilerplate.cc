@@ -1,7 +1,15 @@
 #include "find/boilerplate.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <string>
+
+#include <fmt/format.h>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -11,6 +19,7 @@
 #include "doppel/align.h"
 #include "doppel/union_find.h"
 #include "text/rolling.h"
+#include "util/fd_io.h"
 #include "util/hash_sort.h"
 
 namespace doppel {
@@ -118,12 +127,11 @@ void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, boo
 // slice of every bucket, in document order) and a linear sort of each
 // bucket on the hash bits below the bucket's. Every run of one n-gram lies
 // in one bucket, so partitions hold whole runs, and their concatenation in
-// order is the sorted list of all entries. The n-gram hashes are computed
-// again for every partition instead of being kept: 8 bytes per word of the
-// corpus.
+// order is the sorted list of all entries. One partition is scattered
+// straight from the tokens; more are first written to a scratch file (Spill).
 class GramPartitions {
  public:
-  GramPartitions(const TokenStore& tokens, int gram_n, size_t total, size_t max_entries)
+  GramPartitions(const TokenStore& tokens, int gram_n, size_t total, size_t max_entries, const std::string& tmp_dir)
       : tokens_(tokens), gram_n_(gram_n) {
     const size_t n = tokens.size();
     while (bits_ < 16 && (size_t{1} << bits_) * 256 < total) ++bits_;
@@ -150,19 +158,28 @@ class GramPartitions {
     for (size_t r = 0; r < kRanges; ++r) {
       for (size_t b = 0; b < buckets_; ++b) size[b] += count_[r * buckets_ + b];
     }
+    // Partitions read back from the scratch file are sorted out of a second
+    // array: half the budget each.
+    const size_t per_partition = total > max_entries ? std::max<size_t>(1, max_entries / 2) : max_entries;
     first_bucket_ = {0};
     size_t held = 0;
     for (size_t b = 0; b < buckets_; ++b) {
-      if (held > 0 && max_entries > 0 && held + size[b] > max_entries) {
+      if (held > 0 && held + size[b] > per_partition) {
         first_bucket_.push_back(b);
         held = 0;
       }
       held += size[b];
     }
     first_bucket_.push_back(buckets_);
+    if (status_.ok() && partitions() > 1) status_ = Spill(tmp_dir, per_partition);
   }
+  ~GramPartitions() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  GramPartitions(const GramPartitions&) = delete;
+  GramPartitions& operator=(const GramPartitions&) = delete;
 
-  // An error reading the tokens while counting.
+  // An error reading the tokens or writing the scratch file.
   const Status& status() const { return status_; }
   size_t partitions() const { return first_bucket_.size() - 1; }
 
@@ -183,16 +200,30 @@ class GramPartitions {
     bucket_start[nb] = pos;
     std::vector<GramEntry> entries(pos);
     const bool all = nb == buckets_;
-    DOPPEL_RETURN_IF_ERROR(ForRanges([&](size_t r, size_t d, std::span<const Token> t, std::vector<uint64_t>* g) {
-      size_t* w = &at[r * nb];
-      GramHashes(t, gram_n_, g);
-      for (size_t i = 0; i < g->size(); ++i) {
-        const uint64_t h = (*g)[i];
-        const size_t b = h >> shift_;
-        if (!all && (b < b0 || b >= b1)) continue;
-        entries[w[b - b0]++] = {h, static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
-      }
-    }));
+    if (fd_ >= 0) {
+      // The partition's entries, range after range, from the scratch file.
+      const uint64_t from = region_[p * kRanges], to = region_[(p + 1) * kRanges];
+      std::vector<GramEntry> raw(static_cast<size_t>(to - from));
+      const int err = PreadFull(fd_, raw.data(), raw.size() * sizeof(GramEntry), from * sizeof(GramEntry));
+      if (err != 0) return ScratchError("read", err);
+      tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
+        size_t* w = &at[r * nb];
+        for (uint64_t i = region_[p * kRanges + r] - from; i < region_[p * kRanges + r + 1] - from; ++i) {
+          entries[w[(raw[i].gram >> shift_) - b0]++] = raw[i];
+        }
+      });
+    } else {
+      DOPPEL_RETURN_IF_ERROR(ForRanges([&](size_t r, size_t d, std::span<const Token> t, std::vector<uint64_t>* g) {
+        size_t* w = &at[r * nb];
+        GramHashes(t, gram_n_, g);
+        for (size_t i = 0; i < g->size(); ++i) {
+          const uint64_t h = (*g)[i];
+          const size_t b = h >> shift_;
+          if (!all && (b < b0 || b >= b1)) continue;
+          entries[w[b - b0]++] = {h, static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
+        }
+      }));
+    }
     // Every entry of a bucket shares the top `bits` bits of its n-gram: the
     // bits below them are uniform, and sort the bucket in linear time.
     const int bits = bits_;
@@ -212,6 +243,85 @@ class GramPartitions {
 
  private:
   static constexpr size_t kRanges = 32;
+
+  static Status ScratchError(const char* what, int err) {
+    return IoError(fmt::format("n-gram scratch file: cannot {}: {}; set --tmp-dir to a folder with free space", what,
+                               err > 0 ? std::strerror(err) : "short read"));
+  }
+
+  // More than one partition: instead of hashing every token again for each
+  // partition, one pass writes every entry to an unlinked scratch file,
+  // grouped by partition and, within it, by range of documents (the counts
+  // give every slice's place), each range through one small buffer per
+  // partition. A partition is then one sequential read.
+  Status Spill(const std::string& tmp_dir, size_t per_partition) {
+    const size_t parts = partitions();
+    std::vector<uint32_t> part_of(buckets_);
+    for (size_t p = 0; p < parts; ++p) {
+      for (size_t b = first_bucket_[p]; b < first_bucket_[p + 1]; ++b) part_of[b] = static_cast<uint32_t>(p);
+    }
+    region_.assign(parts * kRanges + 1, 0);
+    uint64_t pos = 0;
+    for (size_t p = 0; p < parts; ++p) {
+      for (size_t r = 0; r < kRanges; ++r) {
+        region_[p * kRanges + r] = pos;
+        for (size_t b = first_bucket_[p]; b < first_bucket_[p + 1]; ++b) pos += count_[r * buckets_ + b];
+      }
+    }
+    region_[parts * kRanges] = pos;
+    std::string path = tmp_dir + "/doppel-ngrams-XXXXXX";
+    fd_ = ::mkstemp(path.data());
+    if (fd_ < 0) {
+      return IoError(fmt::format("{}: cannot create a scratch file: {}; set --tmp-dir to a writable folder", path,
+                                 std::strerror(errno)));
+    }
+    ::unlink(path.c_str());
+    const size_t buffer = std::clamp<size_t>(per_partition / (kRanges * parts), 64, 4096);
+    std::vector<Status> errors(kRanges);
+    tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
+      std::vector<std::vector<GramEntry>> pending(parts);
+      std::vector<uint64_t> cursor(parts);
+      for (size_t p = 0; p < parts; ++p) cursor[p] = region_[p * kRanges + r];
+      Status st;
+      auto flush = [&](size_t p) {
+        std::vector<GramEntry>& v = pending[p];
+        const char* bytes = reinterpret_cast<const char*>(v.data());
+        size_t left = v.size() * sizeof(GramEntry);
+        auto at = static_cast<off_t>(cursor[p] * sizeof(GramEntry));
+        while (left > 0 && st.ok()) {
+          const ssize_t w = ::pwrite(fd_, bytes, left, at);
+          if (w < 0 && errno == EINTR) continue;
+          if (w < 0) st = ScratchError("write", errno);
+          if (w <= 0) break;
+          bytes += w;
+          left -= static_cast<size_t>(w);
+          at += w;
+        }
+        cursor[p] += v.size();
+        v.clear();
+      };
+      std::vector<uint64_t> g;
+      Status read = tokens_.ForEach(range_begin_[r], range_begin_[r + 1], [&](size_t d, std::span<const Token> t) {
+        if (!st.ok()) return;
+        GramHashes(t, gram_n_, &g);
+        for (size_t i = 0; i < g.size(); ++i) {
+          const size_t p = part_of[g[i] >> shift_];
+          if (pending[p].empty()) pending[p].reserve(buffer);
+          pending[p].push_back({g[i], static_cast<uint32_t>(d), static_cast<uint32_t>(i)});
+          if (pending[p].size() >= buffer) flush(p);
+        }
+      });
+      for (size_t p = 0; p < parts && st.ok(); ++p) {
+        if (!pending[p].empty()) flush(p);
+      }
+      errors[r] = !read.ok() ? read : st;
+    });
+    for (Status& e : errors) {
+      if (!e.ok()) return e;
+    }
+    return Status::Ok();
+  }
+
   // f(range, document, tokens, scratch) for every document, the ranges on
   // all threads, each range's documents in order.
   template <typename F>
@@ -237,6 +347,8 @@ class GramPartitions {
   std::vector<size_t> range_begin_;
   std::vector<uint32_t> count_;       // [range * buckets + bucket]
   std::vector<size_t> first_bucket_;  // partition p: buckets [first_bucket_[p], first_bucket_[p + 1])
+  int fd_ = -1;                       // the scratch file of entries, with more than one partition
+  std::vector<uint64_t> region_;      // [p * kRanges + r]: where range r's entries of partition p start
 };
 
 // Where each run of one n-gram starts in `e`, and e.size() at the end:
@@ -307,7 +419,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     offset[d + 1] = offset[d] + (t >= k ? t - k + 1 : 0);
   }
   const size_t max_entries = std::max<size_t>(1, options.memory / sizeof(GramEntry));
-  const GramPartitions parts(corpus.tokens, options.boiler_ngram, offset[n], max_entries);
+  const GramPartitions parts(corpus.tokens, options.boiler_ngram, offset[n], max_entries, ScratchDir(options));
   DOPPEL_RETURN_IF_ERROR(parts.status());
   // Per-position facts are scattered from the entries into arrays in
   // document order (one byte each), so that reading them per document is
