@@ -173,7 +173,9 @@ TEST(FindPairs, PassageOffsetsAreCodePointsIntoTheOriginalTexts) {
   // Multi-byte characters before and inside the text: byte and code-point
   // offsets differ.
   art[1] = "Zürich café “naïve” — " + art[1];
-  std::string a = "Menü ñ ü\n" + JoinLines(art);
+  // A long run of multi-byte separators: a gap of more than 8 bytes
+  // between two tokens, counted 8 bytes at a time.
+  std::string a = "Menü ñ ü ——— «» —\n" + JoinLines(art);
   std::string b = JoinLines(art, " ");
   Corpus c;
   Add(&c, "a", a, "");

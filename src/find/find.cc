@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <span>
 #include <chrono>
 #include <string_view>
@@ -75,10 +76,26 @@ void TokenizeCodePoints(std::string_view text, std::vector<Token>* out) {
   thread_local std::vector<Token> scratch;
   scratch.clear();
   Tokenize(text, &scratch);
-  CodePointCursor cursor(text);  // tokens come in text order
+  // One pass over the text in token order: a code point starts at every
+  // byte but continuation bytes (10xxxxxx), counted 8 bytes at a time
+  // between tokens.
+  const char* p = text.data();
+  size_t pos = 0;
+  uint32_t cp = 0;
+  auto advance = [&](size_t target) {
+    while (pos + 8 <= target) {
+      uint64_t w;
+      std::memcpy(&w, p + pos, 8);
+      const uint64_t continuation = w & ~(w << 1) & 0x8080808080808080ULL;
+      cp += 8 - static_cast<uint32_t>(((continuation >> 7) * 0x0101010101010101ULL) >> 56);
+      pos += 8;
+    }
+    for (; pos < target; ++pos) cp += (static_cast<unsigned char>(p[pos]) & 0xC0) != 0x80;
+    return cp;
+  };
   for (Token& t : scratch) {
-    t.begin = cursor.ToCodePoint(t.begin);
-    t.end = cursor.ToCodePoint(t.end);
+    t.begin = advance(t.begin);
+    t.end = advance(t.end);
   }
   out->insert(out->end(), scratch.begin(), scratch.end());
 }
@@ -113,10 +130,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   }
   std::vector<std::vector<Token>> tokens(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) { TokenizeCodePoints(corpus.docs[d].text, &tokens[d]); });
-  for (std::vector<Token>& v : tokens) {
-    DOPPEL_RETURN_IF_ERROR(tc.tokens.Append(v));
-    std::vector<Token>().swap(v);
-  }
+  for (std::vector<Token>& v : tokens) DOPPEL_RETURN_IF_ERROR(tc.tokens.Append(std::move(v)));
   DOPPEL_RETURN_IF_ERROR(tc.tokens.Finish());
   const double seconds = Since(t);
   auto result = FindInTokens(std::move(tc), options);

@@ -102,7 +102,7 @@ Status LoadTokens(const CorpusOptions& opt, TokenizedCorpus* tc, IdTable* ids, R
       source = it->second;
     }
     tc->source.push_back(source);
-    return tc->tokens.Append(d.tokens);
+    return tc->tokens.Append(std::move(d.tokens));
   };
   DOPPEL_RETURN_IF_ERROR(
       ScanCorpus<LoadedDocument>(input, opt, "doppel find: reading", rejects, &states, work, sink));

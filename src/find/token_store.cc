@@ -53,14 +53,11 @@ TokenStore::~TokenStore() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Status TokenStore::Append(std::span<const Token> tokens) {
+Status TokenStore::Append(std::vector<Token>&& tokens) {
   end_.push_back(total() + tokens.size());
   if (!spilled()) {
-    // Reserved once up to the budget (untouched pages cost nothing), so
-    // that growing never holds two copies.
-    if (mem_.capacity() == 0 && memory_tokens_ <= (size_t{1} << 26)) mem_.reserve(memory_tokens_ + 1);
-    mem_.insert(mem_.end(), tokens.begin(), tokens.end());
-    if (mem_.size() <= memory_tokens_) return Status::Ok();
+    mem_.push_back(std::move(tokens));
+    if (total() <= memory_tokens_) return Status::Ok();
     return Spill();
   }
   pending_.insert(pending_.end(), tokens.begin(), tokens.end());
@@ -75,8 +72,13 @@ Status TokenStore::Spill() {
                                std::strerror(errno)));
   }
   ::unlink(path.c_str());
-  pending_.swap(mem_);
-  std::vector<Token>().swap(mem_);
+  // What was kept in memory is written, a document at a time, and freed.
+  for (std::vector<Token>& v : mem_) {
+    pending_.insert(pending_.end(), v.begin(), v.end());
+    std::vector<Token>().swap(v);
+    if (pending_.size() >= kWriteTokens) DOPPEL_RETURN_IF_ERROR(Flush());
+  }
+  std::vector<std::vector<Token>>().swap(mem_);
   return Flush();
 }
 
@@ -100,7 +102,7 @@ Status TokenStore::Flush() {
 
 Status TokenStore::Finish() {
   if (!spilled()) {
-    mem_.shrink_to_fit();
+    mem_.shrink_to_fit();  // the documents' own lists are at their exact size
     return Status::Ok();
   }
   DOPPEL_RETURN_IF_ERROR(Flush());
@@ -116,7 +118,7 @@ Status TokenStore::ReadRange(uint64_t from, uint64_t to, std::vector<Token>* buf
 
 Status TokenStore::Read(size_t d, std::vector<Token>* buf, std::span<const Token>* out) const {
   if (!spilled()) {
-    *out = std::span<const Token>(mem_.data() + begin(d), count(d));
+    *out = mem_[d];
     return Status::Ok();
   }
   DOPPEL_RETURN_IF_ERROR(ReadRange(begin(d), end_[d], buf));

@@ -26,8 +26,9 @@ class TokenStore {
   TokenStore& operator=(const TokenStore&) = delete;
   ~TokenStore();
 
-  // Appends the next document's tokens. Not thread-safe.
-  Status Append(std::span<const Token> tokens);
+  // Appends the next document's tokens (moved in while they are kept in
+  // memory). Not thread-safe.
+  Status Append(std::vector<Token>&& tokens);
   // Ends appending: call once before reading.
   Status Finish();
 
@@ -44,7 +45,7 @@ class TokenStore {
   template <typename F>
   Status ForEach(size_t first, size_t last, F&& f) const {
     if (!spilled()) {
-      for (size_t d = first; d < last; ++d) f(d, std::span<const Token>(mem_.data() + begin(d), count(d)));
+      for (size_t d = first; d < last; ++d) f(d, std::span<const Token>(mem_[d]));
       return Status::Ok();
     }
     std::vector<Token> buf;
@@ -69,7 +70,7 @@ class TokenStore {
 
   size_t memory_tokens_;
   std::string tmp_dir_;
-  std::vector<Token> mem_;     // every token, while not spilled
+  std::vector<std::vector<Token>> mem_;  // every document's tokens, while not spilled
   std::vector<uint64_t> end_;  // end_[d]: tokens of documents 0 .. d
   int fd_ = -1;
   std::vector<Token> pending_;  // appended, not yet written
