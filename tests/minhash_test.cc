@@ -221,7 +221,7 @@ TEST(MinHash, DensificationFillsEmptyBinsFromNonEmptyOnes) {
 // counts below, at and above multiples of 64 exercise the bitmap's wrap.
 TEST(MinHash, DensificationAgreesWithSlowReference) {
   Rng rng(21);
-  for (int k : {1, 2, 7, 63, 64, 65, 100, 128, 129, 200, 1000, 4096}) {
+  for (int k : {1, 2, 7, 63, 64, 65, 100, 128, 129, 200, 1000, 4096, 5000}) {
     MinHasher h(k);
     const auto uk = static_cast<uint32_t>(k);
     // The probe order of a bin visits every other bin exactly once.

@@ -9,7 +9,9 @@
 // J(a, b).
 //
 // The values are a contract: they are pinned by test vectors and do not
-// depend on the machine, the thread count or the library version.
+// depend on the machine or the thread count. They change only when the
+// hashing scheme does, on purpose, with the pinned vectors and a note in
+// docs/design.md (the last change: densification by rounds, 2026-12-02).
 // A MinHasher is immutable after construction and safe to share.
 #ifndef DOPPEL_MINHASH_H_
 #define DOPPEL_MINHASH_H_
@@ -26,6 +28,7 @@ class MinHasher {
   static constexpr uint64_t kDefaultSeed = 0x646f7070656c3031ULL;  // "doppel01"
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
 
+  // num_perm >= 1 (0 gives empty signatures).
   explicit MinHasher(int num_perm, uint64_t seed = kDefaultSeed);
   int num_perm() const { return num_perm_; }
 

@@ -16,10 +16,10 @@ inline uint32_t Reduce(uint64_t h, uint64_t k) { return static_cast<uint32_t>((s
 
 }  // namespace
 
-MinHasher::MinHasher(int num_perm, uint64_t seed) : num_perm_(num_perm), seed_(seed) {
+MinHasher::MinHasher(int num_perm, uint64_t seed) : num_perm_(std::max(0, num_perm)), seed_(seed) {
   // The rounds' shifts: 1 .. k-1 in an order fixed by the seed
   // (Fisher-Yates driven by SplitMix64).
-  const auto k = static_cast<uint32_t>(num_perm);
+  const auto k = static_cast<uint32_t>(num_perm_);
   shift_.resize(k > 0 ? k - 1 : 0);
   for (uint32_t i = 0; i < shift_.size(); ++i) shift_[i] = i + 1;
   uint64_t state = seed ^ 0x9e3779b97f4a7c15ULL;
@@ -36,6 +36,7 @@ MinHasher::MinHasher(int num_perm, uint64_t seed) : num_perm_(num_perm), seed_(s
 template <typename ForEach>
 void MinHasher::Fill(ForEach for_each, uint32_t* sig) const {
   const auto k = static_cast<uint64_t>(num_perm_);
+  if (k == 0) return;  // an empty signature
   // The minimums live between calls in a per-thread buffer that Densify
   // leaves all kNone: clearing it right before the loop (a memset) would
   // make the loop's first loads wait for those stores.
@@ -97,9 +98,17 @@ void MinHasher::Densify(uint64_t* m, uint32_t* sig) const {
   // full: the filled bins, bits [0, k), followed by a copy of their first
   // bits at k, so that the bins a round reads can be read from one position
   // without wrapping around the circle. todo: the bins still empty.
-  constexpr size_t kMaxWords = 4096 / 64 + 2;
-  uint64_t full[kMaxWords], todo[kMaxWords];  // only [0, words + 1] is used
+  constexpr size_t kStackWords = 4096 / 64 + 2;
+  uint64_t stack_full[kStackWords], stack_todo[kStackWords];  // only [0, words + 1] is used
   const size_t words = (k + 63) / 64;
+  std::vector<uint64_t> heap;  // beyond 4096 bins
+  uint64_t* full = stack_full;
+  uint64_t* todo = stack_todo;
+  if (words + 2 > kStackWords) {
+    heap.resize(2 * (words + 2));
+    full = heap.data();
+    todo = heap.data() + words + 2;
+  }
   full[words] = 0;
   for (size_t w = 0; w < words; ++w) {  // bits gathered in a register
     const size_t end = std::min(k, w * 64 + 64);
@@ -117,7 +126,7 @@ void MinHasher::Densify(uint64_t* m, uint32_t* sig) const {
   full[k >> 6] |= head << (k & 63);
   if ((k & 63) != 0) full[(k >> 6) + 1] |= head >> (64 - (k & 63));
   // The 64 bins of the circle that start at bin p (p < k).
-  auto window = [&full](size_t p) {
+  auto window = [full](size_t p) {
     const size_t w = p >> 6, s = p & 63;
     return s == 0 ? full[w] : (full[w] >> s) | (full[w + 1] << (64 - s));
   };
