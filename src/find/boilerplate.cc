@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -24,6 +26,26 @@
 
 namespace doppel {
 namespace {
+
+// Entry arrays are written in full right after they are sized: an
+// allocator that leaves new elements uninitialized saves a pass of zeroes
+// over every partition.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using GramEntries = std::vector<GramEntry, UninitializedAllocator<GramEntry>>;
 
 // Per-entry counts of groups within a source fit in 16 bits: they are at
 // most the document frequency of a run that is not too common, which is at
@@ -61,7 +83,7 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
 // For every entry of a run of one n-gram: in how many distinct groups of
 // its own source the n-gram occurs (kMany when the run exceeds the cap or
 // the entry has no source).
-void SourceCounts(const std::vector<GramEntry>& e, size_t begin, size_t end, bool too_common,
+void SourceCounts(const GramEntries& e, size_t begin, size_t end, bool too_common,
                   const std::vector<uint32_t>& source, const std::vector<uint32_t>& group,
                   std::vector<SourceCount>* out) {
   if (too_common) {
@@ -183,7 +205,7 @@ class GramPartitions {
   const Status& status() const { return status_; }
   size_t partitions() const { return first_bucket_.size() - 1; }
 
-  Result<std::vector<GramEntry>> Sorted(size_t p) const {
+  Result<GramEntries> Sorted(size_t p) const {
     const size_t b0 = first_bucket_[p], b1 = first_bucket_[p + 1], nb = b1 - b0;
     // Where range r starts writing into bucket b: buckets in order, ranges
     // in order within each bucket.
@@ -198,12 +220,12 @@ class GramPartitions {
       }
     }
     bucket_start[nb] = pos;
-    std::vector<GramEntry> entries(pos);
+    GramEntries entries(pos);
     const bool all = nb == buckets_;
     if (fd_ >= 0) {
       // The partition's entries, range after range, from the scratch file.
       const uint64_t from = region_[p * kRanges], to = region_[(p + 1) * kRanges];
-      std::vector<GramEntry> raw(static_cast<size_t>(to - from));
+      GramEntries raw(static_cast<size_t>(to - from));
       const int err = PreadFull(fd_, raw.data(), raw.size() * sizeof(GramEntry), from * sizeof(GramEntry));
       if (err != 0) return ScratchError("read", err);
       tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
@@ -355,7 +377,7 @@ class GramPartitions {
 // counted, then written, on all threads over fixed chunks whose bounds are
 // moved to run starts.
 // Entry indices fit in 32 bits: FindCopies refuses corpora of 2^32 words.
-std::vector<uint32_t> RunStarts(const std::vector<GramEntry>& e) {
+std::vector<uint32_t> RunStarts(const GramEntries& e) {
   const size_t m = e.size();
   constexpr size_t kChunks = 64;
   std::vector<size_t> bound(kChunks + 1);
@@ -432,7 +454,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   // One partition's entries and what is computed per run of one n-gram.
   struct Part {
     size_t index = SIZE_MAX;
-    std::vector<GramEntry> entries;
+    GramEntries entries;
     std::vector<uint32_t> run_begin;  // runs: [run_begin[r], run_begin[r + 1])
     std::vector<uint16_t> run_df;     // document frequency of each run
     std::vector<SourceCount> sdf;     // per entry: groups of its source with the n-gram
