@@ -150,7 +150,7 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, bool too_commo
 // bucket on the hash bits below the bucket's. Every run of one n-gram lies
 // in one bucket, so partitions hold whole runs, and their concatenation in
 // order is the sorted list of all entries. One partition is scattered
-// straight from the tokens; more are first written to a scratch file (Spill).
+// straight from the tokens; more are first written to scratch files (Spill).
 class GramPartitions {
  public:
   GramPartitions(const TokenStore& tokens, int gram_n, size_t total, size_t max_entries, const std::string& tmp_dir)
@@ -196,7 +196,9 @@ class GramPartitions {
     if (status_.ok() && partitions() > 1) status_ = Spill(tmp_dir, per_partition);
   }
   ~GramPartitions() {
-    if (fd_ >= 0) ::close(fd_);
+    for (int fd : fds_) {
+      if (fd >= 0) ::close(fd);
+    }
   }
   GramPartitions(const GramPartitions&) = delete;
   GramPartitions& operator=(const GramPartitions&) = delete;
@@ -222,18 +224,23 @@ class GramPartitions {
     bucket_start[nb] = pos;
     GramEntries entries(pos);
     const bool all = nb == buckets_;
-    if (fd_ >= 0) {
-      // The partition's entries, range after range, from the scratch file.
+    if (!fds_.empty()) {
+      // The partition's entries, range after range, each from its range's
+      // scratch file, then scattered into their buckets.
       const uint64_t from = region_[p * kRanges], to = region_[(p + 1) * kRanges];
       GramEntries raw(static_cast<size_t>(to - from));
-      const int err = PreadFull(fd_, raw.data(), raw.size() * sizeof(GramEntry), from * sizeof(GramEntry));
-      if (err != 0) return ScratchError("read", err);
+      std::vector<int> errors(kRanges, 0);
       tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
+        const uint64_t begin = region_[p * kRanges + r] - from, end = region_[p * kRanges + r + 1] - from;
+        errors[r] = PreadFull(fds_[r], raw.data() + begin, (end - begin) * sizeof(GramEntry),
+                              file_at_[r * (partitions() + 1) + p] * sizeof(GramEntry));
+        if (errors[r] != 0) return;
         size_t* w = &at[r * nb];
-        for (uint64_t i = region_[p * kRanges + r] - from; i < region_[p * kRanges + r + 1] - from; ++i) {
-          entries[w[(raw[i].gram >> shift_) - b0]++] = raw[i];
-        }
+        for (uint64_t i = begin; i < end; ++i) entries[w[(raw[i].gram >> shift_) - b0]++] = raw[i];
       });
+      for (int err : errors) {
+        if (err != 0) return ScratchError("read", err);
+      }
     } else {
       DOPPEL_RETURN_IF_ERROR(ForRanges([&](size_t r, size_t d, std::span<const Token> t, std::vector<uint64_t>* g) {
         size_t* w = &at[r * nb];
@@ -272,10 +279,10 @@ class GramPartitions {
   }
 
   // More than one partition: instead of hashing every token again for each
-  // partition, one pass writes every entry to an unlinked scratch file,
-  // grouped by partition and, within it, by range of documents (the counts
-  // give every slice's place), each range through one small buffer per
-  // partition. A partition is then one sequential read.
+  // partition, one pass writes every entry to unlinked scratch files, one
+  // per range of documents, grouped by partition (the counts give every
+  // slice's place), each range through one small buffer per partition. A
+  // partition is then one sequential read from each file.
   Status Spill(const std::string& tmp_dir, size_t per_partition) {
     const size_t parts = partitions();
     std::vector<uint32_t> part_of(buckets_);
@@ -291,19 +298,30 @@ class GramPartitions {
       }
     }
     region_[parts * kRanges] = pos;
-    std::string path = tmp_dir + "/doppel-ngrams-XXXXXX";
-    fd_ = ::mkstemp(path.data());
-    if (fd_ < 0) {
-      return IoError(fmt::format("{}: cannot create a scratch file: {}; set --tmp-dir to a writable folder", path,
-                                 std::strerror(errno)));
+    // One file per range of documents: ranges write on all threads, and
+    // threads writing one file would wait on its lock.
+    file_at_.assign(kRanges * (parts + 1), 0);
+    for (size_t r = 0; r < kRanges; ++r) {
+      for (size_t p = 0; p < parts; ++p) {
+        file_at_[r * (parts + 1) + p + 1] = file_at_[r * (parts + 1) + p] + region_[p * kRanges + r + 1] - region_[p * kRanges + r];
+      }
     }
-    ::unlink(path.c_str());
+    fds_.assign(kRanges, -1);
+    for (int& fd : fds_) {
+      std::string path = tmp_dir + "/doppel-ngrams-XXXXXX";
+      fd = ::mkstemp(path.data());
+      if (fd < 0) {
+        return IoError(fmt::format("{}: cannot create a scratch file: {}; set --tmp-dir to a writable folder", path,
+                                   std::strerror(errno)));
+      }
+      ::unlink(path.c_str());
+    }
     const size_t buffer = std::clamp<size_t>(per_partition / (kRanges * parts), 64, 4096);
     std::vector<Status> errors(kRanges);
     tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
       std::vector<std::vector<GramEntry>> pending(parts);
       std::vector<uint64_t> cursor(parts);
-      for (size_t p = 0; p < parts; ++p) cursor[p] = region_[p * kRanges + r];
+      for (size_t p = 0; p < parts; ++p) cursor[p] = file_at_[r * (parts + 1) + p];
       Status st;
       auto flush = [&](size_t p) {
         std::vector<GramEntry>& v = pending[p];
@@ -311,10 +329,12 @@ class GramPartitions {
         size_t left = v.size() * sizeof(GramEntry);
         auto at = static_cast<off_t>(cursor[p] * sizeof(GramEntry));
         while (left > 0 && st.ok()) {
-          const ssize_t w = ::pwrite(fd_, bytes, left, at);
+          const ssize_t w = ::pwrite(fds_[r], bytes, left, at);
           if (w < 0 && errno == EINTR) continue;
-          if (w < 0) st = ScratchError("write", errno);
-          if (w <= 0) break;
+          if (w <= 0) {
+            st = ScratchError("write", w < 0 ? errno : ENOSPC);
+            break;
+          }
           bytes += w;
           left -= static_cast<size_t>(w);
           at += w;
@@ -369,8 +389,11 @@ class GramPartitions {
   std::vector<size_t> range_begin_;
   std::vector<uint32_t> count_;       // [range * buckets + bucket]
   std::vector<size_t> first_bucket_;  // partition p: buckets [first_bucket_[p], first_bucket_[p + 1])
-  int fd_ = -1;                       // the scratch file of entries, with more than one partition
-  std::vector<uint64_t> region_;      // [p * kRanges + r]: where range r's entries of partition p start
+  // With more than one partition: a scratch file of entries per range of
+  // documents, partition after partition.
+  std::vector<int> fds_;
+  std::vector<uint64_t> region_;      // [p * kRanges + r]: where range r's entries of partition p start in it
+  std::vector<uint64_t> file_at_;     // [r * (partitions + 1) + p]: where they are in range r's file
 };
 
 // Where each run of one n-gram starts in `e`, and e.size() at the end:
