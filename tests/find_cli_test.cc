@@ -163,15 +163,21 @@ TEST_F(FindCliTest, SkippedRecordsAreRejectedAndCounted) {
   EXPECT_EQ(SplitLines(Read("C.jsonl")).size(), 2u);
 }
 
-TEST_F(FindCliTest, SameOutputForOneAndTwoThreads) {
-  NewsGen g(23);
+// (url, text) of `stories` stories of `paragraphs` paragraphs, each on one
+// to three of seven sites.
+std::vector<std::pair<std::string, std::string>> StoriesOnSites(uint64_t seed, int stories, int paragraphs) {
+  NewsGen g(seed);
   std::vector<std::pair<std::string, std::string>> docs;
-  for (int i = 0; i < 60; ++i) {
-    std::vector<std::string> story = g.Article(5);
+  for (int i = 0; i < stories; ++i) {
+    std::vector<std::string> story = g.Article(paragraphs);
     const int copies = 1 + i % 3;
     for (int c = 0; c < copies; ++c) docs.push_back({fmt::format("https://s{}.example/{}", (i + c) % 7, i), JoinLines(story)});
   }
-  Write("docs.jsonl", Jsonl(docs));
+  return docs;
+}
+
+TEST_F(FindCliTest, SameOutputForOneAndTwoThreads) {
+  Write("docs.jsonl", Jsonl(StoriesOnSites(23, 60, 5)));
   ASSERT_EQ(Doppel("-j 1 find --source-field url --clusters C1.jsonl --pairs P1.jsonl docs.jsonl").exit_code, 0);
   ASSERT_EQ(Doppel("-j 2 find --source-field url --clusters C2.jsonl --pairs P2.jsonl docs.jsonl").exit_code, 0);
   EXPECT_EQ(Read("C1.jsonl"), Read("C2.jsonl"));
@@ -184,14 +190,8 @@ TEST_F(FindCliTest, SameOutputForOneAndTwoThreads) {
 // the scratch file must not outlive the run. An unusable scratch folder is a
 // clear error that names the flag to change.
 TEST_F(FindCliTest, SameOutputWhenTokensAndNgramsExceedMemory) {
-  NewsGen g(24);
-  std::vector<std::pair<std::string, std::string>> docs;
   // Over 65,536 tokens and n-grams: more than 1 MiB of each.
-  for (int i = 0; i < 240; ++i) {
-    std::vector<std::string> story = g.Article(8);
-    const int copies = 1 + i % 3;
-    for (int c = 0; c < copies; ++c) docs.push_back({fmt::format("https://s{}.example/{}", (i + c) % 7, i), JoinLines(story)});
-  }
+  const auto docs = StoriesOnSites(24, 240, 8);
   Write("docs.jsonl", Jsonl(docs));
   Write("scratch/.keep", "");
   ASSERT_EQ(Doppel("find --source-field url --clusters C1.jsonl --pairs P1.jsonl docs.jsonl").exit_code, 0);

@@ -26,32 +26,17 @@ class SetStore {
     if (fd_ >= 0) ::close(fd_);
   }
   Status Open(const std::string& dir) {
-    std::string path = dir + "/doppel-sets-XXXXXX";
-    fd_ = ::mkstemp(path.data());
-    if (fd_ < 0) {
-      return IoError(fmt::format("{}: cannot create a scratch file: {}; set --tmp-dir to a writable folder", path,
-                                 std::strerror(errno)));
-    }
-    ::unlink(path.c_str());
-    return Status::Ok();
+    std::string error;
+    fd_ = CreateScratchFile(dir, "doppel-sets", &error);
+    return fd_ < 0 ? IoError(error) : Status::Ok();
   }
   // Writes `v` at `offset` (in values); the file grows as needed. Thread-safe
   // for disjoint ranges.
   Status Write(uint64_t offset, std::span<const uint64_t> v) const {
-    const char* p = reinterpret_cast<const char*>(v.data());
-    size_t n = v.size() * sizeof(uint64_t);
-    auto pos = static_cast<off_t>(offset * sizeof(uint64_t));
-    while (n > 0) {
-      ssize_t w = ::pwrite(fd_, p, n, pos);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return IoError(fmt::format("scratch file: cannot write: {}", std::strerror(errno)));
-      }
-      p += w;
-      n -= static_cast<size_t>(w);
-      pos += w;
-    }
-    return Status::Ok();
+    const int err = PwriteFull(fd_, v.data(), v.size() * sizeof(uint64_t), offset * sizeof(uint64_t));
+    if (err == 0) return Status::Ok();
+    return IoError(fmt::format("scratch file: cannot write: {}; set --tmp-dir to a folder with free space",
+                               std::strerror(err)));
   }
   // Reads `count` values at `offset`, written before. Thread-safe.
   Status Read(uint64_t offset, uint64_t count, std::vector<uint64_t>* out) const {

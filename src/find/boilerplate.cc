@@ -308,13 +308,9 @@ class GramPartitions {
     }
     fds_.assign(kRanges, -1);
     for (int& fd : fds_) {
-      std::string path = tmp_dir + "/doppel-ngrams-XXXXXX";
-      fd = ::mkstemp(path.data());
-      if (fd < 0) {
-        return IoError(fmt::format("{}: cannot create a scratch file: {}; set --tmp-dir to a writable folder", path,
-                                   std::strerror(errno)));
-      }
-      ::unlink(path.c_str());
+      std::string error;
+      fd = CreateScratchFile(tmp_dir, "doppel-ngrams", &error);
+      if (fd < 0) return IoError(error);
     }
     const size_t buffer = std::clamp<size_t>(per_partition / (kRanges * parts), 64, 4096);
     std::vector<Status> errors(kRanges);
@@ -325,19 +321,9 @@ class GramPartitions {
       Status st;
       auto flush = [&](size_t p) {
         std::vector<GramEntry>& v = pending[p];
-        const char* bytes = reinterpret_cast<const char*>(v.data());
-        size_t left = v.size() * sizeof(GramEntry);
-        auto at = static_cast<off_t>(cursor[p] * sizeof(GramEntry));
-        while (left > 0 && st.ok()) {
-          const ssize_t w = ::pwrite(fds_[r], bytes, left, at);
-          if (w < 0 && errno == EINTR) continue;
-          if (w <= 0) {
-            st = ScratchError("write", w < 0 ? errno : ENOSPC);
-            break;
-          }
-          bytes += w;
-          left -= static_cast<size_t>(w);
-          at += w;
+        if (st.ok()) {
+          const int err = PwriteFull(fds_[r], v.data(), v.size() * sizeof(GramEntry), cursor[p] * sizeof(GramEntry));
+          if (err != 0) st = ScratchError("write", err);
         }
         cursor[p] += v.size();
         v.clear();
@@ -595,13 +581,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     std::sort(involved.begin(), involved.end());
     involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
     std::vector<Local> local(involved.size());
-    std::vector<Status> errors(involved.size());
-    tbb::parallel_for(size_t{0}, involved.size(), [&](size_t i) {
-      const uint32_t d = involved[i];
-      thread_local std::vector<Token> buf;
-      std::span<const Token> doc_tokens;
-      errors[i] = corpus.tokens.Read(d, &buf, &doc_tokens);
-      if (!errors[i].ok()) return;
+    DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachOf(involved, [&](size_t i, uint32_t d,
+                                                                 std::span<const Token> doc_tokens) {
       const size_t grams = offset[d + 1] - offset[d], tokens = doc_tokens.size();
       std::vector<uint8_t> bad(grams);
       Local& l = local[i];
@@ -615,10 +596,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       }
       MaskTokens(bad, tokens, options.boiler_ngram, &l.mask);
       l.anchors = BuildAnchorIndex(doc_tokens, l.mask, ao.n);
-    });
-    for (Status& e : errors) {
-      if (!e.ok()) return e;
-    }
+    }));
     auto local_of = [&](uint32_t d) -> const Local& {
       return local[static_cast<size_t>(std::lower_bound(involved.begin(), involved.end(), d) - involved.begin())];
     };

@@ -301,19 +301,10 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
     std::sort(batch_docs.begin(), batch_docs.end());
     indexed.clear();  // the last batch's indexes freed
     indexed.resize(batch_docs.size());
-    std::vector<Status> read_errors(batch_docs.size());
-    tbb::parallel_for(size_t{0}, batch_docs.size(), [&](size_t i) {
-      const uint32_t d = batch_docs[i];
-      thread_local std::vector<Token> buf;
-      std::span<const Token> tokens;
-      read_errors[i] = tc.tokens.Read(d, &buf, &tokens);
-      if (!read_errors[i].ok()) return;
+    DOPPEL_RETURN_IF_ERROR(tc.tokens.ForEachOf(batch_docs, [&](size_t i, uint32_t d, std::span<const Token> tokens) {
       Mask(bp, d, tokens.size(), &indexed[i].mask);
       indexed[i].anchors = BuildAnchorIndex(tokens, indexed[i].mask, ao.n);
-    });
-    for (const Status& e : read_errors) {
-      if (!e.ok()) return e;
-    }
+    }));
     align_batch(c0, c1);
     c0 = c1;
   }

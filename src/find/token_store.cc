@@ -65,13 +65,9 @@ Status TokenStore::Append(std::vector<Token>&& tokens) {
 }
 
 Status TokenStore::Spill() {
-  std::string path = tmp_dir_ + "/doppel-tokens-XXXXXX";
-  fd_ = ::mkstemp(path.data());
-  if (fd_ < 0) {
-    return IoError(fmt::format("{}: cannot create a scratch file: {}; set --tmp-dir to a writable folder", path,
-                               std::strerror(errno)));
-  }
-  ::unlink(path.c_str());
+  std::string error;
+  fd_ = CreateScratchFile(tmp_dir_, "doppel-tokens", &error);
+  if (fd_ < 0) return IoError(error);
   // What was kept in memory is written, a document at a time, and freed.
   for (std::vector<Token>& v : mem_) {
     pending_.insert(pending_.end(), v.begin(), v.end());
@@ -83,17 +79,8 @@ Status TokenStore::Spill() {
 }
 
 Status TokenStore::Flush() {
-  const char* p = reinterpret_cast<const char*>(pending_.data());
-  size_t n = pending_.size() * sizeof(Token);
-  auto pos = static_cast<off_t>(written_ * sizeof(Token));
-  while (n > 0) {
-    const ssize_t w = ::pwrite(fd_, p, n, pos);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return ScratchError("write", errno);
-    p += w;
-    n -= static_cast<size_t>(w);
-    pos += w;
-  }
+  const int err = PwriteFull(fd_, pending_.data(), pending_.size() * sizeof(Token), written_ * sizeof(Token));
+  if (err != 0) return ScratchError("write", err);
   written_ += pending_.size();
   pending_.clear();
   if (pending_.capacity() > 2 * kWriteTokens) std::vector<Token>().swap(pending_);

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <tbb/parallel_for.h>
+
 #include "doppel/status.h"
 #include "doppel/text.h"
 
@@ -39,6 +41,24 @@ class TokenStore {
 
   // Document d's tokens: a view of memory, or read into *buf. Thread-safe.
   Status Read(size_t d, std::vector<Token>* buf, std::span<const Token>* out) const;
+
+  // Calls f(i, docs[i], tokens) for every i, on all threads (f must not
+  // start parallel work of its own). Returns the first error in the order
+  // of `docs`.
+  template <typename F>
+  Status ForEachOf(std::span<const uint32_t> docs, F&& f) const {
+    std::vector<Status> errors(docs.size());
+    tbb::parallel_for(size_t{0}, docs.size(), [&](size_t i) {
+      thread_local std::vector<Token> buf;
+      std::span<const Token> tokens;
+      errors[i] = Read(docs[i], &buf, &tokens);
+      if (errors[i].ok()) f(i, docs[i], tokens);
+    });
+    for (Status& e : errors) {
+      if (!e.ok()) return e;
+    }
+    return Status::Ok();
+  }
 
   // Calls f(d, tokens) for d in [first, last), in order, reading the file
   // in pieces of about kPieceTokens. Returns the first error. Thread-safe.
