@@ -527,6 +527,11 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     // source's other chrome aligns, form one group.
     // Collected on all threads; the sort below fixes the order.
     tbb::enumerable_thread_specific<std::vector<std::pair<uint32_t, uint32_t>>> found;
+    struct PairCount {
+      std::pair<uint32_t, uint32_t> pair;
+      uint32_t count;  // shared n-grams
+    };
+    std::vector<PairCount> shared;  // sorted by pair
     for (size_t p = 0; p < parts.partitions(); ++p) {
       if (auto loaded = load(p); !loaded.ok()) return loaded.status();
       count_sources(false);
@@ -552,20 +557,34 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       scatter([&](size_t e, uint32_t df) {
         return static_cast<uint8_t>((part.sdf[e] >= 3 ? 1 : 0) | (part.sdf[e] == kMany || df > part.sdf[e] ? 2 : 0));
       });
+      // The partition's pairs, one per shared n-gram, folded into counts
+      // per pair: what is held grows with the pairs, not the n-grams.
+      std::vector<std::pair<uint32_t, uint32_t>> fresh;
+      for (auto& v : found) {
+        fresh.insert(fresh.end(), v.begin(), v.end());
+        v.clear();
+      }
+      tbb::parallel_sort(fresh.begin(), fresh.end());
+      std::vector<PairCount> merged;
+      merged.reserve(shared.size() + fresh.size());
+      size_t k = 0;
+      for (size_t i = 0; i < fresh.size();) {
+        size_t j = i + 1;
+        while (j < fresh.size() && fresh[j] == fresh[i]) ++j;
+        while (k < shared.size() && shared[k].pair < fresh[i]) merged.push_back(shared[k++]);
+        uint32_t c = static_cast<uint32_t>(j - i);
+        if (k < shared.size() && shared[k].pair == fresh[i]) c += shared[k++].count;
+        merged.push_back({fresh[i], c});
+        i = j;
+      }
+      merged.insert(merged.end(), shared.begin() + static_cast<ptrdiff_t>(k), shared.end());
+      shared.swap(merged);
     }
-    std::vector<std::pair<uint32_t, uint32_t>> pairs;
-    for (auto& v : found) pairs.insert(pairs.end(), v.begin(), v.end());
-    tbb::parallel_sort(pairs.begin(), pairs.end());
     std::vector<std::pair<uint32_t, uint32_t>> candidates;
-    for (size_t i = 0; i < pairs.size();) {
-      size_t j = i + 1;
-      while (j < pairs.size() && pairs[j] == pairs[i]) ++j;
-      if (j - i >= static_cast<size_t>(options.min_shared)) candidates.push_back(pairs[i]);
-      i = j;
+    for (const PairCount& pc : shared) {
+      if (pc.count >= static_cast<uint32_t>(options.min_shared)) candidates.push_back(pc.pair);
     }
-    // Per document of a candidate pair, computed once: its chrome as far as
-    // third documents of its source show it, which of its tokens are also
-    // found on another source, and its anchors beyond that chrome.
+    std::vector<PairCount>().swap(shared);
     AlignOptions ao;
     ao.n = options.align_ngram;
     ao.max_gap = options.max_gap > 0 ? options.max_gap : 2 * options.boiler_ngram;
@@ -573,54 +592,61 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       std::vector<uint8_t> mask, elsewhere;
       AnchorIndex anchors;
     };
-    std::vector<uint32_t> involved;
-    for (auto [x, y] : candidates) {
-      involved.push_back(x);
-      involved.push_back(y);
-    }
-    std::sort(involved.begin(), involved.end());
-    involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
-    std::vector<Local> local(involved.size());
-    DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachOf(involved, [&](size_t i, uint32_t d,
-                                                                 std::span<const Token> doc_tokens) {
-      const size_t grams = offset[d + 1] - offset[d], tokens = doc_tokens.size();
-      std::vector<uint8_t> bad(grams);
-      Local& l = local[i];
-      l.elsewhere.assign(tokens, 0);
-      const uint8_t* flags = &pos_flags[offset[d]];
-      for (size_t g = 0; g < grams; ++g) {
-        bad[g] = flags[g] & 1;
-        if (flags[g] & 2) {
-          std::fill(l.elsewhere.begin() + g, l.elsewhere.begin() + std::min(tokens, g + options.boiler_ngram), 1);
-        }
-      }
-      MaskTokens(bad, tokens, options.boiler_ngram, &l.mask);
-      l.anchors = BuildAnchorIndex(doc_tokens, l.mask, ao.n);
-    }));
-    auto local_of = [&](uint32_t d) -> const Local& {
-      return local[static_cast<size_t>(std::lower_bound(involved.begin(), involved.end(), d) - involved.begin())];
-    };
+    // Per document of a candidate pair: its chrome as far as third documents
+    // of its source show it, which of its tokens are also found on another
+    // source, and its anchors beyond that chrome; computed once per batch of
+    // pairs whose documents fit the memory budget (TokenStore).
+    //
     // Two documents of one source are copies of one story when the shorter
     // one's text beyond chrome aligns with the other, and that aligned text
     // is also found on another source: text repeated only within one source
     // is its chrome, while a copied story is found elsewhere too.
     std::vector<uint8_t> joined(candidates.size(), 0);
-    tbb::parallel_for(size_t{0}, candidates.size(), [&](size_t c) {
-      auto [x, y] = candidates[c];
-      const Local& lx = local_of(x);
-      const Local& ly = local_of(y);
-      auto passages = AlignDocuments(lx.anchors, ly.anchors, ao);
-      const uint32_t art_x = Unmasked(lx.mask, 0, static_cast<uint32_t>(lx.mask.size()));
-      const uint32_t art_y = Unmasked(ly.mask, 0, static_cast<uint32_t>(ly.mask.size()));
-      uint32_t cov_x = 0, cov_y = 0;
-      for (const TokenPassage& p : passages) {
-        for (uint32_t i = p.a_begin; i < p.a_end; ++i) cov_x += !lx.mask[i] && lx.elsewhere[i];
-        for (uint32_t i = p.b_begin; i < p.b_end; ++i) cov_y += !ly.mask[i] && ly.elsewhere[i];
-      }
-      const bool x_shorter = art_x <= art_y;
-      const uint32_t art = x_shorter ? art_x : art_y, cov = x_shorter ? cov_x : cov_y;
-      joined[c] = art > 0 && cov >= options.min_coverage * art && cov >= static_cast<uint32_t>(options.min_tokens);
-    });
+    std::vector<Local> local;
+    std::span<const uint32_t> batch_docs;
+    auto local_of = [&](uint32_t d) -> const Local& {
+      return local[static_cast<size_t>(std::lower_bound(batch_docs.begin(), batch_docs.end(), d) - batch_docs.begin())];
+    };
+    const uint64_t budget = std::max<uint64_t>(1, options.memory / sizeof(Token));
+    DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachPairBatch(
+        candidates, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
+          batch_docs = docs;
+          local.clear();
+          local.resize(docs.size());
+          DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachOf(docs, [&](size_t i, uint32_t d,
+                                                                   std::span<const Token> doc_tokens) {
+            const size_t grams = offset[d + 1] - offset[d], tokens = doc_tokens.size();
+            std::vector<uint8_t> bad(grams);
+            Local& l = local[i];
+            l.elsewhere.assign(tokens, 0);
+            const uint8_t* flags = &pos_flags[offset[d]];
+            for (size_t g = 0; g < grams; ++g) {
+              bad[g] = flags[g] & 1;
+              if (flags[g] & 2) {
+                std::fill(l.elsewhere.begin() + g, l.elsewhere.begin() + std::min(tokens, g + options.boiler_ngram), 1);
+              }
+            }
+            MaskTokens(bad, tokens, options.boiler_ngram, &l.mask);
+            l.anchors = BuildAnchorIndex(doc_tokens, l.mask, ao.n);
+          }));
+          tbb::parallel_for(c0, c1, [&](size_t c) {
+            auto [x, y] = candidates[c];
+            const Local& lx = local_of(x);
+            const Local& ly = local_of(y);
+            auto passages = AlignDocuments(lx.anchors, ly.anchors, ao);
+            const uint32_t art_x = Unmasked(lx.mask, 0, static_cast<uint32_t>(lx.mask.size()));
+            const uint32_t art_y = Unmasked(ly.mask, 0, static_cast<uint32_t>(ly.mask.size()));
+            uint32_t cov_x = 0, cov_y = 0;
+            for (const TokenPassage& p : passages) {
+              for (uint32_t i = p.a_begin; i < p.a_end; ++i) cov_x += !lx.mask[i] && lx.elsewhere[i];
+              for (uint32_t i = p.b_begin; i < p.b_end; ++i) cov_y += !ly.mask[i] && ly.elsewhere[i];
+            }
+            const bool x_shorter = art_x <= art_y;
+            const uint32_t art = x_shorter ? art_x : art_y, cov = x_shorter ? cov_x : cov_y;
+            joined[c] = art > 0 && cov >= options.min_coverage * art && cov >= static_cast<uint32_t>(options.min_tokens);
+          });
+          return Status::Ok();
+        }));
     UnionFind groups(n);
     for (size_t c = 0; c < candidates.size(); ++c) {
       if (joined[c]) regrouped |= groups.Union(candidates[c].first, candidates[c].second);

@@ -230,8 +230,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // document in several batches is indexed again in each; one batch holds
   // everything when the corpus fits.
   const uint64_t budget = std::max<uint64_t>(1, options.memory / sizeof(Token));
-  std::vector<uint32_t> stamp(n, 0);  // the last batch (from 1) that holds the document
-  std::vector<uint32_t> batch_docs;
+  std::span<const uint32_t> batch_docs;
   struct Indexed {
     std::vector<uint8_t> mask;  // chrome per token
     AnchorIndex anchors;
@@ -282,32 +281,18 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
       }
     });
   };
-  uint32_t batch = 0;
-  for (size_t c0 = 0; c0 < candidates.size();) {
-    ++batch;
-    batch_docs.clear();
-    uint64_t held = 0;
-    size_t c1 = c0;
-    for (; c1 < candidates.size(); ++c1) {
-      const auto [a, b] = candidates[c1];
-      const uint64_t extra = (stamp[a] != batch ? tc.tokens.count(a) : 0) + (stamp[b] != batch ? tc.tokens.count(b) : 0);
-      if (c1 > c0 && held + extra > budget) break;
-      held += extra;
-      for (uint32_t d : {a, b}) {
-        if (stamp[d] != batch) batch_docs.push_back(d);
-        stamp[d] = batch;
-      }
-    }
-    std::sort(batch_docs.begin(), batch_docs.end());
-    indexed.clear();  // the last batch's indexes freed
-    indexed.resize(batch_docs.size());
-    DOPPEL_RETURN_IF_ERROR(tc.tokens.ForEachOf(batch_docs, [&](size_t i, uint32_t d, std::span<const Token> tokens) {
-      Mask(bp, d, tokens.size(), &indexed[i].mask);
-      indexed[i].anchors = BuildAnchorIndex(tokens, indexed[i].mask, ao.n);
-    }));
-    align_batch(c0, c1);
-    c0 = c1;
-  }
+  DOPPEL_RETURN_IF_ERROR(tc.tokens.ForEachPairBatch(
+      candidates, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
+        batch_docs = docs;
+        indexed.clear();  // the last batch's indexes freed
+        indexed.resize(docs.size());
+        DOPPEL_RETURN_IF_ERROR(tc.tokens.ForEachOf(docs, [&](size_t i, uint32_t d, std::span<const Token> tokens) {
+          Mask(bp, d, tokens.size(), &indexed[i].mask);
+          indexed[i].anchors = BuildAnchorIndex(tokens, indexed[i].mask, ao.n);
+        }));
+        align_batch(c0, c1);
+        return Status::Ok();
+      }));
   for (const Status& e : errors) {
     if (!e.ok()) return e;
   }

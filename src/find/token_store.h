@@ -5,10 +5,12 @@
 #ifndef DOPPEL_FIND_TOKEN_STORE_H_
 #define DOPPEL_FIND_TOKEN_STORE_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <tbb/parallel_for.h>
@@ -77,6 +79,37 @@ class TokenStore {
         f(x, std::span<const Token>(buf.data() + (begin(x) - begin(d)), count(x)));
       }
       d = e;
+    }
+    return Status::Ok();
+  }
+
+  // Splits `pairs` (of documents) into batches of consecutive pairs whose
+  // distinct documents hold at most `budget` tokens (one pair at least), and
+  // calls f(c0, c1, docs) for pairs [c0, c1) with their documents, sorted.
+  // Returns the first error f returns.
+  template <typename F>
+  Status ForEachPairBatch(std::span<const std::pair<uint32_t, uint32_t>> pairs, uint64_t budget, F&& f) const {
+    std::vector<uint32_t> stamp(size(), 0);  // the last batch (from 1) that holds the document
+    std::vector<uint32_t> docs;
+    uint32_t batch = 0;
+    for (size_t c0 = 0; c0 < pairs.size();) {
+      ++batch;
+      docs.clear();
+      uint64_t held = 0;
+      size_t c1 = c0;
+      for (; c1 < pairs.size(); ++c1) {
+        const auto [a, b] = pairs[c1];
+        const uint64_t extra = (stamp[a] != batch ? count(a) : 0) + (stamp[b] != batch && b != a ? count(b) : 0);
+        if (c1 > c0 && held + extra > budget) break;
+        held += extra;
+        for (uint32_t d : {a, b}) {
+          if (stamp[d] != batch) docs.push_back(d);
+          stamp[d] = batch;
+        }
+      }
+      std::sort(docs.begin(), docs.end());
+      DOPPEL_RETURN_IF_ERROR(f(c0, c1, std::span<const uint32_t>(docs)));
+      c0 = c1;
     }
     return Status::Ok();
   }
