@@ -247,6 +247,11 @@ TEST(FindClusters, SameResultForAnyThreadCount) {
 TEST(FindClusters, SameResultWhenNgramsArePartitioned) {
   for (bool sources : {true, false}) {
     TwoSites t = BuildTwoSites(true);
+    // Page p1 published again on its own site and on the other one: a story
+    // the site has twice, which boilerplate must group, not erase.
+    const CorpusDocument p1 = t.corpus.docs[1];
+    Add(&t.corpus, "p1-again", p1.text, p1.source);
+    Add(&t.corpus, "p1-elsewhere", p1.text, t.corpus.docs[9].source);
     if (!sources) {
       for (auto& d : t.corpus.docs) d.source.clear();
     }
