@@ -16,8 +16,10 @@
 #ifndef DOPPEL_TEXT_H_
 #define DOPPEL_TEXT_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,7 +68,23 @@ double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);
 class CodePointCursor {
  public:
   explicit CodePointCursor(std::string_view text) : text_(text) {}
-  uint32_t ToCodePoint(uint32_t byte_offset);
+  // Inline: find calls it twice per token.
+  uint32_t ToCodePoint(uint32_t byte_offset) {
+    const uint32_t target = static_cast<uint32_t>(std::min<size_t>(byte_offset, text_.size()));
+    // Eight bytes at a time: a byte starts a code point unless it is a
+    // continuation byte (10xxxxxx), i.e. unless bit 7 is set and bit 6
+    // clear. One bit per byte, summed by a multiply (__builtin_popcountll is
+    // a library call on the x86-64 baseline, which has no POPCNT).
+    while (byte_ + 8 <= target) {
+      uint64_t w;
+      std::memcpy(&w, text_.data() + byte_, 8);
+      const uint64_t continuation = w & ~(w << 1) & 0x8080808080808080ULL;
+      cp_ += 8 - static_cast<uint32_t>(((continuation >> 7) * 0x0101010101010101ULL) >> 56);
+      byte_ += 8;
+    }
+    for (; byte_ < target; ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
+    return cp_;
+  }
 
  private:
   std::string_view text_;

@@ -21,7 +21,9 @@
 #include "doppel/text.h"
 #include "doppel/union_find.h"
 #include "io/scan.h"
+#include "util/fd_io.h"
 #include "util/hash_sort.h"
+#include "util/id_table.h"
 #include "util/progress.h"
 #include "util/run.h"
 
@@ -58,8 +60,7 @@ struct Sketched {
 // and the band keys. Shingle sets are not kept: the few documents that turn
 // out to be candidates are read again and their sets rebuilt.
 struct DocTable {
-  std::string ids;                  // all ids, concatenated
-  std::vector<uint64_t> id_end;     // end of each id in `ids`
+  IdTable ids;
   std::vector<uint32_t> length;
   std::vector<uint32_t> set_size;
   BandKeys band_keys{0};            // bands per document
@@ -73,10 +74,7 @@ struct DocTable {
   bool direct = true;  // every record is in a random-access file and under 4 GiB
 
   size_t size() const { return length.size(); }
-  std::string_view id(size_t d) const {
-    uint64_t begin = d == 0 ? 0 : id_end[d - 1];
-    return std::string_view(ids).substr(begin, id_end[d] - begin);
-  }
+  std::string_view id(size_t d) const { return ids[d]; }
 };
 
 uint32_t CountCodePoints(std::string_view s) {
@@ -216,8 +214,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
   if (!opened.ok()) return opened.status();
   InputSet& input = **opened;
   summary.input_bytes = input.total_bytes();
-  const std::string tmp_dir =
-      !co.tmp_dir.empty() ? co.tmp_dir : (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
+  const std::string tmp_dir = ScratchDir(co.tmp_dir);
 
   // Outputs are opened first, so that a bad path fails before the work.
   std::unique_ptr<OutputFile> out, clusters_out, pairs_out, summary_out;
@@ -268,8 +265,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     if (docs.size() >= UINT32_MAX - 1) {
       return InvalidArgument("more than 4 billion documents in one run; split the input into several runs");
     }
-    docs.ids += s.id_json;
-    docs.id_end.push_back(docs.ids.size());
+    docs.ids.Add(s.id_json);
     docs.length.push_back(s.length);
     docs.set_size.push_back(s.set_size);
     docs.band_keys.Append(s.band_keys.data());

@@ -22,32 +22,27 @@ namespace doppel {
 
 class SetStore {
  public:
-  ~SetStore() {
-    if (fd_ >= 0) ::close(fd_);
-  }
   Status Open(const std::string& dir) {
-    std::string error;
-    fd_ = CreateScratchFile(dir, "doppel-sets", &error);
-    return fd_ < 0 ? IoError(error) : Status::Ok();
+    auto file = ScratchFile::Create(dir, "doppel-sets");
+    if (!file.ok()) return file.status();
+    file_ = std::move(file).value();
+    return Status::Ok();
   }
   // Writes `v` at `offset` (in values); the file grows as needed. Thread-safe
   // for disjoint ranges.
   Status Write(uint64_t offset, std::span<const uint64_t> v) const {
-    const int err = PwriteFull(fd_, v.data(), v.size() * sizeof(uint64_t), offset * sizeof(uint64_t));
-    if (err == 0) return Status::Ok();
-    return IoError(fmt::format("scratch file: cannot write: {}; set --tmp-dir to a folder with free space",
-                               std::strerror(err)));
+    const int err = PwriteFull(file_.fd(), v.data(), v.size() * sizeof(uint64_t), offset * sizeof(uint64_t));
+    return err == 0 ? Status::Ok() : ScratchIoError("set", "write", err);
   }
   // Reads `count` values at `offset`, written before. Thread-safe.
   Status Read(uint64_t offset, uint64_t count, std::vector<uint64_t>* out) const {
     out->resize(count);
-    const int err = PreadFull(fd_, out->data(), count * sizeof(uint64_t), offset * sizeof(uint64_t));
-    if (err == 0) return Status::Ok();
-    return IoError(fmt::format("scratch file: cannot read: {}", err > 0 ? std::strerror(err) : "short read"));
+    const int err = PreadFull(file_.fd(), out->data(), count * sizeof(uint64_t), offset * sizeof(uint64_t));
+    return err == 0 ? Status::Ok() : ScratchIoError("set", "read", err);
   }
 
  private:
-  int fd_ = -1;
+  ScratchFile file_;
 };
 
 }  // namespace doppel

@@ -1,17 +1,10 @@
 #include "find/boilerplate.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -195,11 +188,6 @@ class GramPartitions {
     first_bucket_.push_back(buckets_);
     if (status_.ok() && partitions() > 1) status_ = Spill(tmp_dir, per_partition);
   }
-  ~GramPartitions() {
-    for (int fd : fds_) {
-      if (fd >= 0) ::close(fd);
-    }
-  }
   GramPartitions(const GramPartitions&) = delete;
   GramPartitions& operator=(const GramPartitions&) = delete;
 
@@ -224,7 +212,7 @@ class GramPartitions {
     bucket_start[nb] = pos;
     GramEntries entries(pos);
     const bool all = nb == buckets_;
-    if (!fds_.empty()) {
+    if (!files_.empty()) {
       // The partition's entries, range after range, each from its range's
       // scratch file, then scattered into their buckets.
       const uint64_t from = region_[p * kRanges], to = region_[(p + 1) * kRanges];
@@ -232,14 +220,14 @@ class GramPartitions {
       std::vector<int> errors(kRanges, 0);
       tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
         const uint64_t begin = region_[p * kRanges + r] - from, end = region_[p * kRanges + r + 1] - from;
-        errors[r] = PreadFull(fds_[r], raw.data() + begin, (end - begin) * sizeof(GramEntry),
+        errors[r] = PreadFull(files_[r].fd(), raw.data() + begin, (end - begin) * sizeof(GramEntry),
                               file_at_[r * (partitions() + 1) + p] * sizeof(GramEntry));
         if (errors[r] != 0) return;
         size_t* w = &at[r * nb];
         for (uint64_t i = begin; i < end; ++i) entries[w[(raw[i].gram >> shift_) - b0]++] = raw[i];
       });
       for (int err : errors) {
-        if (err != 0) return ScratchError("read", err);
+        if (err != 0) return ScratchIoError("n-gram", "read", err);
       }
     } else {
       DOPPEL_RETURN_IF_ERROR(ForRanges([&](size_t r, size_t d, std::span<const Token> t, std::vector<uint64_t>* g) {
@@ -273,11 +261,6 @@ class GramPartitions {
  private:
   static constexpr size_t kRanges = 32;
 
-  static Status ScratchError(const char* what, int err) {
-    return IoError(fmt::format("n-gram scratch file: cannot {}: {}; set --tmp-dir to a folder with free space", what,
-                               err > 0 ? std::strerror(err) : "short read"));
-  }
-
   // More than one partition: instead of hashing every token again for each
   // partition, one pass writes every entry to unlinked scratch files, one
   // per range of documents, grouped by partition (the counts give every
@@ -306,11 +289,11 @@ class GramPartitions {
         file_at_[r * (parts + 1) + p + 1] = file_at_[r * (parts + 1) + p] + region_[p * kRanges + r + 1] - region_[p * kRanges + r];
       }
     }
-    fds_.assign(kRanges, -1);
-    for (int& fd : fds_) {
-      std::string error;
-      fd = CreateScratchFile(tmp_dir, "doppel-ngrams", &error);
-      if (fd < 0) return IoError(error);
+    files_.resize(kRanges);
+    for (ScratchFile& f : files_) {
+      auto file = ScratchFile::Create(tmp_dir, "doppel-ngrams");
+      if (!file.ok()) return file.status();
+      f = std::move(file).value();
     }
     const size_t buffer = std::clamp<size_t>(per_partition / (kRanges * parts), 64, 4096);
     std::vector<Status> errors(kRanges);
@@ -322,8 +305,9 @@ class GramPartitions {
       auto flush = [&](size_t p) {
         std::vector<GramEntry>& v = pending[p];
         if (st.ok()) {
-          const int err = PwriteFull(fds_[r], v.data(), v.size() * sizeof(GramEntry), cursor[p] * sizeof(GramEntry));
-          if (err != 0) st = ScratchError("write", err);
+          const int err =
+              PwriteFull(files_[r].fd(), v.data(), v.size() * sizeof(GramEntry), cursor[p] * sizeof(GramEntry));
+          if (err != 0) st = ScratchIoError("n-gram", "write", err);
         }
         cursor[p] += v.size();
         v.clear();
@@ -377,7 +361,7 @@ class GramPartitions {
   std::vector<size_t> first_bucket_;  // partition p: buckets [first_bucket_[p], first_bucket_[p + 1])
   // With more than one partition: a scratch file of entries per range of
   // documents, partition after partition.
-  std::vector<int> fds_;
+  std::vector<ScratchFile> files_;
   std::vector<uint64_t> region_;      // [p * kRanges + r]: where range r's entries of partition p start in it
   std::vector<uint64_t> file_at_;     // [r * (partitions + 1) + p]: where they are in range r's file
 };
@@ -450,7 +434,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     offset[d + 1] = offset[d] + (t >= k ? t - k + 1 : 0);
   }
   const size_t max_entries = std::max<size_t>(1, options.memory / sizeof(GramEntry));
-  const GramPartitions parts(corpus.tokens, options.boiler_ngram, offset[n], max_entries, ScratchDir(options));
+  const GramPartitions parts(corpus.tokens, options.boiler_ngram, offset[n], max_entries, ScratchDir(options.tmp_dir));
   DOPPEL_RETURN_IF_ERROR(parts.status());
   // Per-position facts are scattered from the entries into arrays in
   // document order (one byte each), so that reading them per document is

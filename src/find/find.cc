@@ -2,10 +2,8 @@
 #include "doppel/find.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <cstring>
-#include <span>
 #include <chrono>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
@@ -16,6 +14,7 @@
 #include "doppel/align.h"
 #include "doppel/union_find.h"
 #include "find/boilerplate.h"
+#include "util/fd_io.h"
 #include "util/run.h"
 
 namespace doppel {
@@ -76,34 +75,12 @@ void TokenizeCodePoints(std::string_view text, std::vector<Token>* out) {
   thread_local std::vector<Token> scratch;
   scratch.clear();
   Tokenize(text, &scratch);
-  // One pass over the text in token order: a code point starts at every
-  // byte but continuation bytes (10xxxxxx), counted 8 bytes at a time
-  // between tokens.
-  const char* p = text.data();
-  size_t pos = 0;
-  uint32_t cp = 0;
-  auto advance = [&](size_t target) {
-    while (pos + 8 <= target) {
-      uint64_t w;
-      std::memcpy(&w, p + pos, 8);
-      const uint64_t continuation = w & ~(w << 1) & 0x8080808080808080ULL;
-      cp += 8 - static_cast<uint32_t>(((continuation >> 7) * 0x0101010101010101ULL) >> 56);
-      pos += 8;
-    }
-    for (; pos < target; ++pos) cp += (static_cast<unsigned char>(p[pos]) & 0xC0) != 0x80;
-    return cp;
-  };
+  CodePointCursor cursor(text);  // tokens come in text order
   for (Token& t : scratch) {
-    t.begin = advance(t.begin);
-    t.end = advance(t.end);
+    t.begin = cursor.ToCodePoint(t.begin);
+    t.end = cursor.ToCodePoint(t.end);
   }
   out->insert(out->end(), scratch.begin(), scratch.end());
-}
-
-std::string ScratchDir(const FindOptions& options) {
-  if (!options.tmp_dir.empty()) return options.tmp_dir;
-  const char* env = std::getenv("TMPDIR");
-  return env != nullptr && *env != 0 ? env : "/tmp";
 }
 
 Status CheckFindOptions(const FindOptions& options) {
@@ -118,7 +95,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   DOPPEL_RETURN_IF_ERROR(CheckFindOptions(options));
   const auto t = Clock::now();
   const size_t n = corpus.docs.size();
-  TokenizedCorpus tc{TokenStore(options.memory, ScratchDir(options)), {}, 0};
+  TokenizedCorpus tc{TokenStore(options.memory, ScratchDir(options.tmp_dir)), {}, 0};
   tc.source.assign(n, 0);
   std::unordered_map<std::string_view, uint32_t> ids;
   for (size_t d = 0; d < n; ++d) {
@@ -223,12 +200,10 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   AlignOptions ao;
   ao.n = options.align_ngram;
   ao.max_gap = options.max_gap > 0 ? options.max_gap : 2 * options.boiler_ngram;
-  // Candidates are aligned in batches: consecutive candidates whose
-  // documents' tokens add up to at most options.memory (one pair at least),
-  // with the masks and anchors of the batch's documents built once per
-  // batch. A
-  // document in several batches is indexed again in each; one batch holds
-  // everything when the corpus fits.
+  // Candidates are aligned in batches of consecutive pairs whose documents'
+  // tokens add up to at most options.memory (TokenStore::ForEachPairBatch),
+  // with the masks and anchors of a batch's documents built once per batch;
+  // one batch holds everything when the corpus fits.
   const uint64_t budget = std::max<uint64_t>(1, options.memory / sizeof(Token));
   std::span<const uint32_t> batch_docs;
   struct Indexed {

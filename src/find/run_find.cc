@@ -14,29 +14,13 @@
 #include "doppel/record.h"
 #include "find/tokenized.h"
 #include "io/scan.h"
+#include "util/fd_io.h"
+#include "util/id_table.h"
 #include "util/progress.h"
 #include "util/run.h"
 
 namespace doppel {
 namespace {
-
-// Document ids as JSON, concatenated: one allocation for all of them.
-class IdTable {
- public:
-  void Add(std::string_view id_json) {
-    ids_ += id_json;
-    end_.push_back(ids_.size());
-  }
-  size_t size() const { return end_.size(); }
-  std::string_view operator[](size_t d) const {
-    const uint64_t begin = d == 0 ? 0 : end_[d - 1];
-    return std::string_view(ids_).substr(begin, end_[d] - begin);
-  }
-
- private:
-  std::string ids_;
-  std::vector<uint64_t> end_;
-};
 
 template <typename Ids>
 std::string PairLine(const Ids& id, const RelatedPair& p) {
@@ -136,7 +120,7 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   std::unique_ptr<OutputFile> rejects;
   FindOptions find_options = options.find;
   if (find_options.tmp_dir.empty()) find_options.tmp_dir = options.corpus.tmp_dir;
-  TokenizedCorpus tc{TokenStore(find_options.memory, ScratchDir(find_options)), {}, 0};
+  TokenizedCorpus tc{TokenStore(find_options.memory, ScratchDir(find_options.tmp_dir)), {}, 0};
   IdTable ids;
   DOPPEL_RETURN_IF_ERROR(LoadTokens(options.corpus, &tc, &ids, &summary.counts, &rejects));
   summary.stages.push_back({"read+tokenize", Since(t)});

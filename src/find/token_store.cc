@@ -1,57 +1,16 @@
 #include "find/token_store.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <utility>
-
-#include <fmt/format.h>
-
-#include "util/fd_io.h"
 
 namespace doppel {
 namespace {
 
 constexpr size_t kWriteTokens = 1 << 16;  // 1 MiB per write
 
-Status ScratchError(const char* what, int err) {
-  return IoError(fmt::format("token scratch file: cannot {}: {}; set --tmp-dir to a folder with free space", what,
-                             err > 0 ? std::strerror(err) : "short read"));
-}
-
 }  // namespace
 
 TokenStore::TokenStore(size_t memory_bytes, std::string tmp_dir)
     : memory_tokens_(memory_bytes / sizeof(Token)), tmp_dir_(std::move(tmp_dir)) {}
-
-TokenStore::TokenStore(TokenStore&& o) noexcept
-    : memory_tokens_(o.memory_tokens_),
-      tmp_dir_(std::move(o.tmp_dir_)),
-      mem_(std::move(o.mem_)),
-      end_(std::move(o.end_)),
-      fd_(std::exchange(o.fd_, -1)),
-      pending_(std::move(o.pending_)),
-      written_(o.written_) {}
-
-TokenStore& TokenStore::operator=(TokenStore&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
-    memory_tokens_ = o.memory_tokens_;
-    tmp_dir_ = std::move(o.tmp_dir_);
-    mem_ = std::move(o.mem_);
-    end_ = std::move(o.end_);
-    fd_ = std::exchange(o.fd_, -1);
-    pending_ = std::move(o.pending_);
-    written_ = o.written_;
-  }
-  return *this;
-}
-
-TokenStore::~TokenStore() {
-  if (fd_ >= 0) ::close(fd_);
-}
 
 Status TokenStore::Append(std::vector<Token>&& tokens) {
   end_.push_back(total() + tokens.size());
@@ -65,9 +24,9 @@ Status TokenStore::Append(std::vector<Token>&& tokens) {
 }
 
 Status TokenStore::Spill() {
-  std::string error;
-  fd_ = CreateScratchFile(tmp_dir_, "doppel-tokens", &error);
-  if (fd_ < 0) return IoError(error);
+  auto file = ScratchFile::Create(tmp_dir_, "doppel-tokens");
+  if (!file.ok()) return file.status();
+  file_ = std::move(file).value();
   // What was kept in memory is written, a document at a time, and freed.
   for (std::vector<Token>& v : mem_) {
     pending_.insert(pending_.end(), v.begin(), v.end());
@@ -79,8 +38,8 @@ Status TokenStore::Spill() {
 }
 
 Status TokenStore::Flush() {
-  const int err = PwriteFull(fd_, pending_.data(), pending_.size() * sizeof(Token), written_ * sizeof(Token));
-  if (err != 0) return ScratchError("write", err);
+  const int err = PwriteFull(file_.fd(), pending_.data(), pending_.size() * sizeof(Token), written_ * sizeof(Token));
+  if (err != 0) return ScratchIoError("token", "write", err);
   written_ += pending_.size();
   pending_.clear();
   if (pending_.capacity() > 2 * kWriteTokens) std::vector<Token>().swap(pending_);
@@ -99,8 +58,8 @@ Status TokenStore::Finish() {
 
 Status TokenStore::ReadRange(uint64_t from, uint64_t to, std::vector<Token>* buf) const {
   buf->resize(static_cast<size_t>(to - from));
-  const int err = PreadFull(fd_, buf->data(), buf->size() * sizeof(Token), from * sizeof(Token));
-  return err == 0 ? Status::Ok() : ScratchError("read", err);
+  const int err = PreadFull(file_.fd(), buf->data(), buf->size() * sizeof(Token), from * sizeof(Token));
+  return err == 0 ? Status::Ok() : ScratchIoError("token", "read", err);
 }
 
 Status TokenStore::Read(size_t d, std::vector<Token>* buf, std::span<const Token>* out) const {

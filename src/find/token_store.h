@@ -17,6 +17,7 @@
 
 #include "doppel/status.h"
 #include "doppel/text.h"
+#include "util/fd_io.h"
 
 namespace doppel {
 
@@ -24,11 +25,6 @@ class TokenStore {
  public:
   // Tokens beyond `memory_bytes` (16 each) go to a scratch file in tmp_dir.
   explicit TokenStore(size_t memory_bytes = SIZE_MAX, std::string tmp_dir = "/tmp");
-  TokenStore(TokenStore&& other) noexcept;
-  TokenStore& operator=(TokenStore&& other) noexcept;
-  TokenStore(const TokenStore&) = delete;
-  TokenStore& operator=(const TokenStore&) = delete;
-  ~TokenStore();
 
   // Appends the next document's tokens (moved in while they are kept in
   // memory). Not thread-safe.
@@ -39,7 +35,7 @@ class TokenStore {
   size_t size() const { return end_.size(); }  // documents
   uint64_t total() const { return end_.empty() ? 0 : end_.back(); }
   size_t count(size_t d) const { return static_cast<size_t>(end_[d] - begin(d)); }
-  bool spilled() const { return fd_ >= 0; }
+  bool spilled() const { return file_.is_open(); }
 
   // Document d's tokens: a view of memory, or read into *buf. Thread-safe.
   Status Read(size_t d, std::vector<Token>* buf, std::span<const Token>* out) const;
@@ -125,7 +121,7 @@ class TokenStore {
   std::string tmp_dir_;
   std::vector<std::vector<Token>> mem_;  // every document's tokens, while not spilled
   std::vector<uint64_t> end_;  // end_[d]: tokens of documents 0 .. d
-  int fd_ = -1;
+  ScratchFile file_;
   std::vector<Token> pending_;  // appended, not yet written
   uint64_t written_ = 0;        // tokens in the file
 };

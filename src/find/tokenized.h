@@ -27,9 +27,6 @@ struct TokenizedCorpus {
 // Appends the tokens of `text` to `out`, with code-point offsets.
 void TokenizeCodePoints(std::string_view text, std::vector<Token>* out);
 
-// options.tmp_dir, else $TMPDIR, else /tmp.
-std::string ScratchDir(const FindOptions& options);
-
 // InvalidArgument for options that FindCopies cannot run with.
 Status CheckFindOptions(const FindOptions& options);
 

@@ -76,7 +76,7 @@ Result<std::unique_ptr<InputSet>> InputSet::Open(const std::vector<std::string>&
                                                  const std::string& tmp_dir, bool rereadable) {
   std::unique_ptr<InputSet> set(new InputSet());
   set->rereadable_ = rereadable;
-  set->tmp_dir_ = tmp_dir.empty() ? (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") : tmp_dir;
+  set->tmp_dir_ = ScratchDir(tmp_dir);
   if (paths.empty()) return InvalidArgument("no input given; name JSONL files, directories or - for stdin");
   for (const std::string& p : paths) {
     if (p == "-") {

@@ -4,7 +4,6 @@
 #include "text/rolling.h"
 
 #include <algorithm>
-#include <limits>
 
 namespace doppel {
 namespace {

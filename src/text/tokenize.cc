@@ -297,25 +297,4 @@ std::string NormalizeToken(std::string_view token) {
   return result;
 }
 
-
-uint32_t CodePointCursor::ToCodePoint(uint32_t byte_offset) {
-  const uint32_t target = static_cast<uint32_t>(std::min<size_t>(byte_offset, text_.size()));
-  // Eight bytes at a time: a byte starts a code point unless it is a
-  // continuation byte (10xxxxxx), i.e. unless bit 7 is set and bit 6 clear.
-  while (byte_ + 8 <= target) {
-    uint64_t w;
-    std::memcpy(&w, text_.data() + byte_, 8);
-    const uint64_t continuation = w & ~(w << 1) & 0x8080808080808080ULL;
-    // One bit per byte, summed by a multiply: __builtin_popcountll is a
-    // library call on the x86-64 baseline, which has no POPCNT.
-    cp_ += 8 - static_cast<uint32_t>(((continuation >> 7) * 0x0101010101010101ULL) >> 56);
-    byte_ += 8;
-  }
-  while (byte_ < target) {
-    if ((static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80) ++cp_;
-    ++byte_;
-  }
-  return cp_;
-}
-
 }  // namespace doppel

@@ -1,5 +1,5 @@
 // Whole positional reads and writes on a file descriptor, retried on EINTR
-// and on short transfers, and unlinked scratch files. Internal to doppel.
+// and on short transfers, and scratch files. Internal to doppel.
 #ifndef DOPPEL_UTIL_FD_IO_H_
 #define DOPPEL_UTIL_FD_IO_H_
 
@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+
+#include "doppel/status.h"
 
 namespace doppel {
 
@@ -46,19 +48,60 @@ inline int PwriteFull(int fd, const void* data, size_t length, uint64_t offset) 
   return 0;
 }
 
-// Creates a scratch file named dir/PREFIX-XXXXXX and unlinks it at once, so
-// that it never outlives the process. Returns the descriptor, or -1 with
-// *error set to a message that names the file and what to do.
-inline int CreateScratchFile(const std::string& dir, const char* prefix, std::string* error) {
-  std::string path = dir + "/" + prefix + "-XXXXXX";
-  const int fd = ::mkstemp(path.data());
-  if (fd < 0) {
-    *error = path + ": cannot create a scratch file: " + std::strerror(errno) + "; set --tmp-dir to a writable folder";
-    return -1;
-  }
-  ::unlink(path.c_str());
-  return fd;
+// The folder for scratch files: `tmp_dir` when given, else $TMPDIR, else
+// /tmp.
+inline std::string ScratchDir(const std::string& tmp_dir) {
+  if (!tmp_dir.empty()) return tmp_dir;
+  const char* env = std::getenv("TMPDIR");
+  return env != nullptr && *env != 0 ? env : "/tmp";
 }
+
+// An error reading or writing a scratch file (`err` from PreadFull or
+// PwriteFull), with what to do about it.
+inline Status ScratchIoError(const char* which, const char* what, int err) {
+  return IoError(std::string(which) + " scratch file: cannot " + what + ": " +
+                 (err > 0 ? std::strerror(err) : "short read") + "; set --tmp-dir to a folder with free space");
+}
+
+// A scratch file, unlinked as soon as it is created so that it never
+// outlives the process, and closed with its owner. Move-only.
+class ScratchFile {
+ public:
+  ScratchFile() = default;
+  ScratchFile(ScratchFile&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  ScratchFile& operator=(ScratchFile&& o) noexcept {
+    if (this != &o) {
+      if (fd_ >= 0) ::close(fd_);
+      fd_ = o.fd_;
+      o.fd_ = -1;
+    }
+    return *this;
+  }
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+  ~ScratchFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  // Creates dir/PREFIX-XXXXXX.
+  static Result<ScratchFile> Create(const std::string& dir, const char* prefix) {
+    std::string path = dir + "/" + prefix + "-XXXXXX";
+    ScratchFile f;
+    f.fd_ = ::mkstemp(path.data());
+    if (f.fd_ < 0) {
+      return IoError(path + ": cannot create a scratch file: " + std::strerror(errno) +
+                     "; set --tmp-dir to a writable folder");
+    }
+    ::unlink(path.c_str());
+    return f;
+  }
+
+  bool is_open() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace doppel
 
