@@ -2,6 +2,7 @@
 // shared quotations, excerpts, "Related stories" lists, offsets, determinism.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -140,6 +141,64 @@ TEST(FindClusters, ASmallSourceThatRepublishedAStoryIsNotChrome) {
   EXPECT_FALSE(Together(cl, "first", "other"));
 }
 
+// Feed sites post one story several times (updates, re-posts). Text that
+// three or more of a site's pages share is usually its chrome; it is one
+// story when it is most of each page's own text and is found on another
+// site too.
+TEST(FindClusters, AStoryASitePublishedThreeTimesJoinsItsCopies) {
+  // Enough pages that five copies of a story are below the cap on document
+  // frequency (the square root of the documents).
+  TwoSites t = BuildTwoSites(false, 16);
+  const CorpusDocument p2 = t.corpus.docs[2];  // a story of site a
+  Add(&t.corpus, "p2-again", p2.text, p2.source);
+  Add(&t.corpus, "p2-third", p2.text, p2.source);
+  // An excerpt of it on site a, and a reprint on site b.
+  std::vector<std::string> lines;  // the site's three header lines, the title, the paragraphs
+  for (size_t at = 0, end; at < p2.text.size(); at = end + 1) {
+    end = std::min(p2.text.find('\n', at), p2.text.size());
+    lines.push_back(p2.text.substr(at, end - at));
+  }
+  Add(&t.corpus, "p2-excerpt", JoinLines({lines[3], lines[4], lines[5], "Read more at Daily Example."}), p2.source);
+  Add(&t.corpus, "p2-elsewhere", p2.text, t.corpus.docs[20].source);
+  auto cl = Clusters(t.corpus);
+  for (const char* id : {"p2-again", "p2-third", "p2-excerpt", "p2-elsewhere"}) {
+    EXPECT_TRUE(Together(cl, "p2", id)) << id;
+  }
+  std::set<uint32_t> distinct;
+  for (int i = 0; i < 32; ++i) distinct.insert(cl.at(fmt::format("\"p{}\"", i)));
+  EXPECT_EQ(distinct.size(), 32u) << "two different stories share a cluster";
+}
+
+// Three different stories of one site with the same box of text (a
+// sidebar that ran on those three pages only), the box also found on
+// another site as a page of its own: the box is chrome of the first site,
+// so neither do its stories join each other nor, through the box, that page.
+TEST(FindClusters, ABoxOnThreePagesOfASiteDoesNotJoinThem) {
+  NewsGen g(17);
+  const Site a = MakeSite(g, "news.example"), b = MakeSite(g, "daily.example");
+  std::vector<std::string> box;
+  for (int i = 0; i < 4; ++i) box.push_back(g.Sentence(12));
+  Corpus c;
+  // Enough pages that the box's four documents are below the cap on
+  // document frequency (the square root of the documents).
+  for (int i = 0; i < 20; ++i) {
+    std::vector<std::string> art = g.Article(3);
+    if (i < 3) art.insert(art.end(), box.begin(), box.end());
+    Add(&c, fmt::format("a{}", i), Page(a, art), fmt::format("https://news.example/{}", i));
+  }
+  for (int i = 0; i < 12; ++i) {
+    std::vector<std::string> art = g.Article(3);
+    if (i == 0) art = box;
+    Add(&c, fmt::format("b{}", i), Page(b, art), fmt::format("https://daily.example/{}", i));
+  }
+  for (auto& d : c.docs) d.source = doppel::SourceKey(d.source);
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "a0", "a1"));
+  EXPECT_FALSE(Together(cl, "a0", "a2"));
+  EXPECT_FALSE(Together(cl, "a1", "a2"));
+  EXPECT_FALSE(Together(cl, "a0", "b0"));
+}
+
 TEST(FindClusters, SharedQuotationDoesNotJoinTwoStories) {
   NewsGen g(12);
   std::string quote = fmt::format("\"{}\" he said.", g.Sentence(25));
@@ -252,12 +311,22 @@ TEST(FindClusters, SameResultWhenNgramsArePartitioned) {
     const CorpusDocument p1 = t.corpus.docs[1];
     Add(&t.corpus, "p1-again", p1.text, p1.source);
     Add(&t.corpus, "p1-elsewhere", p1.text, t.corpus.docs[9].source);
+    // And page p3 three times on its site: a set of documents, not a pair.
+    const CorpusDocument p3 = t.corpus.docs[3];
+    Add(&t.corpus, "p3-again", p3.text, p3.source);
+    Add(&t.corpus, "p3-third", p3.text, p3.source);
+    Add(&t.corpus, "p3-elsewhere", p3.text, t.corpus.docs[9].source);
     if (!sources) {
       for (auto& d : t.corpus.docs) d.source.clear();
     }
     doppel::FindOptions whole, parts;
     parts.memory = 1;
-    const std::string expected = Describe(doppel::FindCopies(t.corpus, whole));
+    const auto found = doppel::FindCopies(t.corpus, whole);
+    const std::string expected = Describe(found);
+    if (sources && found.ok()) {
+      EXPECT_EQ(found->cluster[3], found->cluster[t.corpus.docs.size() - 2]) << "p3 and p3-third";
+      EXPECT_EQ(found->cluster[1], found->cluster[17]) << "p1 and p1-again";
+    }
     EXPECT_NE(expected.find('-'), std::string::npos) << "the corpus should have related pairs";
     EXPECT_EQ(Describe(doppel::FindCopies(t.corpus, parts)), expected) << "sources " << sources;
   }

@@ -1,6 +1,7 @@
 #include "find/boilerplate.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -45,6 +46,25 @@ using GramEntries = std::vector<GramEntry, UninitializedAllocator<GramEntry>>;
 // most the cap, sqrt(documents).
 using SourceCount = uint16_t;
 constexpr SourceCount kMany = UINT16_MAX;
+
+// The most copies of one story on one source that are grouped as one
+// (three or more are found by the exact set of documents that share their
+// text): text that more documents of a source share is its chrome.
+constexpr size_t kStoryRepeats = 8;
+
+// Documents of one source that share n-grams no other document of the
+// source has, and how many of those n-grams are found on other sources too.
+struct DocSet {
+  std::array<uint32_t, kStoryRepeats> docs;
+  uint32_t size;
+  uint32_t count;
+  bool same_docs(const DocSet& o) const {
+    return size == o.size && std::equal(docs.begin(), docs.begin() + size, o.docs.begin());
+  }
+  bool operator<(const DocSet& o) const {
+    return std::lexicographical_compare(docs.begin(), docs.begin() + size, o.docs.begin(), o.docs.begin() + o.size);
+  }
+};
 
 // Marks the tokens covered by a bad n-gram, then also short article runs
 // (shorter than one n-gram) squeezed between chrome: a word or two of chrome
@@ -508,9 +528,12 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   if (sources) {
     // Copies of one story on one source: two documents of a source sharing
     // n-grams no third document of the source has, whose text beyond the
-    // source's other chrome aligns, form one group.
+    // source's other chrome aligns, form one group; so do three to eight
+    // documents that share mostly the same text (below).
     // Collected on all threads; the sort below fixes the order.
     tbb::enumerable_thread_specific<std::vector<std::pair<uint32_t, uint32_t>>> found;
+    tbb::enumerable_thread_specific<std::vector<DocSet>> found_sets;
+    std::vector<DocSet> sets;  // sorted by documents
     struct PairCount {
       std::pair<uint32_t, uint32_t> pair;
       uint32_t count;  // shared n-grams
@@ -521,9 +544,29 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       count_sources(false);
       tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
         auto& out_pairs = found.local();
+        auto& out_sets = found_sets.local();
         for (size_t r = rr.begin(); r != rr.end(); ++r) {
           const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
           if (part.run_df[r] > cap || e - b < 2) continue;
+          // Three or more documents of a source: the set of them, once per
+          // n-gram (from the source's first entry) and only when the n-gram
+          // is found on another source too.
+          for (size_t i = b; i < e; ++i) {
+            const SourceCount c = part.sdf[i];
+            if (c < 3 || c > kStoryRepeats || part.run_df[r] <= c || !part.first_of_doc(i)) continue;
+            const uint32_t x = part.entries[i].doc;
+            bool first = true;
+            for (size_t j = b; j < i && first; ++j) first = corpus.source[part.entries[j].doc] != corpus.source[x];
+            if (!first) continue;
+            DocSet set{};
+            set.docs[set.size++] = x;
+            for (size_t j = i + 1; j < e && set.size < kStoryRepeats; ++j) {
+              const uint32_t y = part.entries[j].doc;
+              if (part.first_of_doc(j) && corpus.source[y] == corpus.source[x]) set.docs[set.size++] = y;
+            }
+            set.count = 1;
+            out_sets.push_back(set);
+          }
           for (size_t i = b; i < e; ++i) {
             if (part.sdf[i] != 2 || !part.first_of_doc(i)) continue;
             for (size_t j = i + 1; j < e; ++j) {
@@ -537,10 +580,29 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         }
       });
       // Bit 1: chrome shown by a third document of the source (or too
-      // common); bit 2: found in more documents than its own source has.
+      // common); bit 2: found in more documents than its own source has;
+      // bit 4: in no other document of its source.
       scatter([&](size_t e, uint32_t df) {
-        return static_cast<uint8_t>((part.sdf[e] >= 3 ? 1 : 0) | (part.sdf[e] == kMany || df > part.sdf[e] ? 2 : 0));
+        return static_cast<uint8_t>((part.sdf[e] >= 3 ? 1 : 0) | (part.sdf[e] == kMany || df > part.sdf[e] ? 2 : 0) |
+                                    (part.sdf[e] == 1 ? 4 : 0));
       });
+      {
+        std::vector<DocSet> fresh;
+        for (auto& v : found_sets) {
+          fresh.insert(fresh.end(), v.begin(), v.end());
+          v.clear();
+        }
+        fresh.insert(fresh.end(), sets.begin(), sets.end());
+        std::sort(fresh.begin(), fresh.end());
+        sets.clear();
+        for (const DocSet& x : fresh) {
+          if (!sets.empty() && sets.back().same_docs(x)) {
+            sets.back().count += x.count;
+          } else {
+            sets.push_back(x);
+          }
+        }
+      }
       // The partition's pairs, one per shared n-gram, folded into counts
       // per pair: what is held grows with the pairs, not the n-grams.
       std::vector<std::pair<uint32_t, uint32_t>> fresh;
@@ -634,6 +696,29 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     UnionFind groups(n);
     for (size_t c = 0; c < candidates.size(); ++c) {
       if (joined[c]) regrouped |= groups.Union(candidates[c].first, candidates[c].second);
+    }
+    // A set of three or more documents of one source is one story when the
+    // n-grams that exactly they share (and other sources have too) are at
+    // least half of what a document has beyond chrome: those n-grams and the
+    // ones no other document of its source has. Every document that passes
+    // joins the set's group; one that has much text of its own does not.
+    std::vector<uint32_t> own(n, UINT32_MAX);  // counted for the documents of sets
+    for (const DocSet& set : sets) {
+      if (set.count < static_cast<uint32_t>(options.min_tokens)) continue;
+      uint32_t first = UINT32_MAX;
+      for (uint32_t i = 0; i < set.size; ++i) {
+        const uint32_t d = set.docs[i];
+        if (own[d] == UINT32_MAX) {
+          own[d] = 0;
+          for (uint64_t g = offset[d]; g < offset[d + 1]; ++g) own[d] += (pos_flags[g] >> 2) & 1;
+        }
+        if (set.count < options.min_coverage * static_cast<double>(own[d] + set.count)) continue;
+        if (first == UINT32_MAX) {
+          first = d;
+        } else {
+          regrouped |= groups.Union(first, d);
+        }
+      }
     }
     if (regrouped) {
       for (uint32_t d = 0; d < n; ++d) group[d] = groups.Find(d);

@@ -4,8 +4,9 @@
 // (the same site's navigation, footers, "Related stories" lists), or when it
 // is in so many documents of the corpus that it cannot identify a story
 // (more than sqrt(documents)). Copies of one story that a site published
-// twice must not erase each other, so documents of one source that align
-// with each other beyond the source's other chrome count once.
+// more than once must not erase each other, so documents of one source that
+// are one story (they align beyond the source's other chrome, or three to
+// eight of them share mostly the same text) count once.
 //
 // Everything is computed from one sorted list of (n-gram, document) entries,
 // so the cost is a parallel sort plus linear scans: no random lookups.
