@@ -226,6 +226,32 @@ TEST(FindClusters, ExcerptJoinsItsStory) {
   EXPECT_FALSE(Together(cl, "full", "other"));
 }
 
+// OCR noise breaks most word 5-grams, which candidates come from: copies
+// that share only a few of them per word must still be aligned and joined.
+TEST(FindClusters, CopiesWithHeavyOcrNoiseJoin) {
+  NewsGen g(18);
+  const std::string story = JoinLines(g.Article(12));
+  doppel_test::Rng rng(18);
+  Corpus c;
+  for (int i = 0; i < 3; ++i) {
+    std::string copy = story;
+    // About 5% of letters substituted, in each copy on its own: about two
+    // words in five of a pair differ. (With min_shared_per_word at 0.1
+    // instead of 0.01, these copies are not even candidates.)
+    for (char& ch : copy) {
+      if (ch >= 'a' && ch <= 'z' && rng.Below(20) == 0) ch = static_cast<char>('a' + rng.Below(26));
+    }
+    Add(&c, fmt::format("copy{}", i), copy, "");
+  }
+  // Enough other stories that the copies' three documents are below the
+  // cap on document frequency (the square root of the documents).
+  for (int i = 0; i < 13; ++i) Add(&c, fmt::format("other{}", i), JoinLines(g.Article(12)), "");
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "copy0", "copy1"));
+  EXPECT_TRUE(Together(cl, "copy0", "copy2"));
+  EXPECT_FALSE(Together(cl, "copy0", "other0"));
+}
+
 TEST(FindPairs, PassageOffsetsAreCodePointsIntoTheOriginalTexts) {
   NewsGen g(14);
   std::vector<std::string> art = g.Article(6);

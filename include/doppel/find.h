@@ -32,6 +32,10 @@ struct FindOptions {
   int boiler_ngram = 5;      // words per n-gram for boilerplate and candidates
   int align_ngram = 3;       // words per alignment anchor
   int min_shared = 2;        // shared rare n-grams that make a candidate pair
+  // and at least this many per word of the shorter article: a pair that
+  // aligns over half of it shares far more, even where OCR noise breaks
+  // most n-grams (bench/README.md); pairs that share a quotation do not.
+  double min_shared_per_word = 0.01;
   int max_gap = 0;           // largest gap (tokens) inside a passage; 0: 2 * boiler_ngram
   double min_coverage = 0.5;  // aligned share of the shorter article that joins two documents
   int min_tokens = 20;       // and at least this many aligned article words

@@ -737,19 +737,43 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     if (!loaded.ok()) return loaded.status();
     const bool fresh = *loaded;
     if (sources && (fresh || regrouped)) count_sources(/*again=*/!fresh);
-    scatter(is_bad);
-    for (size_t r = 0; r < part.runs(); ++r) {
-      const size_t at = out.posting_doc.size();
-      for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
-        if (!is_bad(i, part.run_df[r]) && part.first_of_doc(i)) out.posting_doc.push_back(part.entries[i].doc);
+    // One pass on all threads writes the chrome flags and counts the
+    // documents each run keeps; the runs' places in the index follow from
+    // the counts, and a second pass on all threads fills them.
+    const size_t runs = part.runs();
+    std::vector<uint32_t> place(runs);
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
+      for (size_t r = rr.begin(); r != rr.end(); ++r) {
+        uint32_t kept = 0;
+        for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
+          const uint8_t bad = is_bad(i, part.run_df[r]);
+          pos_flags[offset[part.entries[i].doc] + part.entries[i].pos] = bad;
+          kept += !bad && part.first_of_doc(i);
+        }
+        place[r] = kept >= 2 && kept <= cap ? kept : 0;
       }
-      const size_t kept = out.posting_doc.size() - at;
-      if (kept < 2 || kept > cap) {
-        out.posting_doc.resize(at);
-      } else {
-        out.posting_run.push_back(static_cast<uint32_t>(out.posting_doc.size()));
+    });
+    size_t end = out.posting_doc.size();
+    for (size_t r = 0; r < runs; ++r) {
+      if (place[r] == 0) {
+        place[r] = UINT32_MAX;
+        continue;
       }
+      const size_t begin = end;
+      end += place[r];
+      place[r] = static_cast<uint32_t>(begin);
+      out.posting_run.push_back(static_cast<uint32_t>(end));
     }
+    out.posting_doc.resize(end);
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
+      for (size_t r = rr.begin(); r != rr.end(); ++r) {
+        if (place[r] == UINT32_MAX) continue;
+        uint32_t w = place[r];
+        for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
+          if (!is_bad(i, part.run_df[r]) && part.first_of_doc(i)) out.posting_doc[w++] = part.entries[i].doc;
+        }
+      }
+    });
   }
   part = Part();
   out.article_tokens.resize(n);

@@ -88,6 +88,9 @@ Status CheckFindOptions(const FindOptions& options) {
   if (!(options.min_coverage > 0 && options.min_coverage <= 1)) {
     return InvalidArgument("--min-coverage must be in (0, 1]");
   }
+  if (!(options.min_shared_per_word >= 0 && options.min_shared_per_word <= 1)) {
+    return InvalidArgument("min_shared_per_word must be in [0, 1]");
+  }
   return Status::Ok();
 }
 
@@ -147,7 +150,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   result.stages.push_back({"boilerplate", Since(t)});
 
   // Candidates: pairs sharing min_shared n-grams that are not chrome and in
-  // at most df_cap documents.
+  // at most df_cap documents, and min_shared_per_word of the shorter article.
   t = Clock::now();
   const std::vector<uint32_t>& posting_doc = bp.posting_doc;
   const std::vector<uint32_t>& posting_run = bp.posting_run;
@@ -182,7 +185,9 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
     }
     std::sort(touched.begin(), touched.end());
     for (uint32_t other : touched) {
-      if (count[other] >= static_cast<uint32_t>(options.min_shared)) {
+      const uint32_t shorter = std::min(bp.article_tokens[d], bp.article_tokens[other]);
+      if (count[other] >= static_cast<uint32_t>(options.min_shared) &&
+          count[other] >= options.min_shared_per_word * shorter) {
         per_doc[d].emplace_back(static_cast<uint32_t>(d), other);
       }
       count[other] = 0;

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Makes a copy of an eval benchmark folder whose documents carry OCR-like
+noise, to see how `doppel find` holds up on degradations the benchmark does
+not have (the held-out sets have other ones, OCR noise among them).
+
+  bench/ocr_noise.py BENCH OUT RATE FRACTION [SEED]
+
+A FRACTION of the documents (chosen at random) get noise at RATE per
+character: confusions (rn/m, l/1, O/0, e/c, cl/d, ...), merged and split
+words, hyphenated line breaks, dropped characters and stray punctuation.
+OUT gets docs.jsonl and links to BENCH's truth.jsonl and stories.jsonl, so
+`../shared/eval/score.py OUT --clusters C.jsonl` scores it. Python 3
+standard library only.
+"""
+import json
+import os
+import random
+import sys
+
+CONFUSIONS = [("rn", "m"), ("m", "rn"), ("l", "1"), ("1", "l"), ("I", "l"), ("O", "0"), ("0", "O"),
+              ("e", "c"), ("c", "e"), ("h", "b"), ("cl", "d"), ("d", "cl"), ("w", "vv"), ("fi", "fl"),
+              ("a", "o"), ("u", "n"), ("n", "u"), ("t", "f"), ("i", "í"), ("S", "5"), ("B", "8"),
+              (".", ","), (",", "."), ("'", "’")]
+
+
+def noisy(text, rate, rng):
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if rng.random() >= rate:
+            out.append(text[i])
+            i += 1
+            continue
+        kind = rng.random()
+        if kind < 0.6:  # a confusion, where one applies here
+            for a, b in rng.sample(CONFUSIONS, len(CONFUSIONS)):
+                if text.startswith(a, i):
+                    out.append(b)
+                    i += len(a)
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        elif kind < 0.7 and text[i] == " ":  # two words merged
+            i += 1
+        elif kind < 0.8 and text[i].isalpha():  # a word split
+            out.append(text[i] + " ")
+            i += 1
+        elif kind < 0.9 and text[i].isalpha():  # a hyphenated line break
+            out.append(text[i] + "-\n")
+            i += 1
+        elif kind < 0.95:  # a dropped character
+            i += 1
+        else:  # stray punctuation
+            out.append(rng.choice(".,;:'\"~"))
+    return "".join(out)
+
+
+def main():
+    if len(sys.argv) not in (5, 6):
+        sys.exit(__doc__)
+    bench, out, rate, fraction = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+    rng = random.Random(int(sys.argv[5]) if len(sys.argv) == 6 else 1)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(bench, "docs.jsonl"), encoding="utf-8") as f, \
+            open(os.path.join(out, "docs.jsonl"), "w", encoding="utf-8") as g:
+        for line in f:
+            doc = json.loads(line)
+            if rng.random() < fraction:
+                doc["text"] = noisy(doc["text"], rate, rng)
+            g.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    for name in ("truth.jsonl", "stories.jsonl"):
+        link = os.path.join(out, name)
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(os.path.abspath(os.path.join(bench, name)), link)
+
+
+if __name__ == "__main__":
+    main()
