@@ -548,34 +548,31 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         for (size_t r = rr.begin(); r != rr.end(); ++r) {
           const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
           if (part.run_df[r] > cap || e - b < 2) continue;
-          // Three or more documents of a source: the set of them, once per
-          // n-gram (from the source's first entry) and only when the n-gram
-          // is found on another source too.
+          // The documents of each source that shares the n-gram with two to
+          // kStoryRepeats of its documents, grouped by source: two make a
+          // pair; three or more a set, when the n-gram is found on another
+          // source too. (In this first count, groups are documents.)
+          thread_local std::vector<std::pair<uint32_t, uint32_t>> members;  // (source, document)
+          members.clear();
           for (size_t i = b; i < e; ++i) {
-            const SourceCount c = part.sdf[i];
-            if (c < 3 || c > kStoryRepeats || part.run_df[r] <= c || !part.first_of_doc(i)) continue;
-            const uint32_t x = part.entries[i].doc;
-            bool first = true;
-            for (size_t j = b; j < i && first; ++j) first = corpus.source[part.entries[j].doc] != corpus.source[x];
-            if (!first) continue;
-            DocSet set{};
-            set.docs[set.size++] = x;
-            for (size_t j = i + 1; j < e && set.size < kStoryRepeats; ++j) {
-              const uint32_t y = part.entries[j].doc;
-              if (part.first_of_doc(j) && corpus.source[y] == corpus.source[x]) set.docs[set.size++] = y;
+            if (part.sdf[i] >= 2 && part.sdf[i] <= kStoryRepeats && part.first_of_doc(i)) {
+              members.emplace_back(corpus.source[part.entries[i].doc], part.entries[i].doc);
             }
-            set.count = 1;
-            out_sets.push_back(set);
           }
-          for (size_t i = b; i < e; ++i) {
-            if (part.sdf[i] != 2 || !part.first_of_doc(i)) continue;
-            for (size_t j = i + 1; j < e; ++j) {
-              const uint32_t x = part.entries[i].doc, y = part.entries[j].doc;
-              if (y != x && corpus.source[y] == corpus.source[x]) {
-                out_pairs.emplace_back(x, y);
-                break;
-              }
+          std::sort(members.begin(), members.end());
+          for (size_t i = 0; i < members.size();) {
+            size_t j = i + 1;
+            while (j < members.size() && members[j].first == members[i].first) ++j;
+            const size_t k = j - i;
+            if (k == 2) {
+              out_pairs.emplace_back(members[i].second, members[i + 1].second);
+            } else if (k >= 3 && k <= kStoryRepeats && part.run_df[r] > k) {
+              DocSet set{};
+              for (size_t x = i; x < j; ++x) set.docs[set.size++] = members[x].second;
+              set.count = 1;
+              out_sets.push_back(set);
             }
+            i = j;
           }
         }
       });
