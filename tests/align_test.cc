@@ -287,4 +287,31 @@ TEST(Align, MaskedTokensAreNotAnchors) {
   }
 }
 
+// A phrase the text says twice makes no anchors (its 3-grams are not
+// unique), so a passage starting with it is found from the words after it;
+// it then grows back over the words that match one for one, and stops at
+// boilerplate.
+TEST(Align, PassagesGrowOverRepeatedWordsUpToBoilerplate) {
+  const std::string phrase = "she said she said she said ";
+  const std::string body = Article(12, 4);
+  const auto ta = Tok(phrase + body);
+  const auto tb = Tok("words before it in the other copy " + phrase + body);
+  const uint32_t lead = static_cast<uint32_t>(Tok("words before it in the other copy ").size());
+  const uint32_t said = static_cast<uint32_t>(Tok(phrase).size());
+  doppel::AlignOptions o;
+  auto p = doppel::AlignDocuments(doppel::BuildAnchorIndex(ta, {}, o.n), doppel::BuildAnchorIndex(tb, {}, o.n), o);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].a_begin, 0u);
+  EXPECT_EQ(p[0].b_begin, lead);
+  EXPECT_EQ(p[0].a_end, ta.size());
+  EXPECT_EQ(p[0].matched_a, ta.size());
+  // The phrase is boilerplate in both: the passage starts after it.
+  std::vector<uint8_t> mask_a(ta.size(), 0), mask_b(tb.size(), 0);
+  for (uint32_t i = 0; i < said; ++i) mask_a[i] = mask_b[lead + i] = 1;
+  p = doppel::AlignDocuments(doppel::BuildAnchorIndex(ta, mask_a, o.n), doppel::BuildAnchorIndex(tb, mask_b, o.n), o);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].a_begin, said);
+  EXPECT_EQ(p[0].b_begin, lead + said);
+}
+
 }  // namespace

@@ -7,7 +7,9 @@
 // paragraph moved elsewhere still aligns. Consecutive anchors of a chain with
 // gaps of at most max_gap tokens on both sides form one passage: a maximal
 // aligned region that tolerates edited words, dropped link texts, inserted
-// captions and OCR errors inside it.
+// captions and OCR errors inside it. A passage then grows at both ends over
+// the words that still match one for one (words of a phrase the text repeats
+// are no anchors), up to its neighbours and to boilerplate.
 //
 // Thread-safe: all functions are pure.
 #ifndef DOPPEL_ALIGN_H_
@@ -29,6 +31,9 @@ struct AnchorIndex {
   std::vector<uint64_t> hashes;        // n-grams that occur once, ascending
   std::vector<uint32_t> positions;     // positions[i]: the token where hashes[i] starts
   std::vector<uint32_t> by_position;   // indices into hashes, in document order
+  // Per token: the low 32 bits of its hash (0 for boilerplate), which is
+  // all that extending a passage by one word at a time compares.
+  std::vector<uint32_t> words;
   size_t size() const { return hashes.size(); }
 };
 

@@ -9,6 +9,11 @@ namespace doppel {
 
 AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n) {
   AnchorIndex index;
+  index.words.reserve(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    // 0 never matches (ExtendPassages); a word whose bits are 0 just never extends one.
+    index.words.push_back(!mask.empty() && mask[i] ? 0 : static_cast<uint32_t>(tokens[i].hash));
+  }
   const size_t k = static_cast<size_t>(n);
   if (tokens.size() < k) return index;
   thread_local std::vector<std::pair<uint64_t, uint32_t>> grams;
@@ -75,6 +80,47 @@ std::vector<uint32_t> LongestIncreasingChain(std::span<const std::pair<uint32_t,
   std::reverse(chain.begin(), chain.end());
   return chain;
 }
+
+namespace {
+
+// Grows each passage at both ends over words that match one for one,
+// stopping at boilerplate (word 0) and at the neighbouring passages on
+// either side, as they stand: passages are taken in the order of a, so a
+// gap between two is claimed by the first one's end before the second one's
+// start, and none overlap.
+void ExtendPassages(const AnchorIndex& a, const AnchorIndex& b, std::vector<TokenPassage>* passages) {
+  std::vector<TokenPassage>& p = *passages;  // sorted by a_begin
+  const size_t m = p.size();
+  std::vector<uint32_t> by_b(m);  // passage indices in the order of b
+  for (uint32_t i = 0; i < m; ++i) by_b[i] = i;
+  std::sort(by_b.begin(), by_b.end(), [&](uint32_t x, uint32_t y) { return p[x].b_begin < p[y].b_begin; });
+  std::vector<uint32_t> rank_b(m);
+  for (uint32_t r = 0; r < m; ++r) rank_b[by_b[r]] = r;
+  const auto na = static_cast<uint32_t>(a.words.size()), nb = static_cast<uint32_t>(b.words.size());
+  for (size_t i = 0; i < m; ++i) {
+    TokenPassage& q = p[i];
+    const uint32_t rb = rank_b[i];
+    const uint32_t a_low = i > 0 ? p[i - 1].a_end : 0;
+    const uint32_t b_low = rb > 0 ? p[by_b[rb - 1]].b_end : 0;
+    while (q.a_begin > a_low && q.b_begin > b_low && a.words[q.a_begin - 1] != 0 &&
+           a.words[q.a_begin - 1] == b.words[q.b_begin - 1]) {
+      --q.a_begin;
+      --q.b_begin;
+      ++q.matched_a;
+      ++q.matched_b;
+    }
+    const uint32_t a_high = i + 1 < m ? p[i + 1].a_begin : na;
+    const uint32_t b_high = rb + 1 < m ? p[by_b[rb + 1]].b_begin : nb;
+    while (q.a_end < a_high && q.b_end < b_high && a.words[q.a_end] != 0 && a.words[q.a_end] == b.words[q.b_end]) {
+      ++q.a_end;
+      ++q.b_end;
+      ++q.matched_a;
+      ++q.matched_b;
+    }
+  }
+}
+
+}  // namespace
 
 std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex& b, const AlignOptions& o) {
   // Shared anchors as (position in a, position in b), in the order of a:
@@ -198,6 +244,7 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
   }
   std::sort(passages.begin(), passages.end(),
             [](const TokenPassage& x, const TokenPassage& y) { return x.a_begin < y.a_begin; });
+  if (a.words.size() > 0 && b.words.size() > 0) ExtendPassages(a, b, &passages);
   return passages;
 }
 

@@ -623,10 +623,24 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       merged.insert(merged.end(), shared.begin() + static_cast<ptrdiff_t>(k), shared.end());
       shared.swap(merged);
     }
+    // Candidates share min_shared of those n-grams, and min_shared_per_word
+    // per n-gram position of the shorter one that a third document of the
+    // source does not show as chrome (as find's own candidates do).
+    std::vector<uint32_t> beyond(n, UINT32_MAX);  // counted for the documents of pairs
+    auto beyond_of = [&](uint32_t d) {
+      if (beyond[d] == UINT32_MAX) {
+        beyond[d] = 0;
+        for (uint64_t g = offset[d]; g < offset[d + 1]; ++g) beyond[d] += !(pos_flags[g] & 1);
+      }
+      return beyond[d];
+    };
     std::vector<std::pair<uint32_t, uint32_t>> candidates;
     for (const PairCount& pc : shared) {
-      if (pc.count >= static_cast<uint32_t>(options.min_shared)) candidates.push_back(pc.pair);
+      if (pc.count < static_cast<uint32_t>(options.min_shared)) continue;
+      const uint32_t shorter = std::min(beyond_of(pc.pair.first), beyond_of(pc.pair.second));
+      if (pc.count >= options.min_shared_per_word * shorter) candidates.push_back(pc.pair);
     }
+    std::vector<uint32_t>().swap(beyond);
     std::vector<PairCount>().swap(shared);
     AlignOptions ao;
     ao.n = options.align_ngram;
