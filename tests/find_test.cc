@@ -125,26 +125,58 @@ TEST(FindClusters, ChromeIsLearnedFromRepetitionWithoutSources) {
   EXPECT_EQ(distinct.size(), 24u);
 }
 
-TEST(FindClusters, ASmallSourceThatRepublishedAStoryIsNotChrome) {
-  // Two documents of one source: too few to tell a template from one story
-  // published twice (a correction), so their shared text still counts.
+// The long tail of a crawl: sites with two pages in it. What two pages of a
+// site share is their template, unless it is one story the site published
+// twice, which other sites carry as well.
+TEST(FindClusters, TwoPagesOfASiteShareTheirTemplateNotAStory) {
   NewsGen g(15);
-  std::vector<std::string> art = g.Article(6);
-  std::vector<std::string> corrected = art;
-  corrected.push_back("This story was corrected to fix a name.");
+  Site small = MakeSite(g, "small.example");
+  const Site other = MakeSite(g, "other.example");
+  // A big template (navigation, a comment form) around short articles.
+  for (int i = 0; i < 8; ++i) small.footer.push_back(g.MenuLine(8));
   Corpus c;
-  Add(&c, "first", JoinLines(art), "paper.example");
-  Add(&c, "corrected", JoinLines(corrected), "paper.example");
-  Add(&c, "other", JoinLines(g.Article(6)), "elsewhere.example");
+  Add(&c, "small0", Page(small, g.Article(1)), "small.example");
+  Add(&c, "small1", Page(small, g.Article(1)), "small.example");
+  // The story published twice on a second small site, and once elsewhere.
+  const Site twice = MakeSite(g, "twice.example");
+  std::vector<std::string> repeated = g.Article(4);
+  Add(&c, "twice0", Page(twice, repeated), "twice.example");
+  Add(&c, "twice1", Page(twice, repeated), "twice.example");
+  Add(&c, "copy", Page(other, repeated), "other.example");
+  for (int i = 0; i < 8; ++i) Add(&c, fmt::format("other{}", i), Page(other, g.Article(4)), "other.example");
   auto cl = Clusters(c);
-  EXPECT_TRUE(Together(cl, "first", "corrected"));
-  EXPECT_FALSE(Together(cl, "first", "other"));
+  EXPECT_FALSE(Together(cl, "small0", "small1")) << "joined by their template";
+  EXPECT_TRUE(Together(cl, "twice0", "twice1"));
+  EXPECT_TRUE(Together(cl, "twice0", "copy"));
+  EXPECT_FALSE(Together(cl, "copy", "other0"));
 }
 
 // Feed sites post one story several times (updates, re-posts). Text that
 // three or more of a site's pages share is usually its chrome; it is one
 // story when it is most of each page's own text and is found on another
 // site too.
+// Reprint sites borrow the chrome of the sites they copy. Text that another
+// site carries as its chrome is no evidence that three pages of a small
+// site are one story.
+TEST(FindClusters, ChromeBorrowedFromAnotherSiteIsNoStory) {
+  NewsGen g(19);
+  Site big = MakeSite(g, "big.example");
+  for (int i = 0; i < 8; ++i) big.footer.push_back(g.MenuLine(8));  // outweighs short articles
+  Site borrower = big;
+  borrower.name = "borrower.example";
+  Corpus c;
+  for (int i = 0; i < 3; ++i) Add(&c, fmt::format("big{}", i), Page(big, g.Article(4)), "big.example");
+  for (int i = 0; i < 3; ++i) Add(&c, fmt::format("b{}", i), Page(borrower, g.Article(1)), "borrower.example");
+  // Enough other pages that the template's six documents are below the cap
+  // on document frequency (the square root of the documents).
+  for (int i = 0; i < 32; ++i) Add(&c, fmt::format("x{}", i), JoinLines(g.Article(2)), fmt::format("x{}.example", i));
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "b0", "b1"));
+  EXPECT_FALSE(Together(cl, "b0", "b2"));
+  EXPECT_FALSE(Together(cl, "b1", "b2"));
+  EXPECT_FALSE(Together(cl, "b0", "big0"));
+}
+
 TEST(FindClusters, AStoryASitePublishedThreeTimesJoinsItsCopies) {
   // Enough pages that five copies of a story are below the cap on document
   // frequency (the square root of the documents).

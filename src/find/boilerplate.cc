@@ -95,27 +95,32 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
 
 // For every entry of a run of one n-gram: in how many distinct groups of
 // its own source the n-gram occurs (kMany when the run exceeds the cap or
-// the entry has no source).
+// the entry has no source), and whether another source has it as article
+// text: in one or two of its groups (a document without a source counts as
+// a source of its own). Text that other sites carry as their chrome, which
+// reprint sites borrow from the sites they copy, is not evidence of a story.
 void SourceCounts(const GramEntries& e, size_t begin, size_t end, bool too_common,
                   const std::vector<uint32_t>& source, const std::vector<uint32_t>& group,
-                  std::vector<SourceCount>* out) {
+                  std::vector<SourceCount>* out, std::vector<uint8_t>* elsewhere) {
   if (too_common) {
-    for (size_t i = begin; i < end; ++i) (*out)[i] = kMany;
+    for (size_t i = begin; i < end; ++i) (*out)[i] = kMany, (*elsewhere)[i] = 1;
     return;
   }
   if (e[begin].doc == e[end - 1].doc) {  // one document: most n-grams
     const SourceCount v = source[e[begin].doc] == 0 ? kMany : 1;
-    for (size_t i = begin; i < end; ++i) (*out)[i] = v;
+    for (size_t i = begin; i < end; ++i) (*out)[i] = v, (*elsewhere)[i] = 0;
     return;
   }
   if (end - begin == 2) {  // two documents: the next most common case
     const uint32_t x = e[begin].doc, y = e[begin + 1].doc;
-    if (source[x] == source[y]) {
-      const SourceCount v = source[x] == 0 ? kMany : group[x] == group[y] ? 1 : 2;
+    if (source[x] == source[y] && source[x] != 0) {
+      const SourceCount v = group[x] == group[y] ? 1 : 2;
       (*out)[begin] = (*out)[begin + 1] = v;
+      (*elsewhere)[begin] = (*elsewhere)[begin + 1] = 0;
     } else {
       (*out)[begin] = source[x] == 0 ? kMany : 1;
       (*out)[begin + 1] = source[y] == 0 ? kMany : 1;
+      (*elsewhere)[begin] = (*elsewhere)[begin + 1] = 1;
     }
     return;
   }
@@ -139,6 +144,7 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, bool too_commo
     k[i] = {source[d], group[d], static_cast<uint32_t>(begin + i)};
   }
   std::sort(k, k + m);
+  uint32_t article_sources = 0;  // sources (and documents without one) that have it in one or two groups
   for (size_t i = 0; i < m;) {
     size_t j = i;
     uint32_t groups = 0;
@@ -146,9 +152,15 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, bool too_commo
       if (j == i || k[j].group != k[j - 1].group) ++groups;
       ++j;
     }
+    article_sources += k[i].source == 0 ? groups : groups <= 2;
     const SourceCount v = k[i].source == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
     for (size_t x = i; x < j; ++x) (*out)[k[x].entry] = v;
     i = j;
+  }
+  for (size_t i = 0; i < m; ++i) {
+    const SourceCount v = (*out)[k[i].entry];
+    const uint32_t own = k[i].source == 0 || v <= 2;
+    (*elsewhere)[k[i].entry] = article_sources > own;
   }
 }
 
@@ -471,6 +483,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     std::vector<uint32_t> run_begin;  // runs: [run_begin[r], run_begin[r + 1])
     std::vector<uint16_t> run_df;     // document frequency of each run
     std::vector<SourceCount> sdf;     // per entry: groups of its source with the n-gram
+    std::vector<uint8_t> elsewhere;   // per entry: another source has it as article text
     size_t runs() const { return run_begin.size() - 1; }
     // The first entry of each document within its run stands for the pair
     // (n-gram, document); repeats within a document are skipped.
@@ -498,6 +511,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       part.run_df[r] = static_cast<uint16_t>(std::min<uint32_t>(docs, UINT16_MAX));
     });
     part.sdf.assign(part.entries.size(), kMany);
+    part.elsewhere.assign(part.entries.size(), 1);
     return true;
   };
 
@@ -520,7 +534,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
         const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
         if (again && (part.run_df[r] > cap || part.entries[b].doc == part.entries[e - 1].doc)) continue;
-        SourceCounts(part.entries, b, e, part.run_df[r] > cap, corpus.source, group, &part.sdf);
+        SourceCounts(part.entries, b, e, part.run_df[r] > cap, corpus.source, group, &part.sdf, &part.elsewhere);
       }
     });
   };
@@ -552,23 +566,24 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           // kStoryRepeats of its documents, grouped by source: two make a
           // pair; three or more a set, when the n-gram is found on another
           // source too. (In this first count, groups are documents.)
-          thread_local std::vector<std::pair<uint32_t, uint32_t>> members;  // (source, document)
+          thread_local std::vector<std::pair<uint64_t, uint32_t>> members;  // ((source, document), entry)
           members.clear();
           for (size_t i = b; i < e; ++i) {
             if (part.sdf[i] >= 2 && part.sdf[i] <= kStoryRepeats && part.first_of_doc(i)) {
-              members.emplace_back(corpus.source[part.entries[i].doc], part.entries[i].doc);
+              const uint32_t d = part.entries[i].doc;
+              members.emplace_back((static_cast<uint64_t>(corpus.source[d]) << 32) | d, static_cast<uint32_t>(i));
             }
           }
           std::sort(members.begin(), members.end());
           for (size_t i = 0; i < members.size();) {
             size_t j = i + 1;
-            while (j < members.size() && members[j].first == members[i].first) ++j;
+            while (j < members.size() && members[j].first >> 32 == members[i].first >> 32) ++j;
             const size_t k = j - i;
             if (k == 2) {
-              out_pairs.emplace_back(members[i].second, members[i + 1].second);
-            } else if (k >= 3 && k <= kStoryRepeats && part.run_df[r] > k) {
+              out_pairs.emplace_back(static_cast<uint32_t>(members[i].first), static_cast<uint32_t>(members[i + 1].first));
+            } else if (k >= 3 && k <= kStoryRepeats && part.elsewhere[members[i].second]) {
               DocSet set{};
-              for (size_t x = i; x < j; ++x) set.docs[set.size++] = members[x].second;
+              for (size_t x = i; x < j; ++x) set.docs[set.size++] = static_cast<uint32_t>(members[x].first);
               set.count = 1;
               out_sets.push_back(set);
             }
@@ -577,11 +592,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         }
       });
       // Bit 1: chrome shown by a third document of the source (or too
-      // common); bit 2: found in more documents than its own source has;
+      // common); bit 2: another source has it as article text;
       // bit 4: in no other document of its source.
-      scatter([&](size_t e, uint32_t df) {
-        return static_cast<uint8_t>((part.sdf[e] >= 3 ? 1 : 0) | (part.sdf[e] == kMany || df > part.sdf[e] ? 2 : 0) |
-                                    (part.sdf[e] == 1 ? 4 : 0));
+      scatter([&](size_t e, uint32_t) {
+        return static_cast<uint8_t>((part.sdf[e] >= 3 ? 1 : 0) | (part.elsewhere[e] ? 2 : 0) | (part.sdf[e] == 1 ? 4 : 0));
       });
       {
         std::vector<DocSet> fresh;

@@ -124,14 +124,15 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   const size_t n = tc.tokens.size();
   auto t = Clock::now();
   if (tc.sources == 0 && options.use_sources) DOPPEL_RETURN_IF_ERROR(InferSources(&tc, options.boiler_ngram));
-  // Repetition within a source needs three documents to tell its template
-  // from one story it published twice: a source with fewer gives no chrome
-  // evidence, as if it had no source (like pseudo-sources, which need three).
+  // A source of one document gives no evidence of chrome: as if it had no
+  // source. Two documents of a source are enough: what they share is its
+  // template unless it is one story, which other sources carry as well
+  // (boilerplate's story groups).
   {
     std::vector<uint32_t> docs_of(tc.sources + 1, 0);
     for (uint32_t s : tc.source) ++docs_of[s];
     for (uint32_t& s : tc.source) {
-      if (s != 0 && docs_of[s] < 3) s = 0;
+      if (s != 0 && docs_of[s] < 2) s = 0;
     }
   }
   // Entries, postings and anchors are numbered in 32 bits.
