@@ -5,9 +5,14 @@ not have (the held-out sets have other ones, OCR noise among them).
 
   bench/ocr_noise.py BENCH OUT RATE FRACTION [SEED]
 
-A FRACTION of the documents (chosen at random) get noise at RATE per
-character: confusions (rn/m, l/1, O/0, e/c, cl/d, ...), merged and split
-words, hyphenated line breaks, dropped characters and stray punctuation.
+A FRACTION of the documents (chosen at random) get noise: at each
+character, with probability RATE, one of these (in brackets, its chance):
+a confusion such as rn/m, l/1, O/0, e/c or cl/d, where one starts here
+(0.6); two words merged, at a space (0.1); a word split, after a letter
+(0.1); a hyphenated line break, after a letter (0.1); the character
+dropped (0.05); a stray punctuation mark inserted before it (0.05). Where
+the drawn kind does not apply, the character is kept, so fewer than RATE
+of the characters change.
 OUT gets docs.jsonl and links to BENCH's truth.jsonl and stories.jsonl, so
 `../shared/eval/score.py OUT --clusters C.jsonl` scores it. Python 3
 standard library only.
@@ -31,26 +36,29 @@ def noisy(text, rate, rng):
             i += 1
             continue
         kind = rng.random()
-        if kind < 0.6:  # a confusion, where one applies here
+        c = text[i]
+        if kind < 0.6:  # a confusion, where one starts here
             for a, b in rng.sample(CONFUSIONS, len(CONFUSIONS)):
                 if text.startswith(a, i):
                     out.append(b)
                     i += len(a)
                     break
             else:
-                out.append(text[i])
+                out.append(c)
                 i += 1
-        elif kind < 0.7 and text[i] == " ":  # two words merged
+        elif kind < 0.7:  # two words merged, at a space
+            if c != " ":
+                out.append(c)
             i += 1
-        elif kind < 0.8 and text[i].isalpha():  # a word split
-            out.append(text[i] + " ")
+        elif kind < 0.8:  # a word split, after a letter
+            out.append(c + " " if c.isalpha() else c)
             i += 1
-        elif kind < 0.9 and text[i].isalpha():  # a hyphenated line break
-            out.append(text[i] + "-\n")
+        elif kind < 0.9:  # a hyphenated line break, after a letter
+            out.append(c + "-\n" if c.isalpha() else c)
             i += 1
         elif kind < 0.95:  # a dropped character
             i += 1
-        else:  # stray punctuation
+        else:  # a stray punctuation mark before the character
             out.append(rng.choice(".,;:'\"~"))
     return "".join(out)
 

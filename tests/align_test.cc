@@ -305,6 +305,21 @@ TEST(Align, PassagesGrowOverRepeatedWordsUpToBoilerplate) {
   EXPECT_EQ(p[0].b_begin, lead);
   EXPECT_EQ(p[0].a_end, ta.size());
   EXPECT_EQ(p[0].matched_a, ta.size());
+  // The same at the end: the passage grows forward over the phrase.
+  const auto ea = Tok(body + " " + phrase), eb = Tok(body + " " + phrase + "and words after it");
+  p = doppel::AlignDocuments(doppel::BuildAnchorIndex(ea, {}, o.n), doppel::BuildAnchorIndex(eb, {}, o.n), o);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].a_end, ea.size());
+  EXPECT_EQ(p[0].b_end, ea.size());
+  {
+    // ... and stops at boilerplate there.
+    std::vector<uint8_t> mask_a(ea.size(), 0), mask_b(eb.size(), 0);
+    for (uint32_t i = 0; i < said; ++i) mask_a[ea.size() - said + i] = mask_b[ea.size() - said + i] = 1;
+    p = doppel::AlignDocuments(doppel::BuildAnchorIndex(ea, mask_a, o.n), doppel::BuildAnchorIndex(eb, mask_b, o.n),
+                               o);
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0].a_end, ea.size() - said);
+  }
   // The phrase is boilerplate in both: the passage starts after it.
   std::vector<uint8_t> mask_a(ta.size(), 0), mask_b(tb.size(), 0);
   for (uint32_t i = 0; i < said; ++i) mask_a[i] = mask_b[lead + i] = 1;
@@ -312,6 +327,51 @@ TEST(Align, PassagesGrowOverRepeatedWordsUpToBoilerplate) {
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0].a_begin, said);
   EXPECT_EQ(p[0].b_begin, lead + said);
+}
+
+// Passages never overlap, in a nor in b, and stay inside both texts, on
+// random token sequences: pieces of a in shuffled order with substitutions
+// and insertions, small vocabularies (many repeats), random boilerplate,
+// and every anchor size and gap. Growing passages over matching words must
+// keep to the neighbours on both sides, which in b are in another order.
+TEST(Align, PassagesNeverOverlapOnRandomPieces) {
+  doppel_test::Rng rng(21);
+  for (int round = 0; round < 5000; ++round) {
+    const uint64_t vocab = 3 + rng.Below(40);
+    std::vector<Token> a(5 + rng.Below(120)), b;
+    for (Token& t : a) t.hash = 1 + rng.Below(vocab);
+    const uint64_t pieces = 1 + rng.Below(5);
+    for (uint64_t k = 0; k < pieces; ++k) {
+      const size_t from = rng.Below(a.size()), len = 1 + rng.Below(40);
+      for (size_t i = from; i < std::min(a.size(), from + len); ++i) {
+        b.push_back(a[i]);
+        if (rng.Below(15) == 0) b.back().hash = 1 + rng.Below(vocab);
+      }
+      for (uint64_t x = rng.Below(4); x > 0; --x) b.push_back(Token{1 + rng.Below(vocab), 0, 0});
+    }
+    std::vector<uint8_t> mask_a, mask_b;
+    if (rng.Below(2) == 0) {
+      for (size_t i = 0; i < a.size(); ++i) mask_a.push_back(rng.Below(10) == 0);
+      for (size_t i = 0; i < b.size(); ++i) mask_b.push_back(rng.Below(10) == 0);
+    }
+    doppel::AlignOptions o;
+    o.n = 1 + static_cast<int>(rng.Below(3));
+    o.max_gap = static_cast<int>(rng.Below(8));
+    o.min_anchors = 1 + static_cast<int>(rng.Below(2));
+    const auto p = doppel::AlignDocuments(doppel::BuildAnchorIndex(a, mask_a, o.n),
+                                          doppel::BuildAnchorIndex(b, mask_b, o.n), o);
+    for (size_t i = 0; i < p.size(); ++i) {
+      ASSERT_LT(p[i].a_begin, p[i].a_end) << "round " << round;
+      ASSERT_LT(p[i].b_begin, p[i].b_end) << "round " << round;
+      ASSERT_LE(p[i].a_end, a.size()) << "round " << round;
+      ASSERT_LE(p[i].b_end, b.size()) << "round " << round;
+      ASSERT_LE(p[i].matched_a, p[i].a_end - p[i].a_begin) << "round " << round;
+      for (size_t j = i + 1; j < p.size(); ++j) {
+        ASSERT_TRUE(p[j].a_begin >= p[i].a_end || p[i].a_begin >= p[j].a_end) << "overlap in a, round " << round;
+        ASSERT_TRUE(p[j].b_begin >= p[i].b_end || p[i].b_begin >= p[j].b_end) << "overlap in b, round " << round;
+      }
+    }
+  }
 }
 
 }  // namespace

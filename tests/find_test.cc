@@ -151,10 +151,26 @@ TEST(FindClusters, TwoPagesOfASiteShareTheirTemplateNotAStory) {
   EXPECT_FALSE(Together(cl, "copy", "other0"));
 }
 
-// Feed sites post one story several times (updates, re-posts). Text that
-// three or more of a site's pages share is usually its chrome; it is one
-// story when it is most of each page's own text and is found on another
-// site too.
+// One site posted a story three times, another twice, and no third site
+// has it: each site's copies are the evidence that the other's are a story.
+TEST(FindClusters, TwoSitesThatEachPostedAStoryMoreThanOnceJoinIt) {
+  NewsGen g(20);
+  const Site a = MakeSite(g, "a.example"), b = MakeSite(g, "b.example");
+  const std::vector<std::string> story = g.Article(4);
+  Corpus c;
+  for (int i = 0; i < 8; ++i) Add(&c, fmt::format("a{}", i), Page(a, g.Article(4)), "a.example");
+  for (int i = 0; i < 8; ++i) Add(&c, fmt::format("b{}", i), Page(b, g.Article(4)), "b.example");
+  for (int i = 0; i < 3; ++i) Add(&c, fmt::format("sa{}", i), Page(a, story), "a.example");
+  for (int i = 0; i < 2; ++i) Add(&c, fmt::format("sb{}", i), Page(b, story), "b.example");
+  // Enough other pages that the story's five documents are below the cap
+  // on document frequency (the square root of the documents).
+  for (int i = 0; i < 6; ++i) Add(&c, fmt::format("x{}", i), JoinLines(g.Article(4)), fmt::format("x{}.example", i));
+  auto cl = Clusters(c);
+  for (const char* id : {"sa1", "sa2", "sb0", "sb1"}) EXPECT_TRUE(Together(cl, "sa0", id)) << id;
+  EXPECT_FALSE(Together(cl, "sa0", "a0"));
+  EXPECT_FALSE(Together(cl, "a0", "a1"));
+}
+
 // Reprint sites borrow the chrome of the sites they copy. Text that another
 // site carries as its chrome is no evidence that three pages of a small
 // site are one story.
@@ -177,6 +193,10 @@ TEST(FindClusters, ChromeBorrowedFromAnotherSiteIsNoStory) {
   EXPECT_FALSE(Together(cl, "b0", "big0"));
 }
 
+// Feed sites post one story several times (updates, re-posts). Text that
+// three or more of a site's pages share is usually its chrome; it is one
+// story when it is most of each page's own text and is found on another
+// site too.
 TEST(FindClusters, AStoryASitePublishedThreeTimesJoinsItsCopies) {
   // Enough pages that five copies of a story are below the cap on document
   // frequency (the square root of the documents).
@@ -242,6 +262,28 @@ TEST(FindClusters, SharedQuotationDoesNotJoinTwoStories) {
   }
   auto cl = Clusters(c);
   EXPECT_FALSE(Together(cl, "s0", "s1"));
+}
+
+// Two long stories that share one quotation share a few rare n-grams, far
+// fewer than 0.01 per word: not even worth aligning.
+TEST(FindCandidates, APairSharingAQuotationIsNotAligned) {
+  NewsGen g(22);
+  const std::string quote = fmt::format("\"{}\" he said.", g.Sentence(14));
+  Corpus c;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<std::string> art = g.Article(40);
+    art.insert(art.begin() + 3, quote);
+    Add(&c, fmt::format("s{}", i), JoinLines(art), "");
+  }
+  doppel::FindOptions o;
+  auto found = doppel::FindCopies(c, o);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->candidates, 0u);
+  o.min_shared_per_word = 0;
+  found = doppel::FindCopies(c, o);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->candidates, 1u) << "the quotation should be shared";
+  EXPECT_TRUE(found->pairs.empty());
 }
 
 TEST(FindClusters, ExcerptJoinsItsStory) {
@@ -349,13 +391,37 @@ std::string Describe(const doppel::Result<doppel::FindResult>& r) {
   return out;
 }
 
-TEST(FindClusters, SameResultForAnyThreadCount) {
+// BuildTwoSites with stories a site published again: page p1 on its own
+// site and on the other one (a pair of one source), page p3 three times on
+// its site and once on the other (a set). Boilerplate must group them, not
+// erase them.
+TwoSites BuildTwoSitesWithRepeats(bool sources) {
   TwoSites t = BuildTwoSites(true);
-  auto run = [&](int threads) {
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
-    return Describe(doppel::FindCopies(t.corpus, {}));
-  };
-  EXPECT_EQ(run(1), run(2));
+  const CorpusDocument p1 = t.corpus.docs[1];
+  Add(&t.corpus, "p1-again", p1.text, p1.source);
+  Add(&t.corpus, "p1-elsewhere", p1.text, t.corpus.docs[9].source);
+  const CorpusDocument p3 = t.corpus.docs[3];
+  Add(&t.corpus, "p3-again", p3.text, p3.source);
+  Add(&t.corpus, "p3-third", p3.text, p3.source);
+  Add(&t.corpus, "p3-elsewhere", p3.text, t.corpus.docs[9].source);
+  if (!sources) {
+    for (auto& d : t.corpus.docs) d.source.clear();
+  }
+  return t;
+}
+
+TEST(FindClusters, SameResultForAnyThreadCount) {
+  for (bool sources : {true, false}) {
+    TwoSites t = BuildTwoSitesWithRepeats(sources);
+    auto run = [&](int threads) {
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
+      return Describe(doppel::FindCopies(t.corpus, {}));
+    };
+    const std::string one = run(1);
+    EXPECT_NE(one.find('-'), std::string::npos) << "the corpus should have related pairs";
+    EXPECT_EQ(run(2), one) << "sources " << sources;
+    EXPECT_EQ(run(4), one) << "sources " << sources;
+  }
 }
 
 // Beyond FindOptions::memory, boilerplate is found a partition of n-grams at
@@ -363,20 +429,7 @@ TEST(FindClusters, SameResultForAnyThreadCount) {
 // to one bucket of n-grams per partition, with and without sources.
 TEST(FindClusters, SameResultWhenNgramsArePartitioned) {
   for (bool sources : {true, false}) {
-    TwoSites t = BuildTwoSites(true);
-    // Page p1 published again on its own site and on the other one: a story
-    // the site has twice, which boilerplate must group, not erase.
-    const CorpusDocument p1 = t.corpus.docs[1];
-    Add(&t.corpus, "p1-again", p1.text, p1.source);
-    Add(&t.corpus, "p1-elsewhere", p1.text, t.corpus.docs[9].source);
-    // And page p3 three times on its site: a set of documents, not a pair.
-    const CorpusDocument p3 = t.corpus.docs[3];
-    Add(&t.corpus, "p3-again", p3.text, p3.source);
-    Add(&t.corpus, "p3-third", p3.text, p3.source);
-    Add(&t.corpus, "p3-elsewhere", p3.text, t.corpus.docs[9].source);
-    if (!sources) {
-      for (auto& d : t.corpus.docs) d.source.clear();
-    }
+    TwoSites t = BuildTwoSitesWithRepeats(sources);
     doppel::FindOptions whole, parts;
     parts.memory = 1;
     const auto found = doppel::FindCopies(t.corpus, whole);

@@ -41,7 +41,8 @@ struct AnchorIndex {
 AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n);
 
 // A passage in token indices: [a_begin, a_end) of a aligns with
-// [b_begin, b_end) of b. matched_* count the tokens covered by anchors.
+// [b_begin, b_end) of b. matched_* count the tokens covered by anchors and
+// the words the passage grew by at its ends.
 struct TokenPassage {
   uint32_t a_begin, a_end, b_begin, b_end;
   uint32_t matched_a, matched_b;

@@ -63,6 +63,7 @@ struct FindResult {
   std::vector<uint32_t> cluster;  // per document: the index of its cluster's first document
   std::vector<RelatedPair> pairs;
   std::vector<StageTime> stages;
+  uint64_t candidates = 0;  // pairs aligned (candidates from shared rare n-grams)
 };
 
 Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options);
@@ -80,6 +81,7 @@ struct FindSummary {
   RecordCounts counts;
   uint64_t clusters = 0;  // clusters of two or more documents
   uint64_t pairs = 0;
+  uint64_t candidates = 0;  // pairs aligned
   std::vector<StageTime> stages;
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;

@@ -93,15 +93,22 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
   return c;
 }
 
+// Whether a source has an n-gram as article text: in one of its groups, or
+// in a few (a story it posted more than once) that are at most half of its
+// documents; chrome is on most of a site's pages.
+bool ArticleOf(uint32_t groups, uint32_t source_docs) {
+  return groups == 1 || (groups <= kStoryRepeats && 2 * groups <= source_docs);
+}
+
 // For every entry of a run of one n-gram: in how many distinct groups of
 // its own source the n-gram occurs (kMany when the run exceeds the cap or
 // the entry has no source), and whether another source has it as article
-// text: in one or two of its groups (a document without a source counts as
-// a source of its own). Text that other sites carry as their chrome, which
+// text (ArticleOf). Text that other sites carry as their chrome, which
 // reprint sites borrow from the sites they copy, is not evidence of a story.
 void SourceCounts(const GramEntries& e, size_t begin, size_t end, bool too_common,
                   const std::vector<uint32_t>& source, const std::vector<uint32_t>& group,
-                  std::vector<SourceCount>* out, std::vector<uint8_t>* elsewhere) {
+                  const std::vector<uint32_t>& source_docs, std::vector<SourceCount>* out,
+                  std::vector<uint8_t>* elsewhere) {
   if (too_common) {
     for (size_t i = begin; i < end; ++i) (*out)[i] = kMany, (*elsewhere)[i] = 1;
     return;
@@ -152,14 +159,14 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, bool too_commo
       if (j == i || k[j].group != k[j - 1].group) ++groups;
       ++j;
     }
-    article_sources += k[i].source == 0 ? groups : groups <= 2;
+    article_sources += k[i].source == 0 ? groups : ArticleOf(groups, source_docs[k[i].source]);
     const SourceCount v = k[i].source == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
     for (size_t x = i; x < j; ++x) (*out)[k[x].entry] = v;
     i = j;
   }
   for (size_t i = 0; i < m; ++i) {
     const SourceCount v = (*out)[k[i].entry];
-    const uint32_t own = k[i].source == 0 || v <= 2;
+    const uint32_t own = k[i].source == 0 || ArticleOf(v, source_docs[k[i].source]);
     (*elsewhere)[k[i].entry] = article_sources > own;
   }
 }
@@ -475,6 +482,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   pos_flags.assign(offset[n], 0);
   std::vector<uint32_t> group(n);
   for (uint32_t d = 0; d < n; ++d) group[d] = d;
+  std::vector<uint32_t> source_docs(corpus.sources + 1, 0);
+  for (uint32_t d = 0; d < n; ++d) ++source_docs[corpus.source[d]];
 
   // One partition's entries and what is computed per run of one n-gram.
   struct Part {
@@ -534,7 +543,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
         const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
         if (again && (part.run_df[r] > cap || part.entries[b].doc == part.entries[e - 1].doc)) continue;
-        SourceCounts(part.entries, b, e, part.run_df[r] > cap, corpus.source, group, &part.sdf, &part.elsewhere);
+        SourceCounts(part.entries, b, e, part.run_df[r] > cap, corpus.source, group, source_docs, &part.sdf,
+                     &part.elsewhere);
       }
     });
   };
@@ -564,8 +574,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           if (part.run_df[r] > cap || e - b < 2) continue;
           // The documents of each source that shares the n-gram with two to
           // kStoryRepeats of its documents, grouped by source: two make a
-          // pair; three or more a set, when the n-gram is found on another
-          // source too. (In this first count, groups are documents.)
+          // pair; three or more a set, when another source has the n-gram as
+          // article text. (In this first count, groups are documents.)
           thread_local std::vector<std::pair<uint64_t, uint32_t>> members;  // ((source, document), entry)
           members.clear();
           for (size_t i = b; i < e; ++i) {
@@ -604,7 +614,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           v.clear();
         }
         fresh.insert(fresh.end(), sets.begin(), sets.end());
-        std::sort(fresh.begin(), fresh.end());
+        tbb::parallel_sort(fresh.begin(), fresh.end());
         sets.clear();
         for (const DocSet& x : fresh) {
           if (!sets.empty() && sets.back().same_docs(x)) {
@@ -639,7 +649,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     }
     // Candidates share min_shared of those n-grams, and min_shared_per_word
     // per n-gram position of the shorter one that a third document of the
-    // source does not show as chrome (as find's own candidates do).
+    // source does not show as chrome (find's candidates divide by article
+    // tokens after the final masks instead; both are loose bounds).
     std::vector<uint32_t> beyond(n, UINT32_MAX);  // counted for the documents of pairs
     auto beyond_of = [&](uint32_t d) {
       if (beyond[d] == UINT32_MAX) {
@@ -723,10 +734,11 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       if (joined[c]) regrouped |= groups.Union(candidates[c].first, candidates[c].second);
     }
     // A set of three or more documents of one source is one story when the
-    // n-grams that exactly they share (and other sources have too) are at
-    // least half of what a document has beyond chrome: those n-grams and the
-    // ones no other document of its source has. Every document that passes
-    // joins the set's group; one that has much text of its own does not.
+    // n-grams that exactly they share (and another source has as article
+    // text) are at least min_coverage of what a document has beyond chrome:
+    // those n-grams (each counted once) and its own (the n-gram positions no
+    // other document of its source has). Every document that passes joins
+    // the set's group; one that has much text of its own does not.
     std::vector<uint32_t> own(n, UINT32_MAX);  // counted for the documents of sets
     for (const DocSet& set : sets) {
       if (set.count < static_cast<uint32_t>(options.min_tokens)) continue;

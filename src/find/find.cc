@@ -199,6 +199,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   std::vector<uint32_t>().swap(bp.posting_doc);
   std::vector<uint32_t>().swap(bp.posting_run);
   std::vector<std::pair<uint32_t, uint32_t>>().swap(lists);
+  result.candidates = candidates.size();
   result.stages.push_back({"candidates", Since(t)});
 
   // Alignment of every candidate.

@@ -150,6 +150,7 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   for (uint32_t c : found->cluster) ++size[c];
   for (uint32_t s : size) summary.clusters += s > 1;
   summary.pairs = found->pairs.size();
+  summary.candidates = found->candidates;
   summary.counts.kept = n;
   summary.seconds = Since(start);
   summary.peak_rss_bytes = PeakRssBytes();
@@ -161,9 +162,9 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
 std::string FindSummaryJson(const FindSummary& s) {
   return fmt::format(
       "{{\"documents\":{},\"kept\":{},\"removed\":0,\"rejected\":{},\"clusters\":{},\"pairs\":{},"
-      "\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{}}}\n",
-      s.counts.read, s.counts.kept, s.counts.rejected, s.clusters, s.pairs, s.seconds, StageTimesJson(s.stages),
-      s.peak_rss_bytes);
+      "\"candidates\":{},\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{}}}\n",
+      s.counts.read, s.counts.kept, s.counts.rejected, s.clusters, s.pairs, s.candidates, s.seconds,
+      StageTimesJson(s.stages), s.peak_rss_bytes);
 }
 
 std::string FindSummaryText(const FindSummary& s) {
