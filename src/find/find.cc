@@ -157,8 +157,10 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   const std::vector<uint32_t>& posting_run = bp.posting_run;
   // For each document, the rest of every posting list (a run of 2..cap
   // documents, sorted by document) it is in: the documents after it, which
-  // are the only ones it is counted against. Stored flat (CSR), in two
-  // passes, so that no per-document list grows.
+  // are the only ones it is counted against. Stored flat (CSR, 8 bytes per
+  // list), for a range of documents at a time whose lists fit
+  // options.memory: each range is one more scan of the postings, so there
+  // are at most 64 ranges whatever the budget.
   std::vector<uint64_t> list_at(n + 1, 0);
   auto for_each_rest = [&](auto&& f) {
     for (size_t r = 0; r + 1 < posting_run.size(); ++r) {
@@ -168,32 +170,44 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   };
   for_each_rest([&](uint32_t d, uint32_t, uint32_t) { ++list_at[d + 1]; });
   for (size_t d = 0; d < n; ++d) list_at[d + 1] += list_at[d];
-  std::vector<std::pair<uint32_t, uint32_t>> lists(list_at[n]);
-  {
-    std::vector<uint64_t> fill(list_at.begin(), list_at.end() - 1);
-    for_each_rest([&](uint32_t d, uint32_t b, uint32_t e) { lists[fill[d]++] = {b, e}; });
-  }
+  const uint64_t max_lists =
+      std::max<uint64_t>({1, options.memory / sizeof(std::pair<uint32_t, uint32_t>), list_at[n] / 64});
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> per_doc(n);
   tbb::enumerable_thread_specific<std::vector<uint32_t>> counters([n] { return std::vector<uint32_t>(n, 0); });
-  tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    std::vector<uint32_t>& count = counters.local();
-    std::vector<uint32_t> touched;
-    for (uint64_t l = list_at[d]; l < list_at[d + 1]; ++l) {
-      for (uint32_t k = lists[l].first; k < lists[l].second; ++k) {
-        const uint32_t other = posting_doc[k];  // > d: runs are sorted by document
-        if (count[other]++ == 0) touched.push_back(other);
-      }
+  std::vector<std::pair<uint32_t, uint32_t>> lists;
+  for (size_t d0 = 0; d0 < n;) {
+    size_t d1 = d0 + 1;
+    while (d1 < n && list_at[d1 + 1] - list_at[d0] <= max_lists) ++d1;
+    const uint64_t base = list_at[d0];
+    lists.resize(list_at[d1] - base);
+    {
+      std::vector<uint64_t> fill(list_at.begin() + static_cast<ptrdiff_t>(d0),
+                                 list_at.begin() + static_cast<ptrdiff_t>(d1));
+      for_each_rest([&](uint32_t d, uint32_t b, uint32_t e) {
+        if (d >= d0 && d < d1) lists[fill[d - d0]++ - base] = {b, e};
+      });
     }
-    std::sort(touched.begin(), touched.end());
-    for (uint32_t other : touched) {
-      const uint32_t shorter = std::min(bp.article_tokens[d], bp.article_tokens[other]);
-      if (count[other] >= static_cast<uint32_t>(options.min_shared) &&
-          count[other] >= options.min_shared_per_word * shorter) {
-        per_doc[d].emplace_back(static_cast<uint32_t>(d), other);
+    tbb::parallel_for(d0, d1, [&](size_t d) {
+      std::vector<uint32_t>& count = counters.local();
+      std::vector<uint32_t> touched;
+      for (uint64_t l = list_at[d]; l < list_at[d + 1]; ++l) {
+        for (uint32_t k = lists[l - base].first; k < lists[l - base].second; ++k) {
+          const uint32_t other = posting_doc[k];  // > d: runs are sorted by document
+          if (count[other]++ == 0) touched.push_back(other);
+        }
       }
-      count[other] = 0;
-    }
-  });
+      std::sort(touched.begin(), touched.end());
+      for (uint32_t other : touched) {
+        const uint32_t shorter = std::min(bp.article_tokens[d], bp.article_tokens[other]);
+        if (count[other] >= static_cast<uint32_t>(options.min_shared) &&
+            count[other] >= options.min_shared_per_word * shorter) {
+          per_doc[d].emplace_back(static_cast<uint32_t>(d), other);
+        }
+        count[other] = 0;
+      }
+    });
+    d0 = d1;
+  }
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   for (auto& v : per_doc) candidates.insert(candidates.end(), v.begin(), v.end());
   std::vector<uint32_t>().swap(bp.posting_doc);
