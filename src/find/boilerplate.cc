@@ -689,7 +689,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     auto local_of = [&](uint32_t d) -> const Local& {
       return local[static_cast<size_t>(std::lower_bound(batch_docs.begin(), batch_docs.end(), d) - batch_docs.begin())];
     };
-    const uint64_t budget = std::max<uint64_t>(1, options.memory / sizeof(Token));
+    const uint64_t budget = std::max<uint64_t>(1, options.memory / kBatchBytesPerToken);
     DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachPairBatch(
         candidates, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
           batch_docs = docs;

@@ -222,10 +222,11 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   ao.n = options.align_ngram;
   ao.max_gap = options.max_gap > 0 ? options.max_gap : 2 * options.boiler_ngram;
   // Candidates are aligned in batches of consecutive pairs whose documents'
-  // tokens add up to at most options.memory (TokenStore::ForEachPairBatch),
+  // tokens, with their masks and anchors, fit options.memory
+  // (kBatchBytesPerToken, TokenStore::ForEachPairBatch),
   // with the masks and anchors of a batch's documents built once per batch;
   // one batch holds everything when the corpus fits.
-  const uint64_t budget = std::max<uint64_t>(1, options.memory / sizeof(Token));
+  const uint64_t budget = std::max<uint64_t>(1, options.memory / kBatchBytesPerToken);
   std::span<const uint32_t> batch_docs;
   struct Indexed {
     std::vector<uint8_t> mask;  // chrome per token

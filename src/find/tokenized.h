@@ -30,6 +30,12 @@ void TokenizeCodePoints(std::string_view text, std::vector<Token>* out);
 // InvalidArgument for options that FindCopies cannot run with.
 Status CheckFindOptions(const FindOptions& options);
 
+// What aligning a batch of documents holds per token: the token (when read
+// from the scratch file), its mask byte, its word for growing passages, and
+// an anchor (hash, position, document order). Batches of candidate pairs
+// hold at most FindOptions::memory / kBatchBytesPerToken tokens.
+inline constexpr size_t kBatchBytesPerToken = sizeof(Token) + 1 + 4 + 16;
+
 // FindCopies on tokens: infers sources when there are none (and
 // options.use_sources), then boilerplate, candidates, alignment, clusters.
 Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options);
