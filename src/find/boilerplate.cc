@@ -768,17 +768,18 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   // Postings: what may be an anchor, the entries of the n-grams that are not
   // chrome, one per document, of the runs that still hold 2 .. cap
   // documents (an n-gram of one document pairs nothing).
-  out.posting_run.push_back(0);
+  out.postings = PostingStore(options.memory, ScratchDir(options.tmp_dir));
   for (size_t p = 0; p < parts.partitions(); ++p) {
     auto loaded = load(p);
     if (!loaded.ok()) return loaded.status();
     const bool fresh = *loaded;
     if (sources && (fresh || regrouped)) count_sources(/*again=*/!fresh);
     // One pass on all threads writes the chrome flags and counts the
-    // documents each run keeps; the runs' places in the index follow from
-    // the counts, and a second pass on all threads fills them.
+    // documents each run keeps; the runs' places in the partition's block of
+    // the index ([count, docs...] each) follow from the counts, and a second
+    // pass on all threads fills them.
     const size_t runs = part.runs();
-    std::vector<uint32_t> place(runs);
+    std::vector<uint64_t> place(runs);
     tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
         uint32_t kept = 0;
@@ -790,28 +791,31 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         place[r] = kept >= 2 && kept <= cap ? kept : 0;
       }
     });
-    size_t end = out.posting_doc.size();
+    size_t end = 0;
     for (size_t r = 0; r < runs; ++r) {
       if (place[r] == 0) {
-        place[r] = UINT32_MAX;
+        place[r] = UINT64_MAX;
         continue;
       }
       const size_t begin = end;
-      end += place[r];
-      place[r] = static_cast<uint32_t>(begin);
-      out.posting_run.push_back(static_cast<uint32_t>(end));
+      end += 1 + place[r];
+      place[r] = begin;
     }
-    out.posting_doc.resize(end);
+    std::vector<uint32_t> block(end);
     tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
-        if (place[r] == UINT32_MAX) continue;
-        uint32_t w = place[r];
+        if (place[r] == UINT64_MAX) continue;
+        const uint64_t at = place[r];
+        uint64_t w = at + 1;
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
-          if (!is_bad(i, part.run_df[r]) && part.first_of_doc(i)) out.posting_doc[w++] = part.entries[i].doc;
+          if (!is_bad(i, part.run_df[r]) && part.first_of_doc(i)) block[w++] = part.entries[i].doc;
         }
+        block[at] = static_cast<uint32_t>(w - at - 1);
       }
     });
+    DOPPEL_RETURN_IF_ERROR(out.postings.Append(std::move(block)));
   }
+  DOPPEL_RETURN_IF_ERROR(out.postings.Finish());
   part = Part();
   out.article_tokens.resize(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {

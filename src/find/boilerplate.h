@@ -20,6 +20,7 @@
 #include "doppel/find.h"
 #include "doppel/status.h"
 #include "doppel/text.h"
+#include "find/posting_store.h"
 #include "find/tokenized.h"
 
 namespace doppel {
@@ -43,10 +44,9 @@ struct Boilerplate {
   int ngram = 5;
   std::vector<uint32_t> article_tokens;      // per document: tokens that are not chrome
   // The candidate index: for every n-gram that is not chrome for 2 .. df_cap
-  // documents, in n-gram order, the list of those documents (ascending):
-  // run r is posting_doc[posting_run[r], posting_run[r + 1]).
-  std::vector<uint32_t> posting_doc;
-  std::vector<uint32_t> posting_run;  // FindCopies refuses corpora of 2^32 words
+  // documents, in n-gram order, the list of those documents (ascending),
+  // in memory up to FindOptions::memory and beyond it in a scratch file.
+  PostingStore postings;
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
 };
 

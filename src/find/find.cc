@@ -153,46 +153,54 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // Candidates: pairs sharing min_shared n-grams that are not chrome and in
   // at most df_cap documents, and min_shared_per_word of the shorter article.
   t = Clock::now();
-  const std::vector<uint32_t>& posting_doc = bp.posting_doc;
-  const std::vector<uint32_t>& posting_run = bp.posting_run;
-  // For each document, the rest of every posting list (a run of 2..cap
-  // documents, sorted by document) it is in: the documents after it, which
-  // are the only ones it is counted against. Stored flat (CSR, 8 bytes per
-  // list), for a range of documents at a time whose lists fit
-  // options.memory: each range is one more scan of the postings, so there
-  // are at most 64 ranges whatever the budget.
-  std::vector<uint64_t> list_at(n + 1, 0);
-  auto for_each_rest = [&](auto&& f) {
-    for (size_t r = 0; r + 1 < posting_run.size(); ++r) {
-      const size_t i = posting_run[r], j = posting_run[r + 1];
-      for (size_t k = i; k + 1 < j; ++k) f(posting_doc[k], static_cast<uint32_t>(k + 1), static_cast<uint32_t>(j));
+  // For each document, the rest of every posting list (of 2..cap documents,
+  // ascending) it is in: the documents after it, which are the only ones it
+  // is counted against. A range of documents at a time: the lists that hold
+  // one of them (not last) are copied from the first of them on into
+  // `rest`, and each document of the range gets the rest of each of its
+  // lists as a slice of that copy. A range holds at most its `cost` (4 bytes
+  // per document after it in each list, 16 per slice), within
+  // options.memory; there are at most 64 ranges (each one more scan of the
+  // postings) whatever the budget.
+  std::vector<uint64_t> slices_at(n + 1, 0), cost(n + 1, 0);
+  DOPPEL_RETURN_IF_ERROR(bp.postings.ForEachList([&](std::span<const uint32_t> list) {
+    for (size_t k = 0; k + 1 < list.size(); ++k) {
+      ++slices_at[list[k] + 1];
+      cost[list[k] + 1] += 16 + 4 * (list.size() - k - 1);
     }
-  };
-  for_each_rest([&](uint32_t d, uint32_t, uint32_t) { ++list_at[d + 1]; });
-  for (size_t d = 0; d < n; ++d) list_at[d + 1] += list_at[d];
-  const uint64_t max_lists =
-      std::max<uint64_t>({1, options.memory / sizeof(std::pair<uint32_t, uint32_t>), list_at[n] / 64});
+  }));
+  for (size_t d = 0; d < n; ++d) {
+    slices_at[d + 1] += slices_at[d];
+    cost[d + 1] += cost[d];
+  }
+  const uint64_t max_cost = std::max<uint64_t>({1, options.memory, cost[n] / 64});
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> per_doc(n);
   tbb::enumerable_thread_specific<std::vector<uint32_t>> counters([n] { return std::vector<uint32_t>(n, 0); });
-  std::vector<std::pair<uint32_t, uint32_t>> lists;
+  std::vector<uint32_t> rest;
+  std::vector<std::pair<uint64_t, uint64_t>> slices;  // [begin, end) in rest
   for (size_t d0 = 0; d0 < n;) {
     size_t d1 = d0 + 1;
-    while (d1 < n && list_at[d1 + 1] - list_at[d0] <= max_lists) ++d1;
-    const uint64_t base = list_at[d0];
-    lists.resize(list_at[d1] - base);
-    {
-      std::vector<uint64_t> fill(list_at.begin() + static_cast<ptrdiff_t>(d0),
-                                 list_at.begin() + static_cast<ptrdiff_t>(d1));
-      for_each_rest([&](uint32_t d, uint32_t b, uint32_t e) {
-        if (d >= d0 && d < d1) lists[fill[d - d0]++ - base] = {b, e};
-      });
-    }
+    while (d1 < n && cost[d1 + 1] - cost[d0] <= max_cost) ++d1;
+    const uint64_t base = slices_at[d0];
+    rest.clear();
+    slices.resize(slices_at[d1] - base);
+    std::vector<uint64_t> fill(slices_at.begin() + static_cast<ptrdiff_t>(d0),
+                               slices_at.begin() + static_cast<ptrdiff_t>(d1));
+    DOPPEL_RETURN_IF_ERROR(bp.postings.ForEachList([&](std::span<const uint32_t> list) {
+      const size_t k = static_cast<size_t>(std::lower_bound(list.begin(), list.end(), d0) - list.begin());
+      if (k + 1 >= list.size() || list[k] >= d1) return;
+      const uint64_t at = rest.size();  // rest[at + i] is list[k + 1 + i]
+      rest.insert(rest.end(), list.begin() + static_cast<ptrdiff_t>(k + 1), list.end());
+      for (size_t j = k; j + 1 < list.size() && list[j] < d1; ++j) {
+        slices[fill[list[j] - d0]++ - base] = {at + (j - k), at + (list.size() - 1 - k)};
+      }
+    }));
     tbb::parallel_for(d0, d1, [&](size_t d) {
       std::vector<uint32_t>& count = counters.local();
       std::vector<uint32_t> touched;
-      for (uint64_t l = list_at[d]; l < list_at[d + 1]; ++l) {
-        for (uint32_t k = lists[l - base].first; k < lists[l - base].second; ++k) {
-          const uint32_t other = posting_doc[k];  // > d: runs are sorted by document
+      for (uint64_t l = slices_at[d]; l < slices_at[d + 1]; ++l) {
+        for (uint64_t x = slices[l - base].first; x < slices[l - base].second; ++x) {
+          const uint32_t other = rest[x];  // > d: lists are ascending
           if (count[other]++ == 0) touched.push_back(other);
         }
       }
@@ -210,9 +218,9 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   }
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   for (auto& v : per_doc) candidates.insert(candidates.end(), v.begin(), v.end());
-  std::vector<uint32_t>().swap(bp.posting_doc);
-  std::vector<uint32_t>().swap(bp.posting_run);
-  std::vector<std::pair<uint32_t, uint32_t>>().swap(lists);
+  bp.postings = PostingStore();
+  std::vector<uint32_t>().swap(rest);
+  std::vector<std::pair<uint64_t, uint64_t>>().swap(slices);
   result.candidates = candidates.size();
   result.stages.push_back({"candidates", Since(t)});
 
