@@ -107,8 +107,9 @@ int main(int argc, char** argv) {
   find->add_option("--anchor", fo.find.align_ngram, "words per alignment anchor")->capture_default_str();
   size_t memory_mib = fo.find.memory >> 20;
   find->add_option("--memory", memory_mib,
-                   "MiB for each of the two large tables (tokens, n-gram occurrences): beyond it tokens go to a "
-                   "scratch file in --tmp-dir and n-grams are processed in partitions, with the same result")
+                   "MiB for each large table (tokens, n-gram occurrences, postings, candidate lists, alignment "
+                   "batches): beyond it tokens and postings go to scratch files in --tmp-dir and the rest is "
+                   "processed in parts, with the same result")
       ->check(CLI::Range(size_t{1}, size_t{1} << 30))
       ->capture_default_str();
 

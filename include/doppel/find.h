@@ -39,10 +39,13 @@ struct FindOptions {
   int max_gap = 0;           // largest gap (tokens) inside a passage; 0: 2 * boiler_ngram
   double min_coverage = 0.5;  // aligned share of the shorter article that joins two documents
   int min_tokens = 20;       // and at least this many aligned article words
-  // Memory for each of find's two large tables, with the same result
-  // whatever it is: the tokens (16 bytes each; beyond it they are kept in a
-  // scratch file in tmp_dir) and the n-gram occurrences that boilerplate is
-  // found from (16 bytes each; beyond it they are processed in partitions).
+  // Memory for each of find's large tables, with the same result whatever
+  // it is: the tokens (16 bytes each; beyond it they are kept in a scratch
+  // file in tmp_dir), the n-gram occurrences that boilerplate is found from
+  // (16 bytes each; beyond it they are processed in partitions), the
+  // postings of shared n-grams (beyond it in a scratch file), the candidate
+  // lists (built for a range of documents at a time) and the documents of
+  // an alignment batch.
   size_t memory = size_t{256} << 20;
   std::string tmp_dir;  // default: $TMPDIR or /tmp
 };
