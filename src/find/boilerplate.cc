@@ -472,7 +472,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     const size_t t = corpus.tokens.count(d);
     offset[d + 1] = offset[d] + (t >= k ? t - k + 1 : 0);
   }
-  const size_t max_entries = std::max<size_t>(1, options.memory / sizeof(GramEntry));
+  // At most 2^31 entries a partition, so that a partition's block of
+  // postings (at most one word per entry and one per run of two or more)
+  // is indexed in 32 bits.
+  const size_t max_entries = std::clamp<size_t>(options.memory / sizeof(GramEntry), 1, size_t{1} << 31);
   const GramPartitions parts(corpus.tokens, options.boiler_ngram, offset[n], max_entries, ScratchDir(options.tmp_dir));
   DOPPEL_RETURN_IF_ERROR(parts.status());
   // Per-position facts are scattered from the entries into arrays in
@@ -779,7 +782,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     // the index ([count, docs...] each) follow from the counts, and a second
     // pass on all threads fills them.
     const size_t runs = part.runs();
-    std::vector<uint64_t> place(runs);
+    std::vector<uint32_t> place(runs);
     tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
         uint32_t kept = 0;
@@ -794,23 +797,23 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     size_t end = 0;
     for (size_t r = 0; r < runs; ++r) {
       if (place[r] == 0) {
-        place[r] = UINT64_MAX;
+        place[r] = UINT32_MAX;
         continue;
       }
       const size_t begin = end;
       end += 1 + place[r];
-      place[r] = begin;
+      place[r] = static_cast<uint32_t>(begin);
     }
     std::vector<uint32_t> block(end);
     tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
-        if (place[r] == UINT64_MAX) continue;
-        const uint64_t at = place[r];
-        uint64_t w = at + 1;
+        if (place[r] == UINT32_MAX) continue;
+        const uint32_t at = place[r];
+        uint32_t w = at + 1;
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
           if (!is_bad(i, part.run_df[r]) && part.first_of_doc(i)) block[w++] = part.entries[i].doc;
         }
-        block[at] = static_cast<uint32_t>(w - at - 1);
+        block[at] = w - at - 1;
       }
     });
     DOPPEL_RETURN_IF_ERROR(out.postings.Append(std::move(block)));

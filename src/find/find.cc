@@ -158,26 +158,30 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // is counted against. A range of documents at a time: the lists that hold
   // one of them (not last) are copied from the first of them on into
   // `rest`, and each document of the range gets the rest of each of its
-  // lists as a slice of that copy. A range holds at most its `cost` (4 bytes
-  // per document after it in each list, 16 per slice), within
-  // options.memory; there are at most 64 ranges (each one more scan of the
-  // postings) whatever the budget.
+  // lists as a slice of that copy (or of the postings themselves, when they
+  // are one block in memory). A range holds at most its `cost` (4 bytes
+  // per document after it in each list, 8 per slice), within options.memory
+  // but at most 4 GiB (slices are 32-bit); there are at most 64 ranges (each
+  // one more scan of the postings) whatever the budget.
   std::vector<uint64_t> slices_at(n + 1, 0), cost(n + 1, 0);
   DOPPEL_RETURN_IF_ERROR(bp.postings.ForEachList([&](std::span<const uint32_t> list) {
     for (size_t k = 0; k + 1 < list.size(); ++k) {
       ++slices_at[list[k] + 1];
-      cost[list[k] + 1] += 16 + 4 * (list.size() - k - 1);
+      cost[list[k] + 1] += 8 + 4 * (list.size() - k - 1);
     }
   }));
   for (size_t d = 0; d < n; ++d) {
     slices_at[d + 1] += slices_at[d];
     cost[d + 1] += cost[d];
   }
-  const uint64_t max_cost = std::max<uint64_t>({1, options.memory, cost[n] / 64});
+  const uint64_t max_cost = std::min<uint64_t>(std::max<uint64_t>({1, options.memory, cost[n] / 64}), uint64_t{1} << 32);
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> per_doc(n);
   tbb::enumerable_thread_specific<std::vector<uint32_t>> counters([n] { return std::vector<uint32_t>(n, 0); });
+  const std::span<const uint32_t> whole = bp.postings.Contiguous().size() < UINT32_MAX
+                                              ? bp.postings.Contiguous()
+                                              : std::span<const uint32_t>();
   std::vector<uint32_t> rest;
-  std::vector<std::pair<uint64_t, uint64_t>> slices;  // [begin, end) in rest
+  std::vector<std::pair<uint32_t, uint32_t>> slices;  // [begin, end) in `whole`, else in rest
   for (size_t d0 = 0; d0 < n;) {
     size_t d1 = d0 + 1;
     while (d1 < n && cost[d1 + 1] - cost[d0] <= max_cost) ++d1;
@@ -189,18 +193,26 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
     DOPPEL_RETURN_IF_ERROR(bp.postings.ForEachList([&](std::span<const uint32_t> list) {
       const size_t k = static_cast<size_t>(std::lower_bound(list.begin(), list.end(), d0) - list.begin());
       if (k + 1 >= list.size() || list[k] >= d1) return;
-      const uint64_t at = rest.size();  // rest[at + i] is list[k + 1 + i]
-      rest.insert(rest.end(), list.begin() + static_cast<ptrdiff_t>(k + 1), list.end());
+      // src[at + i] is list[k + 1 + i]
+      uint32_t at;
+      if (!whole.empty()) {
+        at = static_cast<uint32_t>(list.data() - whole.data() + static_cast<ptrdiff_t>(k + 1));
+      } else {
+        at = static_cast<uint32_t>(rest.size());
+        rest.insert(rest.end(), list.begin() + static_cast<ptrdiff_t>(k + 1), list.end());
+      }
       for (size_t j = k; j + 1 < list.size() && list[j] < d1; ++j) {
-        slices[fill[list[j] - d0]++ - base] = {at + (j - k), at + (list.size() - 1 - k)};
+        slices[fill[list[j] - d0]++ - base] = {at + static_cast<uint32_t>(j - k),
+                                               at + static_cast<uint32_t>(list.size() - 1 - k)};
       }
     }));
+    const uint32_t* src = whole.empty() ? rest.data() : whole.data();
     tbb::parallel_for(d0, d1, [&](size_t d) {
       std::vector<uint32_t>& count = counters.local();
       std::vector<uint32_t> touched;
       for (uint64_t l = slices_at[d]; l < slices_at[d + 1]; ++l) {
-        for (uint64_t x = slices[l - base].first; x < slices[l - base].second; ++x) {
-          const uint32_t other = rest[x];  // > d: lists are ascending
+        for (uint32_t x = slices[l - base].first; x < slices[l - base].second; ++x) {
+          const uint32_t other = src[x];  // > d: lists are ascending
           if (count[other]++ == 0) touched.push_back(other);
         }
       }
@@ -220,7 +232,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   for (auto& v : per_doc) candidates.insert(candidates.end(), v.begin(), v.end());
   bp.postings = PostingStore();
   std::vector<uint32_t>().swap(rest);
-  std::vector<std::pair<uint64_t, uint64_t>>().swap(slices);
+  std::vector<std::pair<uint32_t, uint32_t>>().swap(slices);
   result.candidates = candidates.size();
   result.stages.push_back({"candidates", Since(t)});
 

@@ -35,6 +35,11 @@ class PostingStore {
 
   uint64_t words() const { return words_; }  // the stream's length
   bool spilled() const { return file_.is_open(); }
+  // The whole stream when it is one block in memory (else empty): the
+  // lists ForEachList gives are views into it.
+  std::span<const uint32_t> Contiguous() const {
+    return !spilled() && mem_.size() == 1 ? std::span<const uint32_t>(mem_[0]) : std::span<const uint32_t>();
+  }
 
   // Calls f(docs) for every list, in order. Returns the first read error.
   template <typename F>
