@@ -163,23 +163,28 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // per document after it in each list, 8 per slice), within options.memory
   // but at most 4 GiB (slices are 32-bit); there are at most 64 ranges (each
   // one more scan of the postings) whatever the budget.
-  std::vector<uint64_t> slices_at(n + 1, 0), cost(n + 1, 0);
+  const std::span<const uint32_t> whole = bp.postings.Contiguous().size() < UINT32_MAX
+                                              ? bp.postings.Contiguous()
+                                              : std::span<const uint32_t>();
+  // With the postings in one block nothing is copied: a range's cost is its
+  // slices alone.
+  std::vector<uint64_t> slices_at(n + 1, 0), cost(whole.empty() ? n + 1 : 0, 0);
   DOPPEL_RETURN_IF_ERROR(bp.postings.ForEachList([&](std::span<const uint32_t> list) {
     for (size_t k = 0; k + 1 < list.size(); ++k) {
       ++slices_at[list[k] + 1];
-      cost[list[k] + 1] += 8 + 4 * (list.size() - k - 1);
+      if (!cost.empty()) cost[list[k] + 1] += 8 + 4 * (list.size() - k - 1);
     }
   }));
-  for (size_t d = 0; d < n; ++d) {
-    slices_at[d + 1] += slices_at[d];
-    cost[d + 1] += cost[d];
+  for (size_t d = 0; d < n; ++d) slices_at[d + 1] += slices_at[d];
+  if (cost.empty()) {
+    cost.resize(n + 1);
+    for (size_t d = 0; d <= n; ++d) cost[d] = 8 * slices_at[d];
+  } else {
+    for (size_t d = 0; d < n; ++d) cost[d + 1] += cost[d];
   }
   const uint64_t max_cost = std::min<uint64_t>(std::max<uint64_t>({1, options.memory, cost[n] / 64}), uint64_t{1} << 32);
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> per_doc(n);
   tbb::enumerable_thread_specific<std::vector<uint32_t>> counters([n] { return std::vector<uint32_t>(n, 0); });
-  const std::span<const uint32_t> whole = bp.postings.Contiguous().size() < UINT32_MAX
-                                              ? bp.postings.Contiguous()
-                                              : std::span<const uint32_t>();
   std::vector<uint32_t> rest;
   std::vector<std::pair<uint32_t, uint32_t>> slices;  // [begin, end) in `whole`, else in rest
   for (size_t d0 = 0; d0 < n;) {
