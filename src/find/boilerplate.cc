@@ -472,9 +472,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     const size_t t = corpus.tokens.count(d);
     offset[d + 1] = offset[d] + (t >= k ? t - k + 1 : 0);
   }
-  // At most 2^31 entries a partition, so that a partition's block of
-  // postings (at most one word per entry and one per run of two or more)
-  // is indexed in 32 bits.
+  // About 2^31 entries a partition at most (a bucket bigger than that is a
+  // partition of its own), so that a partition's block of postings (at most
+  // one word per entry and one per run of two or more) is indexed in 32
+  // bits; a block that would not be is an error.
   const size_t max_entries = std::clamp<size_t>(options.memory / sizeof(GramEntry), 1, size_t{1} << 31);
   const GramPartitions parts(corpus.tokens, options.boiler_ngram, offset[n], max_entries, ScratchDir(options.tmp_dir));
   DOPPEL_RETURN_IF_ERROR(parts.status());
@@ -803,6 +804,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       const size_t begin = end;
       end += 1 + place[r];
       place[r] = static_cast<uint32_t>(begin);
+      if (end >= UINT32_MAX) {  // one hash bucket bigger than a partition may hold, and far beyond practice
+        return InvalidArgument("the postings of one n-gram partition exceed 2^32 words; split the input into several runs");
+      }
     }
     std::vector<uint32_t> block(end);
     tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {

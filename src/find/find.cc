@@ -159,10 +159,14 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // one of them (not last) are copied from the first of them on into
   // `rest`, and each document of the range gets the rest of each of its
   // lists as a slice of that copy (or of the postings themselves, when they
-  // are one block in memory). A range holds at most its `cost` (4 bytes
-  // per document after it in each list, 8 per slice), within options.memory
-  // but at most 4 GiB (slices are 32-bit); there are at most 64 ranges (each
-  // one more scan of the postings) whatever the budget.
+  // are one block in memory). A range holds its `cost` (4 bytes per
+  // document after it in each list, 8 per slice) within a budget of
+  // options.memory, or of a 64th of the whole cost when that is more, and
+  // at most 4 GiB; a document whose cost alone exceeds it is a range of its
+  // own. So there are at most about 128 ranges (each one more scan of the
+  // postings) unless the cost passes 2^38 bytes. Offsets into `rest` and
+  // the postings fit in 32 bits because FindInTokens refuses corpora of
+  // 2^32 words (a range copies at most every posting once).
   const std::span<const uint32_t> whole = bp.postings.Contiguous().size() < UINT32_MAX
                                               ? bp.postings.Contiguous()
                                               : std::span<const uint32_t>();
