@@ -76,17 +76,31 @@ class CodePointCursor {
     // clear. One bit per byte, summed by a multiply (__builtin_popcountll is
     // a library call on the x86-64 baseline, which has no POPCNT).
     while (byte_ + 8 <= target) {
-      uint64_t w;
-      std::memcpy(&w, text_.data() + byte_, 8);
-      const uint64_t continuation = w & ~(w << 1) & 0x8080808080808080ULL;
-      cp_ += 8 - static_cast<uint32_t>(((continuation >> 7) * 0x0101010101010101ULL) >> 56);
+      cp_ += 8 - Continuations(Load(byte_));
       byte_ += 8;
+    }
+    const uint32_t rest = target - byte_;  // 0..7 bytes, counted without moving the cursor
+    if (rest == 0) return cp_;
+    if (byte_ + 8 <= text_.size()) {
+      // Only the first `rest` bytes of the word (the low ones: x86-64 is
+      // little-endian).
+      return cp_ + rest - Continuations(Load(byte_) & ((uint64_t{1} << (8 * rest)) - 1));
     }
     for (; byte_ < target; ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
     return cp_;
   }
 
  private:
+  uint64_t Load(uint32_t at) const {
+    uint64_t w;
+    std::memcpy(&w, text_.data() + at, 8);
+    return w;
+  }
+  static uint32_t Continuations(uint64_t w) {
+    const uint64_t continuation = w & ~(w << 1) & 0x8080808080808080ULL;
+    return static_cast<uint32_t>(((continuation >> 7) * 0x0101010101010101ULL) >> 56);
+  }
+
   std::string_view text_;
   uint32_t byte_ = 0;
   uint32_t cp_ = 0;

@@ -131,43 +131,43 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, bool too_commo
     }
     return;
   }
-  // (source, group, entry) sorted: counts of distinct groups per source.
-  struct Key {
-    uint32_t source, group, entry;
-    bool operator<(const Key& o) const {
-      return source != o.source ? source < o.source : group != o.group ? group < o.group : entry < o.entry;
-    }
+  // Distinct groups per source, counted through arrays stamped with the
+  // call's number (per thread): linear in the run, with no sort.
+  struct Stamps {
+    std::vector<uint32_t> group_seen, source_seen, groups;  // groups: per source
+    std::vector<uint32_t> sources;                          // sources of this run
+    uint32_t call = 0;
   };
-  Key keys[64];
-  std::vector<Key> big;
-  Key* k = keys;
-  const size_t m = end - begin;
-  if (m > 64) {
-    big.resize(m);
-    k = big.data();
+  thread_local Stamps st;
+  if (st.group_seen.size() < group.size() || st.source_seen.size() < source_docs.size() || ++st.call == 0) {
+    st.group_seen.assign(std::max(st.group_seen.size(), group.size()), 0);
+    st.source_seen.assign(std::max(st.source_seen.size(), source_docs.size()), 0);
+    st.groups.resize(st.source_seen.size());
+    st.call = 1;
   }
-  for (size_t i = 0; i < m; ++i) {
-    const uint32_t d = e[begin + i].doc;
-    k[i] = {source[d], group[d], static_cast<uint32_t>(begin + i)};
-  }
-  std::sort(k, k + m);
-  uint32_t article_sources = 0;  // sources (and documents without one) that have it in one or two groups
-  for (size_t i = 0; i < m;) {
-    size_t j = i;
-    uint32_t groups = 0;
-    while (j < m && k[j].source == k[i].source) {
-      if (j == i || k[j].group != k[j - 1].group) ++groups;
-      ++j;
+  const uint32_t call = st.call;
+  st.sources.clear();
+  for (size_t i = begin; i < end; ++i) {
+    const uint32_t d = e[i].doc, s = source[d], g = group[d];
+    if (st.source_seen[s] != call) {
+      st.source_seen[s] = call;
+      st.groups[s] = 0;
+      st.sources.push_back(s);
     }
-    article_sources += k[i].source == 0 ? groups : ArticleOf(groups, source_docs[k[i].source]);
-    const SourceCount v = k[i].source == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
-    for (size_t x = i; x < j; ++x) (*out)[k[x].entry] = v;
-    i = j;
+    if (st.group_seen[g] != call) {
+      st.group_seen[g] = call;
+      ++st.groups[s];
+    }
   }
-  for (size_t i = 0; i < m; ++i) {
-    const SourceCount v = (*out)[k[i].entry];
-    const uint32_t own = k[i].source == 0 || ArticleOf(v, source_docs[k[i].source]);
-    (*elsewhere)[k[i].entry] = article_sources > own;
+  uint32_t article_sources = 0;  // sources (and documents without one) that have it in one or two groups
+  for (uint32_t s : st.sources) article_sources += s == 0 ? st.groups[0] : ArticleOf(st.groups[s], source_docs[s]);
+  for (size_t i = begin; i < end; ++i) {
+    const uint32_t s = source[e[i].doc];
+    const uint32_t groups = st.groups[s];
+    const SourceCount v = s == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
+    (*out)[i] = v;
+    const uint32_t own = s == 0 || ArticleOf(v, source_docs[s]);
+    (*elsewhere)[i] = article_sources > own;
   }
 }
 
@@ -234,7 +234,17 @@ class GramPartitions {
   const Status& status() const { return status_; }
   size_t partitions() const { return first_bucket_.size() - 1; }
 
-  Result<GramEntries> Sorted(size_t p) const {
+  // A partition's entries sorted, where each run of one n-gram starts in
+  // them (then entries.size()), and each run's document frequency,
+  // saturated at 2^16 - 1: it is only compared with the cap (sqrt of the
+  // documents, below 2^16) and with 16-bit source counts. Entry indices fit
+  // in 32 bits: FindCopies refuses corpora of 2^32 words.
+  struct SortedPartition {
+    GramEntries entries;
+    std::vector<uint32_t> run_begin;
+    std::vector<uint16_t> run_df;
+  };
+  Result<SortedPartition> Sorted(size_t p) const {
     const size_t b0 = first_bucket_[p], b1 = first_bucket_[p + 1], nb = b1 - b0;
     // Where range r starts writing into bucket b: buckets in order, ranges
     // in order within each bucket.
@@ -281,20 +291,47 @@ class GramPartitions {
       }));
     }
     // Every entry of a bucket shares the top `bits` bits of its n-gram: the
-    // bits below them are uniform, and sort the bucket in linear time.
+    // bits below them are uniform, and sort the bucket in linear time. The
+    // runs of one n-gram are found while a group of buckets is fresh in the
+    // cache, then the groups' run starts are put together in order.
     const int bits = bits_;
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, nb, 16), [&](const tbb::blocked_range<size_t>& r) {
-      std::vector<GramEntry> part;
-      for (size_t b = r.begin(); b != r.end(); ++b) {
+    constexpr size_t kGroup = 16;
+    const size_t groups = (nb + kGroup - 1) / kGroup;
+    std::vector<std::vector<uint32_t>> group_starts(groups);
+    std::vector<std::vector<uint16_t>> group_df(groups);
+    tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
+      const size_t b0 = g * kGroup, b1 = std::min(nb, (g + 1) * kGroup);
+      std::vector<uint32_t>& starts = group_starts[g];
+      std::vector<uint16_t>& df = group_df[g];
+      for (size_t b = b0; b < b1; ++b) {
         GramEntry* first = entries.data() + bucket_start[b];
         GramEntry* last = entries.data() + bucket_start[b + 1];
-        if (last - first < 2) continue;
-        part.assign(first, last);
-        SortByUniformHash(&part, [bits](const GramEntry& e) { return e.gram << bits; });
-        std::copy(part.begin(), part.end(), first);
+        SortByUniformHash(first, last, [bits](const GramEntry& e) { return e.gram << bits; });
+        for (GramEntry* x = first; x != last; ++x) {
+          if (x == first || x->gram != (x - 1)->gram) {
+            starts.push_back(static_cast<uint32_t>(x - entries.data()));
+            df.push_back(1);
+          } else if (x->doc != (x - 1)->doc && df.back() < UINT16_MAX) {
+            ++df.back();
+          }
+        }
       }
     });
-    return entries;
+    std::vector<size_t> at_group(groups + 1, 0);
+    for (size_t g = 0; g < groups; ++g) at_group[g + 1] = at_group[g] + group_starts[g].size();
+    SortedPartition out;
+    out.run_begin.resize(at_group[groups] + 1);
+    out.run_df.resize(at_group[groups]);
+    tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
+      const auto at = static_cast<ptrdiff_t>(at_group[g]);
+      std::copy(group_starts[g].begin(), group_starts[g].end(), out.run_begin.begin() + at);
+      std::copy(group_df[g].begin(), group_df[g].end(), out.run_df.begin() + at);
+      std::vector<uint32_t>().swap(group_starts[g]);
+      std::vector<uint16_t>().swap(group_df[g]);
+    });
+    out.run_begin[at_group[groups]] = static_cast<uint32_t>(pos);
+    out.entries = std::move(entries);
+    return out;
   }
 
  private:
@@ -405,37 +442,6 @@ class GramPartitions {
   std::vector<uint64_t> file_at_;     // [r * (partitions + 1) + p]: where they are in range r's file
 };
 
-// Where each run of one n-gram starts in `e`, and e.size() at the end:
-// counted, then written, on all threads over fixed chunks whose bounds are
-// moved to run starts.
-// Entry indices fit in 32 bits: FindCopies refuses corpora of 2^32 words.
-std::vector<uint32_t> RunStarts(const GramEntries& e) {
-  const size_t m = e.size();
-  constexpr size_t kChunks = 64;
-  std::vector<size_t> bound(kChunks + 1);
-  for (size_t c = 0; c <= kChunks; ++c) {
-    size_t b = m * c / kChunks;
-    while (b > 0 && b < m && e[b].gram == e[b - 1].gram) ++b;
-    bound[c] = c > 0 ? std::max(b, bound[c - 1]) : b;
-  }
-  std::vector<size_t> count(kChunks + 1, 0);
-  tbb::parallel_for(size_t{0}, kChunks, [&](size_t c) {
-    size_t k = 0;
-    for (size_t i = bound[c]; i < bound[c + 1]; ++i) k += i == bound[c] || e[i].gram != e[i - 1].gram;
-    count[c + 1] = k;
-  });
-  for (size_t c = 0; c < kChunks; ++c) count[c + 1] += count[c];
-  std::vector<uint32_t> starts(count[kChunks] + 1);
-  tbb::parallel_for(size_t{0}, kChunks, [&](size_t c) {
-    size_t k = count[c];
-    for (size_t i = bound[c]; i < bound[c + 1]; ++i) {
-      if (i == bound[c] || e[i].gram != e[i - 1].gram) starts[k++] = static_cast<uint32_t>(i);
-    }
-  });
-  starts[count[kChunks]] = static_cast<uint32_t>(m);
-  return starts;
-}
-
 }  // namespace
 
 void Mask(const Boilerplate& bp, size_t d, size_t tokens, std::vector<uint8_t>* mask) {
@@ -512,21 +518,24 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     part.index = p;
     auto sorted = parts.Sorted(p);
     if (!sorted.ok()) return sorted.status();
-    part.entries = std::move(sorted).value();
-    part.run_begin = RunStarts(part.entries);
-    const size_t runs = part.runs();
-    // Saturated at 2^16 - 1: it is only compared with the cap (sqrt of the
-    // documents, below 2^16) and with 16-bit source counts.
-    part.run_df.assign(runs, 0);
-    tbb::parallel_for(size_t{0}, runs, [&](size_t r) {
-      uint32_t docs = 0;
-      for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) docs += part.first_of_doc(i);
-      part.run_df[r] = static_cast<uint16_t>(std::min<uint32_t>(docs, UINT16_MAX));
-    });
-    part.sdf.assign(part.entries.size(), kMany);
-    part.elsewhere.assign(part.entries.size(), 1);
+    part.entries = std::move(sorted->entries);
+    part.run_begin = std::move(sorted->run_begin);
+    part.run_df = std::move(sorted->run_df);
+    if (sources) {
+      part.sdf.assign(part.entries.size(), kMany);
+      part.elsewhere.assign(part.entries.size(), 1);
+    }
     return true;
   };
+  // Per entry, given its run's document frequency: the runs of one
+  // document, or of more than `cap`, are not counted (count_sources), as
+  // their values follow from that.
+  auto sdf_of = [&](size_t i, uint32_t df) -> SourceCount {
+    if (df > cap) return kMany;
+    if (df == 1) return corpus.source[part.entries[i].doc] == 0 ? kMany : 1;
+    return part.sdf[i];
+  };
+  auto elsewhere_of = [&](size_t i, uint32_t df) -> bool { return df > cap || (df > 1 && part.elsewhere[i]); };
 
   // flag_of(entry, document frequency of its n-gram), run by run.
   auto scatter = [&](auto&& flag_of) {
@@ -539,15 +548,21 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     });
   };
 
-  // `again`: groups changed since the last count. Only runs of two or more
-  // documents that are not too common depend on groups; the rest keep
-  // their counts.
+  // The runs of two to `cap` documents (sdf_of, elsewhere_of). `again`:
+  // groups changed since the last count, and only runs holding a document
+  // whose group changed (one that was joined to another's) count
+  // differently.
   auto count_sources = [&](bool again) {
     tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
         const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
-        if (again && (part.run_df[r] > cap || part.entries[b].doc == part.entries[e - 1].doc)) continue;
-        SourceCounts(part.entries, b, e, part.run_df[r] > cap, corpus.source, group, source_docs, &part.sdf,
+        if (part.run_df[r] > cap || part.run_df[r] < 2) continue;
+        if (again) {
+          bool changed = false;
+          for (size_t i = b; i < e && !changed; ++i) changed = group[part.entries[i].doc] != part.entries[i].doc;
+          if (!changed) continue;
+        }
+        SourceCounts(part.entries, b, e, /*too_common=*/false, corpus.source, group, source_docs, &part.sdf,
                      &part.elsewhere);
       }
     });
@@ -575,7 +590,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         auto& out_sets = found_sets.local();
         for (size_t r = rr.begin(); r != rr.end(); ++r) {
           const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
-          if (part.run_df[r] > cap || e - b < 2) continue;
+          if (part.run_df[r] > cap || part.run_df[r] < 2) continue;
           // The documents of each source that shares the n-gram with two to
           // kStoryRepeats of its documents, grouped by source: two make a
           // pair; three or more a set, when another source has the n-gram as
@@ -608,8 +623,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       // Bit 1: chrome shown by a third document of the source (or too
       // common); bit 2: another source has it as article text;
       // bit 4: in no other document of its source.
-      scatter([&](size_t e, uint32_t) {
-        return static_cast<uint8_t>((part.sdf[e] >= 3 ? 1 : 0) | (part.elsewhere[e] ? 2 : 0) | (part.sdf[e] == 1 ? 4 : 0));
+      scatter([&](size_t e, uint32_t df) {
+        const SourceCount v = sdf_of(e, df);
+        return static_cast<uint8_t>((v >= 3 ? 1 : 0) | (elsewhere_of(e, df) ? 2 : 0) | (v == 1 ? 4 : 0));
       });
       {
         std::vector<DocSet> fresh;
@@ -767,7 +783,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   }
   // Chrome: in more than `cap` documents, or in two groups of one source.
   auto is_bad = [&](size_t e, uint32_t df) {
-    return static_cast<uint8_t>(df > cap || (sources && part.sdf[e] != kMany && part.sdf[e] >= 2));
+    return static_cast<uint8_t>(df > cap || (sources && df >= 2 && part.sdf[e] != kMany && part.sdf[e] >= 2));
   };
   // Postings: what may be an anchor, the entries of the n-grams that are not
   // chrome, one per document, of the runs that still hold 2 .. cap

@@ -15,37 +15,36 @@
 
 namespace doppel {
 
-// Sorts *v by T's operator<, which must order by hash(x) first.
+namespace hash_sort_internal {
+
+// Scatters [first, last) into tmp by the top bits of hash and sorts each
+// bucket there.
 template <typename T, typename Hash>
-void SortByUniformHash(std::vector<T>* v, Hash hash) {
-  const size_t m = v->size();
-  if (m < 32) {
-    std::sort(v->begin(), v->end());
-    return;
-  }
+void SortInto(const T* first, const T* last, std::vector<T>* tmp, Hash hash) {
+  const size_t m = static_cast<size_t>(last - first);
   int bits = 1;
   while (bits < 24 && (size_t{2} << bits) <= m) ++bits;
   const size_t buckets = size_t{1} << bits;
   const int shift = 64 - bits;
   thread_local std::vector<uint32_t> start;
-  thread_local std::vector<T> tmp;
   start.assign(buckets + 1, 0);
-  tmp.resize(m);
-  for (const T& x : *v) ++start[(static_cast<uint64_t>(hash(x)) >> shift) + 1];
+  tmp->resize(m);
+  for (const T* x = first; x != last; ++x) ++start[(static_cast<uint64_t>(hash(*x)) >> shift) + 1];
   for (size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
-  for (const T& x : *v) tmp[start[static_cast<uint64_t>(hash(x)) >> shift]++] = x;  // start[b]: end of bucket b
+  T* out = tmp->data();
+  for (const T* x = first; x != last; ++x) out[start[static_cast<uint64_t>(hash(*x)) >> shift]++] = *x;  // start[b]: end of bucket b
   size_t begin = 0;
   for (size_t b = 0; b < buckets; ++b) {
     const size_t end = start[b];
-    T* first = tmp.data() + begin;
-    T* last = tmp.data() + end;
+    T* lo = out + begin;
+    T* hi = out + end;
     if (end - begin > 32) {
-      std::sort(first, last);
+      std::sort(lo, hi);
     } else {
-      for (T* i = first + 1; i < last; ++i) {
+      for (T* i = lo + 1; i < hi; ++i) {
         const T x = *i;
         T* j = i;
-        while (j > first && x < *(j - 1)) {
+        while (j > lo && x < *(j - 1)) {
           *j = *(j - 1);
           --j;
         }
@@ -54,7 +53,32 @@ void SortByUniformHash(std::vector<T>* v, Hash hash) {
     }
     begin = end;
   }
+}
+
+}  // namespace hash_sort_internal
+
+// Sorts *v by T's operator<, which must order by hash(x) first.
+template <typename T, typename Hash>
+void SortByUniformHash(std::vector<T>* v, Hash hash) {
+  if (v->size() < 32) {
+    std::sort(v->begin(), v->end());
+    return;
+  }
+  thread_local std::vector<T> tmp;
+  hash_sort_internal::SortInto(v->data(), v->data() + v->size(), &tmp, hash);
   v->swap(tmp);
+}
+
+// The same for the range [first, last), in place (through one scratch copy).
+template <typename T, typename Hash>
+void SortByUniformHash(T* first, T* last, Hash hash) {
+  if (last - first < 32) {
+    std::sort(first, last);
+    return;
+  }
+  thread_local std::vector<T> tmp;
+  hash_sort_internal::SortInto(first, last, &tmp, hash);
+  std::copy(tmp.begin(), tmp.end(), first);
 }
 
 }  // namespace doppel
