@@ -292,42 +292,40 @@ class GramPartitions {
     }
     // Every entry of a bucket shares the top `bits` bits of its n-gram: the
     // bits below them are uniform, and sort the bucket in linear time. The
-    // runs of one n-gram are found while a group of buckets is fresh in the
-    // cache, then the groups' run starts are put together in order.
+    // runs of one n-gram are counted while a group of buckets is fresh in
+    // the cache; a second pass writes where they start and their document
+    // frequencies at their places.
     const int bits = bits_;
     constexpr size_t kGroup = 16;
     const size_t groups = (nb + kGroup - 1) / kGroup;
-    std::vector<std::vector<uint32_t>> group_starts(groups);
-    std::vector<std::vector<uint16_t>> group_df(groups);
+    std::vector<size_t> at_group(groups + 1, 0);
+    auto is_start = [&](const GramEntry* x, const GramEntry* first) { return x == first || x->gram != (x - 1)->gram; };
     tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
-      const size_t b0 = g * kGroup, b1 = std::min(nb, (g + 1) * kGroup);
-      std::vector<uint32_t>& starts = group_starts[g];
-      std::vector<uint16_t>& df = group_df[g];
-      for (size_t b = b0; b < b1; ++b) {
+      size_t runs = 0;
+      for (size_t b = g * kGroup; b < std::min(nb, (g + 1) * kGroup); ++b) {
         GramEntry* first = entries.data() + bucket_start[b];
         GramEntry* last = entries.data() + bucket_start[b + 1];
         SortByUniformHash(first, last, [bits](const GramEntry& e) { return e.gram << bits; });
-        for (GramEntry* x = first; x != last; ++x) {
-          if (x == first || x->gram != (x - 1)->gram) {
-            starts.push_back(static_cast<uint32_t>(x - entries.data()));
-            df.push_back(1);
-          } else if (x->doc != (x - 1)->doc && df.back() < UINT16_MAX) {
-            ++df.back();
-          }
-        }
+        for (GramEntry* x = first; x != last; ++x) runs += is_start(x, first);
       }
+      at_group[g + 1] = runs;
     });
-    std::vector<size_t> at_group(groups + 1, 0);
-    for (size_t g = 0; g < groups; ++g) at_group[g + 1] = at_group[g] + group_starts[g].size();
+    for (size_t g = 0; g < groups; ++g) at_group[g + 1] += at_group[g];
     SortedPartition out;
     out.run_begin.resize(at_group[groups] + 1);
     out.run_df.resize(at_group[groups]);
     tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
-      const auto at = static_cast<ptrdiff_t>(at_group[g]);
-      std::copy(group_starts[g].begin(), group_starts[g].end(), out.run_begin.begin() + at);
-      std::copy(group_df[g].begin(), group_df[g].end(), out.run_df.begin() + at);
-      std::vector<uint32_t>().swap(group_starts[g]);
-      std::vector<uint16_t>().swap(group_df[g]);
+      size_t r = at_group[g];
+      const GramEntry* first = entries.data() + bucket_start[g * kGroup];
+      const GramEntry* last = entries.data() + bucket_start[std::min(nb, (g + 1) * kGroup)];
+      for (const GramEntry* x = first; x != last; ++x) {
+        if (is_start(x, first)) {  // buckets hold whole runs: a run never spans two
+          out.run_begin[r] = static_cast<uint32_t>(x - entries.data());
+          out.run_df[r++] = 1;
+        } else if (x->doc != (x - 1)->doc && out.run_df[r - 1] < UINT16_MAX) {
+          ++out.run_df[r - 1];
+        }
+      }
     });
     out.run_begin[at_group[groups]] = static_cast<uint32_t>(pos);
     out.entries = std::move(entries);
