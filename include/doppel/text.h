@@ -17,6 +17,7 @@
 #define DOPPEL_TEXT_H_
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -75,15 +76,14 @@ class CodePointCursor {
     // continuation byte (10xxxxxx), i.e. unless bit 7 is set and bit 6
     // clear. One bit per byte, summed by a multiply (__builtin_popcountll is
     // a library call on the x86-64 baseline, which has no POPCNT).
-    while (byte_ + 8 <= target) {
+    while (size_t{byte_} + 8 <= target) {
       cp_ += 8 - Continuations(Load(byte_));
       byte_ += 8;
     }
     const uint32_t rest = target - byte_;  // 0..7 bytes, counted without moving the cursor
     if (rest == 0) return cp_;
-    if (byte_ + 8 <= text_.size()) {
-      // Only the first `rest` bytes of the word (the low ones: x86-64 is
-      // little-endian).
+    if (std::endian::native == std::endian::little && size_t{byte_} + 8 <= text_.size()) {
+      // Only the first `rest` bytes of the word: the low ones.
       return cp_ + rest - Continuations(Load(byte_) & ((uint64_t{1} << (8 * rest)) - 1));
     }
     for (; byte_ < target; ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;

@@ -100,25 +100,18 @@ bool ArticleOf(uint32_t groups, uint32_t source_docs) {
   return groups == 1 || (groups <= kStoryRepeats && 2 * groups <= source_docs);
 }
 
-// For every entry of a run of one n-gram: in how many distinct groups of
-// its own source the n-gram occurs (kMany when the run exceeds the cap or
-// the entry has no source), and whether another source has it as article
-// text (ArticleOf). Text that other sites carry as their chrome, which
-// reprint sites borrow from the sites they copy, is not evidence of a story.
-void SourceCounts(const GramEntries& e, size_t begin, size_t end, bool too_common,
-                  const std::vector<uint32_t>& source, const std::vector<uint32_t>& group,
-                  const std::vector<uint32_t>& source_docs, std::vector<SourceCount>* out,
-                  std::vector<uint8_t>* elsewhere) {
-  if (too_common) {
-    for (size_t i = begin; i < end; ++i) (*out)[i] = kMany, (*elsewhere)[i] = 1;
-    return;
-  }
-  if (e[begin].doc == e[end - 1].doc) {  // one document: most n-grams
-    const SourceCount v = source[e[begin].doc] == 0 ? kMany : 1;
-    for (size_t i = begin; i < end; ++i) (*out)[i] = v, (*elsewhere)[i] = 0;
-    return;
-  }
-  if (end - begin == 2) {  // two documents: the next most common case
+// For every entry of a run of one n-gram of two or more documents (and
+// not too common: the rest follow from the document frequency, sdf_of and
+// elsewhere_of below): in how many distinct groups of its own source the
+// n-gram occurs (kMany when the entry has no source), and whether another
+// source has it as article text (ArticleOf). Text that other sites carry as
+// their chrome, which reprint sites borrow from the sites they copy, is not
+// evidence of a story. Groups only ever join documents of one source, so a
+// group is counted for the source of its documents.
+void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vector<uint32_t>& source,
+                  const std::vector<uint32_t>& group, const std::vector<uint32_t>& source_docs,
+                  std::vector<SourceCount>* out, std::vector<uint8_t>* elsewhere) {
+  if (end - begin == 2) {  // two documents: the most common case
     const uint32_t x = e[begin].doc, y = e[begin + 1].doc;
     if (source[x] == source[y] && source[x] != 0) {
       const SourceCount v = group[x] == group[y] ? 1 : 2;
@@ -131,46 +124,48 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, bool too_commo
     }
     return;
   }
-  // Distinct groups per source, counted through arrays stamped with the
-  // call's number (per thread): linear in the run, with no sort.
-  struct Stamps {
-    std::vector<uint32_t> group_seen, source_seen, groups;  // groups: per source
-    std::vector<uint32_t> sources;                          // sources of this run
-    uint32_t call = 0;
+  // Distinct groups per source through two small open-addressing tables,
+  // per thread, sized to the run and cleared per call: linear in the run,
+  // with no sort, and bounded by the run, not by the corpus.
+  constexpr uint32_t kEmpty = UINT32_MAX;  // document and source numbers are below it
+  thread_local std::vector<uint32_t> groups_seen;
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> per_source;  // (source, its groups)
+  const size_t m = end - begin;
+  int bits = 4;
+  while ((size_t{1} << bits) < 2 * m) ++bits;
+  const size_t slots = size_t{1} << bits, wrap = slots - 1;
+  groups_seen.assign(slots, kEmpty);
+  per_source.assign(slots, {kEmpty, 0});
+  auto home = [bits](uint32_t key) { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits)); };
+  auto source_slot = [&](uint32_t s) -> std::pair<uint32_t, uint32_t>& {
+    size_t h = home(s);
+    while (per_source[h].first != kEmpty && per_source[h].first != s) h = (h + 1) & wrap;
+    return per_source[h];
   };
-  thread_local Stamps st;
-  if (st.group_seen.size() < group.size() || st.source_seen.size() < source_docs.size() || ++st.call == 0) {
-    st.group_seen.assign(std::max(st.group_seen.size(), group.size()), 0);
-    st.source_seen.assign(std::max(st.source_seen.size(), source_docs.size()), 0);
-    st.groups.resize(st.source_seen.size());
-    st.call = 1;
-  }
-  const uint32_t call = st.call;
-  st.sources.clear();
   for (size_t i = begin; i < end; ++i) {
     const uint32_t d = e[i].doc, s = source[d], g = group[d];
-    if (st.source_seen[s] != call) {
-      st.source_seen[s] = call;
-      st.groups[s] = 0;
-      st.sources.push_back(s);
-    }
-    if (st.group_seen[g] != call) {
-      st.group_seen[g] = call;
-      ++st.groups[s];
+    std::pair<uint32_t, uint32_t>& slot = source_slot(s);
+    slot.first = s;
+    size_t h = home(g);
+    while (groups_seen[h] != kEmpty && groups_seen[h] != g) h = (h + 1) & wrap;
+    if (groups_seen[h] == kEmpty) {
+      groups_seen[h] = g;
+      ++slot.second;
     }
   }
   uint32_t article_sources = 0;  // sources (and documents without one) that have it in one or two groups
-  for (uint32_t s : st.sources) article_sources += s == 0 ? st.groups[0] : ArticleOf(st.groups[s], source_docs[s]);
+  for (const auto& [s, groups] : per_source) {
+    if (s != kEmpty) article_sources += s == 0 ? groups : ArticleOf(groups, source_docs[s]);
+  }
   for (size_t i = begin; i < end; ++i) {
     const uint32_t s = source[e[i].doc];
-    const uint32_t groups = st.groups[s];
+    const uint32_t groups = source_slot(s).second;
     const SourceCount v = s == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
     (*out)[i] = v;
     const uint32_t own = s == 0 || ArticleOf(v, source_docs[s]);
     (*elsewhere)[i] = article_sources > own;
   }
 }
-
 
 // The n-gram occurrences sorted by (n-gram, document, position), a
 // partition at a time. The n-grams are hashes, so their top bits spread
@@ -499,8 +494,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     GramEntries entries;
     std::vector<uint32_t> run_begin;  // runs: [run_begin[r], run_begin[r + 1])
     std::vector<uint16_t> run_df;     // document frequency of each run
-    std::vector<SourceCount> sdf;     // per entry: groups of its source with the n-gram
-    std::vector<uint8_t> elsewhere;   // per entry: another source has it as article text
+    // Per entry of a run of 2..cap documents (count_sources; the others'
+    // are not stored: sdf_of, elsewhere_of):
+    std::vector<SourceCount> sdf;     // groups of its source with the n-gram
+    std::vector<uint8_t> elsewhere;   // another source has it as article text
     size_t runs() const { return run_begin.size() - 1; }
     // The first entry of each document within its run stands for the pair
     // (n-gram, document); repeats within a document are skipped.
@@ -519,9 +516,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     part.entries = std::move(sorted->entries);
     part.run_begin = std::move(sorted->run_begin);
     part.run_df = std::move(sorted->run_df);
-    if (sources) {
-      part.sdf.assign(part.entries.size(), kMany);
-      part.elsewhere.assign(part.entries.size(), 1);
+    if (sources) {  // every value read is written by count_sources first
+      part.sdf.resize(part.entries.size());
+      part.elsewhere.resize(part.entries.size());
     }
     return true;
   };
@@ -560,8 +557,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           for (size_t i = b; i < e && !changed; ++i) changed = group[part.entries[i].doc] != part.entries[i].doc;
           if (!changed) continue;
         }
-        SourceCounts(part.entries, b, e, /*too_common=*/false, corpus.source, group, source_docs, &part.sdf,
-                     &part.elsewhere);
+        SourceCounts(part.entries, b, e, corpus.source, group, source_docs, &part.sdf, &part.elsewhere);
       }
     });
   };
@@ -749,6 +745,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         }));
     UnionFind groups(n);
     for (size_t c = 0; c < candidates.size(); ++c) {
+      // Both documents are of one source (so are a set's below): a group
+      // never spans two sources, which SourceCounts relies on.
       if (joined[c]) regrouped |= groups.Union(candidates[c].first, candidates[c].second);
     }
     // A set of three or more documents of one source is one story when the
