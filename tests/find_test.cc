@@ -221,6 +221,21 @@ TEST(FindClusters, AStoryASitePublishedThreeTimesJoinsItsCopies) {
   EXPECT_EQ(distinct.size(), 32u) << "two different stories share a cluster";
 }
 
+// The same on a larger scale: a story one site posted three times that
+// fourteen pages without a site carry as well, so each of its n-grams is in
+// seventeen documents (more than the runs counted on the stack).
+TEST(FindClusters, AStoryASitePostedThreeTimesThatManyOthersCarryJoinsItsCopies) {
+  // 401 pages: the cap on document frequency is 20.
+  TwoSites t = BuildTwoSites(false, 200);
+  const CorpusDocument p2 = t.corpus.docs[2];  // a story of site a
+  Add(&t.corpus, "p2-again", p2.text, p2.source);
+  Add(&t.corpus, "p2-third", p2.text, p2.source);
+  for (int i = 0; i < 14; ++i) Add(&t.corpus, fmt::format("wire{}", i), p2.text, "");
+  auto cl = Clusters(t.corpus);
+  for (const char* id : {"p2-again", "p2-third", "wire0", "wire13"}) EXPECT_TRUE(Together(cl, "p2", id)) << id;
+  EXPECT_FALSE(Together(cl, "p2", "p3"));
+}
+
 // Three different stories of one site with the same box of text (a
 // sidebar that ran on those three pages only), the box also found on
 // another site as a page of its own: the box is chrome of the first site,

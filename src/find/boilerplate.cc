@@ -100,6 +100,21 @@ bool ArticleOf(uint32_t groups, uint32_t source_docs) {
   return groups == 1 || (groups <= kStoryRepeats && 2 * groups <= source_docs);
 }
 
+// An entry's count of groups of its source `s` with the n-gram (kMany
+// without a source), and whether another source has the n-gram as article
+// text, given how many sources (or documents without one) do.
+void WriteSourceCount(uint32_t s, uint32_t groups, uint32_t article_sources, const std::vector<uint32_t>& source_docs,
+                      SourceCount* out, uint8_t* elsewhere) {
+  const SourceCount v = s == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
+  *out = v;
+  const uint32_t own = s == 0 || ArticleOf(v, source_docs[s]);
+  *elsewhere = article_sources > own;
+}
+
+// Runs of at most this many entries count their sources and groups in
+// arrays on the stack.
+constexpr size_t kSmallRun = 16;
+
 // For every entry of a run of one n-gram of two or more documents (and
 // not too common: the rest follow from the document frequency, sdf_of and
 // elsewhere_of below): in how many distinct groups of its own source the
@@ -124,13 +139,40 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vec
     }
     return;
   }
-  // Distinct groups per source through two small open-addressing tables,
-  // per thread, sized to the run and cleared per call: linear in the run,
-  // with no sort, and bounded by the run, not by the corpus.
+  const size_t m = end - begin;
+  if (m <= kSmallRun) {
+    // Most runs: a few documents, whose distinct sources and groups are
+    // found by scanning short arrays.
+    uint32_t sources[kSmallRun], groups_of[kSmallRun], groups[kSmallRun];
+    size_t ns = 0, ng = 0;
+    auto index_of = [&](uint32_t s) {
+      size_t k = 0;
+      while (k < ns && sources[k] != s) ++k;
+      return k;
+    };
+    for (size_t i = begin; i < end; ++i) {
+      const uint32_t d = e[i].doc, s = source[d], g = group[d];
+      const size_t k = index_of(s);
+      if (k == ns) sources[ns] = s, groups_of[ns++] = 0;
+      size_t j = 0;
+      while (j < ng && groups[j] != g) ++j;
+      if (j == ng) groups[ng++] = g, ++groups_of[k];
+    }
+    uint32_t article_sources = 0;
+    for (size_t k = 0; k < ns; ++k) {
+      article_sources += sources[k] == 0 ? groups_of[k] : ArticleOf(groups_of[k], source_docs[sources[k]]);
+    }
+    for (size_t i = begin; i < end; ++i) {
+      const uint32_t s = source[e[i].doc];
+      WriteSourceCount(s, groups_of[index_of(s)], article_sources, source_docs, &(*out)[i], &(*elsewhere)[i]);
+    }
+    return;
+  }
+  // Longer runs: two small open-addressing tables, per thread, sized to the
+  // run and cleared per call.
   constexpr uint32_t kEmpty = UINT32_MAX;  // document and source numbers are below it
   thread_local std::vector<uint32_t> groups_seen;
   thread_local std::vector<std::pair<uint32_t, uint32_t>> per_source;  // (source, its groups)
-  const size_t m = end - begin;
   int bits = 4;
   while ((size_t{1} << bits) < 2 * m) ++bits;
   const size_t slots = size_t{1} << bits, wrap = slots - 1;
@@ -159,11 +201,7 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vec
   }
   for (size_t i = begin; i < end; ++i) {
     const uint32_t s = source[e[i].doc];
-    const uint32_t groups = source_slot(s).second;
-    const SourceCount v = s == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
-    (*out)[i] = v;
-    const uint32_t own = s == 0 || ArticleOf(v, source_docs[s]);
-    (*elsewhere)[i] = article_sources > own;
+    WriteSourceCount(s, source_slot(s).second, article_sources, source_docs, &(*out)[i], &(*elsewhere)[i]);
   }
 }
 
