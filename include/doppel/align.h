@@ -7,7 +7,10 @@
 // paragraph moved elsewhere still aligns. Consecutive anchors of a chain with
 // gaps of at most max_gap tokens on both sides form one passage: a maximal
 // aligned region that tolerates edited words, dropped link texts, inserted
-// captions and OCR errors inside it. A passage then grows at both ends over
+// captions and OCR errors inside it. A wider gap is bridged when the words
+// that occur once in each side of it, and in both, chain across it with no
+// step wider than max_gap (heavy OCR noise on both copies breaks most
+// 3-grams, not most words). A passage then grows at both ends over
 // the words that still match one for one (words of a phrase the text repeats
 // are no anchors), up to its neighbours and to boilerplate.
 //
@@ -54,6 +57,10 @@ struct AlignOptions {
   int max_gap = 10;      // tokens between anchors inside one passage
   int min_anchors = 2;   // a lone shared n-gram is not a passage
   int rounds = 4;        // chaining rounds (the first is the main order)
+  // Bridge wider gaps by single words. Only where both documents' chrome
+  // is known: a bridge carries an alignment through page menus that differ
+  // by an item as readily as through OCR noise.
+  bool bridge = true;
 };
 
 // Passages sorted by a_begin; they do not overlap in a nor in b.

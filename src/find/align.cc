@@ -120,6 +120,68 @@ void ExtendPassages(const AnchorIndex& a, const AnchorIndex& b, std::vector<Toke
   }
 }
 
+// The words of x[lo, hi) that occur there once, as (word, position) sorted
+// by word; boilerplate (word 0) left out.
+void WordsOnce(const AnchorIndex& x, uint32_t lo, uint32_t hi, std::vector<std::pair<uint32_t, uint32_t>>* out) {
+  out->clear();
+  for (uint32_t i = lo; i < hi; ++i) {
+    if (x.words[i] != 0) out->emplace_back(x.words[i], i);
+  }
+  std::sort(out->begin(), out->end());
+  size_t k = 0;
+  for (size_t i = 0; i < out->size();) {
+    size_t j = i + 1;
+    while (j < out->size() && (*out)[j].first == (*out)[i].first) ++j;
+    if (j == i + 1) (*out)[k++] = (*out)[i];
+    i = j;
+  }
+  out->resize(k);
+}
+
+// Bridges the gap between two chained anchors, [a0, a1) in a and [b0, b1)
+// in b, where it is wider than max_gap on a side: with OCR noise on both
+// copies most 3-grams break, and the anchors that survive are far apart,
+// while single words still match. The words that occur once in each side
+// of the gap and in both are chained in order (LIS); the gap is bridged
+// when that chain crosses it with no step wider than max_gap on either
+// side, the same rule that joins anchors. Both ends are held by anchors,
+// so an inserted caption (a gap on one side only) or a paragraph replaced
+// by another one (few shared words, far apart) stays a cut. Returns the
+// words of the chain, or -1 when the gap is not bridged. The cost is a
+// sort of the gap's words, and a chain's gaps are disjoint.
+int Bridge(const AnchorIndex& a, const AnchorIndex& b, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1,
+           uint32_t max_gap) {
+  const uint32_t ga = a1 - a0, gb = b1 - b0;
+  // A chain of k words makes k + 1 steps on each side, and k is at most
+  // the shorter side: a side too long for that is a cut without a sort.
+  const uint64_t shorter = std::min(ga, gb), longer = std::max(ga, gb);
+  if (longer > (shorter + 1) * max_gap + shorter) return -1;
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> wa, wb, points;
+  WordsOnce(a, a0, a1, &wa);
+  WordsOnce(b, b0, b1, &wb);
+  points.clear();
+  for (size_t i = 0, j = 0; i < wa.size() && j < wb.size();) {
+    if (wa[i].first < wb[j].first) {
+      ++i;
+    } else if (wb[j].first < wa[i].first) {
+      ++j;
+    } else {
+      points.emplace_back(wa[i++].second, wb[j++].second);
+    }
+  }
+  std::sort(points.begin(), points.end());
+  uint32_t ea = a0, eb = b0;  // where the last step ended
+  const std::vector<uint32_t> chain = LongestIncreasingChain(points);
+  for (uint32_t c : chain) {
+    const auto [x, y] = points[c];
+    if (x > ea + max_gap || y > eb + max_gap) return -1;
+    ea = x + 1;
+    eb = y + 1;
+  }
+  if (a1 > ea + max_gap || b1 > eb + max_gap) return -1;
+  return static_cast<int>(chain.size());
+}
+
 }  // namespace
 
 std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex& b, const AlignOptions& o) {
@@ -190,12 +252,22 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
     // Cut the chain into passages where a gap is too wide on either side.
     size_t first = 0;
     const size_t before = passages.size();
+    uint32_t bridged_a = 0, bridged_b = 0;  // words that bridge gaps inside the current piece
     for (size_t c = 1; c <= chain.size(); ++c) {
       bool cut = c == chain.size();
       if (!cut) {
         auto [px, py] = points[chain[c - 1]];
         auto [x, y] = points[chain[c]];
         cut = x > px + n + gap || y > py + n + gap;
+        if (cut && o.bridge) {
+          // Consecutive anchors may overlap on one side: that side's gap is empty.
+          const int words = Bridge(a, b, std::min(px + n, x), x, std::min(py + n, y), y, gap);
+          if (words >= 0) {
+            cut = false;
+            bridged_a += static_cast<uint32_t>(words);
+            bridged_b += static_cast<uint32_t>(words);
+          }
+        }
       }
       if (!cut) continue;
       if (c - first >= static_cast<size_t>(o.min_anchors)) {
@@ -222,8 +294,13 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
         }
         if (p.a_begin >= p.a_end || p.b_begin >= p.b_end) {
           first = c;
+          bridged_a = bridged_b = 0;
           continue;
         }
+        // A start moved past the first anchor (above) can leave a bridging
+        // word outside: matched words never exceed the passage.
+        p.matched_a = std::min(p.matched_a + bridged_a, p.a_end - p.a_begin);
+        p.matched_b = std::min(p.matched_b + bridged_b, p.b_end - p.b_begin);
         bool clash = false;
         for (size_t q = 0; q < before && !clash; ++q) {
           const TokenPassage& o2 = passages[q];
@@ -232,6 +309,7 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
         if (!clash) passages.push_back(p);
       }
       first = c;
+      bridged_a = bridged_b = 0;
     }
     for (uint32_t c : chain) used[c] = 1;
     // The next round chains what is left outside the passages found so far.

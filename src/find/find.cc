@@ -273,7 +273,11 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
       auto [a, b] = candidates[c];
       const Indexed& xa = indexed_of(a);
       const Indexed& xb = indexed_of(b);
-      std::vector<TokenPassage> passages = AlignDocuments(xa.anchors, xb.anchors, ao);
+      // Gaps are bridged by single words only where both documents' chrome
+      // is known (align.h).
+      AlignOptions pair_ao = ao;
+      pair_ao.bridge = tc.source[a] != 0 && tc.source[b] != 0;
+      std::vector<TokenPassage> passages = AlignDocuments(xa.anchors, xb.anchors, pair_ao);
       if (passages.empty()) return;
       uint32_t cov_a = 0, cov_b = 0;
       for (const TokenPassage& p : passages) {
