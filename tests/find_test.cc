@@ -446,6 +446,13 @@ TEST(FindClusters, CopiesWhoseAnchorsMostlyBreakJoin) {
   EXPECT_TRUE(Together(cl, "copy1", "copy2"));
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(Together(cl, "copy0", fmt::format("page{}", i)));
   for (int i = 0; i < 13; ++i) EXPECT_FALSE(Together(cl, "copy0", fmt::format("other{}", i)));
+  // Where no chrome is known no gap is bridged, and the same copies stay
+  // apart: with sources not in use, and without sources.
+  doppel::FindOptions off;
+  off.use_sources = false;
+  EXPECT_FALSE(Together(Clusters(c, off), "copy0", "copy1"));
+  for (auto& d : c.docs) d.source.clear();
+  EXPECT_FALSE(Together(Clusters(c), "copy0", "copy1"));
 }
 
 TEST(FindPairs, PassageOffsetsAreCodePointsIntoTheOriginalTexts) {

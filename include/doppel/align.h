@@ -7,10 +7,10 @@
 // paragraph moved elsewhere still aligns. Consecutive anchors of a chain with
 // gaps of at most max_gap tokens on both sides form one passage: a maximal
 // aligned region that tolerates edited words, dropped link texts, inserted
-// captions and OCR errors inside it. A wider gap is bridged when the words
-// that occur once in each side of it, and in both, chain across it with no
-// step wider than max_gap (heavy OCR noise on both copies breaks most
-// 3-grams, not most words). A passage then grows at both ends over
+// captions and OCR errors inside it. A wider gap is bridged when the
+// longest chain of the words that occur once in each side of it, and in
+// both, crosses it with no step wider than max_gap (heavy OCR noise on both
+// copies breaks most 3-grams, not most words). A passage then grows at both ends over
 // the words that still match one for one (words of a phrase the text repeats
 // are no anchors), up to its neighbours and to boilerplate.
 //
@@ -44,8 +44,9 @@ struct AnchorIndex {
 AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n);
 
 // A passage in token indices: [a_begin, a_end) of a aligns with
-// [b_begin, b_end) of b. matched_* count the tokens covered by anchors and
-// the words the passage grew by at its ends.
+// [b_begin, b_end) of b. matched_* count the tokens covered by anchors, the
+// words that bridge gaps between anchors and the words the passage grew by
+// at its ends.
 struct TokenPassage {
   uint32_t a_begin, a_end, b_begin, b_end;
   uint32_t matched_a, matched_b;

@@ -142,9 +142,11 @@ void WordsOnce(const AnchorIndex& x, uint32_t lo, uint32_t hi, std::vector<std::
 // in b, where it is wider than max_gap on a side: with OCR noise on both
 // copies most 3-grams break, and the anchors that survive are far apart,
 // while single words still match. The words that occur once in each side
-// of the gap and in both are chained in order (LIS); the gap is bridged
-// when that chain crosses it with no step wider than max_gap on either
-// side, the same rule that joins anchors. Both ends are held by anchors,
+// of the gap and in both are chained in order (one longest increasing
+// chain, LIS); the gap is bridged when that chain crosses it with no step
+// wider than max_gap on either side, the same rule that joins anchors.
+// (Another chain of the same words may cross where the longest one does
+// not; such a gap stays a cut.) Both ends are held by anchors,
 // so an inserted caption (a gap on one side only) or a paragraph replaced
 // by another one (few shared words, far apart) stays a cut. Returns the
 // words of the chain, or -1 when the gap is not bridged. The cost is a
@@ -297,10 +299,10 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
           bridged_a = bridged_b = 0;
           continue;
         }
-        // A start moved past the first anchor (above) can leave a bridging
-        // word outside: matched words never exceed the passage.
-        p.matched_a = std::min(p.matched_a + bridged_a, p.a_end - p.a_begin);
-        p.matched_b = std::min(p.matched_b + bridged_b, p.b_end - p.b_begin);
+        // Bridging words lie after the first anchor's end, and a start moved
+        // above stays before it: they are inside the passage.
+        p.matched_a += bridged_a;
+        p.matched_b += bridged_b;
         bool clash = false;
         for (size_t q = 0; q < before && !clash; ++q) {
           const TokenPassage& o2 = passages[q];

@@ -345,9 +345,10 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
       const Indexed& xa = indexed_of(a);
       const Indexed& xb = indexed_of(b);
       // Gaps are bridged by single words only where both documents' chrome
-      // is known (align.h).
+      // is known (align.h): chrome is learned per source unless
+      // options.use_sources is off.
       AlignOptions pair_ao = ao;
-      pair_ao.bridge = tc.source[a] != 0 && tc.source[b] != 0;
+      pair_ao.bridge = options.use_sources && tc.source[a] != 0 && tc.source[b] != 0;
       std::vector<TokenPassage> passages = AlignDocuments(xa.anchors, xb.anchors, pair_ao);
       if (passages.empty()) return;
       uint32_t cov_a = 0, cov_b = 0;
