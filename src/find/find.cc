@@ -31,104 +31,50 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
 
 // Without a source field, sources are inferred from page templates: pages
 // of one site open with the same navigation and close with the same footer,
-// so documents that share an n-gram at the same place near their start or
-// their end are put in one pseudo-source (connected components). The places
-// are every n-gram within the first and the last 2n tokens, each a key of
-// its own (its hash and its position): OCR noise breaks some n-grams of
-// every page, so a site's pages must be able to meet at any of several
-// places, while the position keeps apart texts that merely share a phrase
-// near their start. Wider windows reach into the articles of sites with
-// short headers: within 4n tokens, the 165 sites of 10,000 generated pages
-// (bench/gen_corpus) became one pseudo-source, while within 2n they stay
-// the 166 components that the first and last n-gram give.
+// so documents that share their first or their last n-gram are put in one
+// pseudo-source (connected components). It takes three documents that are
+// not all the same text: two copies of one story share their opening too,
+// a template is what repeats beyond a pair, and three or more identical
+// documents are copies, not a site (before, their whole text was taken for
+// a template and they did not join). Near-identical copies (one word
+// changed, one cut off, OCR noise) are not told from a template here.
 //
-// A key is a template when three or more documents share it and they are
-// not all copies of one text: copies of a story share their opening and
-// their end as well, and three copies of a story without any chrome are not
-// a site. Documents are copies here when the middles of their texts (the
-// 2-grams of the kMiddle tokens around the middle) share a 2-gram: pages
-// of a site carry different articles there, while copies keep some 2-gram
-// of their middle even with heavy OCR noise on both (2-grams break less
-// often than 3-grams; a common 2-gram shared by two different articles
-// only matters when every page of the run shares one with the first).
-// Copies cut off at different places have different middles and still
-// count as different texts: three copies without chrome, one of them cut
-// off, are still taken for a site.
-//
-// The keys are sorted a group of places at a time, as many as fit `memory`
-// (16 bytes per document and place); the middles take 64 bytes per
-// document.
-Status InferSources(TokenizedCorpus* tc, int gram_n, size_t memory) {
+// (Keys at every place within the first and last 2n tokens were tried:
+// they keep finding a site's pages under OCR noise, but they also join
+// documents that share a phrase after a varying first word, and telling
+// copies from pages by the middle of their texts took chrome-heavy pages
+// for copies; bench/README.md.)
+Status InferSources(TokenizedCorpus* tc, int gram_n) {
   const size_t n = tc->tokens.size();
   const auto k = static_cast<size_t>(gram_n);
-  const size_t places = k + 1;  // n-grams per end within 2n tokens
-  constexpr size_t kMiddleGrams = 16, kMiddle = kMiddleGrams + 1;
-  std::vector<uint32_t> middle(n * kMiddleGrams, 0);  // per document, sorted; 0: none (low 32 bits, odd)
-  using Key = std::pair<uint64_t, uint32_t>;
-  const size_t per_pass =
-      std::clamp<size_t>(memory / (sizeof(Key) * std::max<size_t>(n, 1)), 1, 2 * places);
+  std::vector<std::pair<uint64_t, uint32_t>> edges;
+  std::vector<uint64_t> text(n, 0);  // per document: a hash of its whole token sequence
+  std::vector<uint64_t> first, last;
+  DOPPEL_RETURN_IF_ERROR(tc->tokens.ForEach(0, n, [&](size_t d, std::span<const Token> t) {
+    if (t.size() < k) return;
+    GramHashes(t.first(k), gram_n, &first);
+    GramHashes(t.last(k), gram_n, &last);
+    edges.emplace_back(Mix64(first[0] ^ 0x1), static_cast<uint32_t>(d));
+    edges.emplace_back(Mix64(last[0] ^ 0x2), static_cast<uint32_t>(d));
+    uint64_t h = t.size();
+    for (const Token& token : t) h = h * 0x9E3779B97F4A7C15ULL + token.hash;
+    text[d] = Mix64(h);
+  }));
+  std::sort(edges.begin(), edges.end());
   UnionFind uf(n);
   std::vector<uint8_t> grouped(n, 0);
-  std::vector<Key> keys;
-  std::vector<uint64_t> grams;
-  // Whether documents x and y share a 2-gram of their middles.
-  auto copies = [&](uint32_t x, uint32_t y) {
-    const uint32_t* mx = &middle[size_t{x} * kMiddleGrams];
-    const uint32_t* my = &middle[size_t{y} * kMiddleGrams];
-    size_t i = 0, j = 0;
-    while (i < kMiddleGrams && mx[i] == 0) ++i;
-    while (j < kMiddleGrams && my[j] == 0) ++j;
-    while (i < kMiddleGrams && j < kMiddleGrams) {
-      if (mx[i] == my[j]) return true;
-      if (mx[i] < my[j]) {
-        ++i;
-      } else {
-        ++j;
-      }
+  for (size_t i = 0; i < edges.size();) {
+    size_t j = i + 1;
+    while (j < edges.size() && edges[j].first == edges[i].first) ++j;
+    bool different = false;  // some document of the run is not the first one's text
+    for (size_t q = i + 1; q < j && j - i >= 3 && !different; ++q) {
+      different = text[edges[q].second] != text[edges[i].second];
     }
-    return false;
-  };
-  for (size_t p0 = 0; p0 < 2 * places; p0 += per_pass) {
-    const size_t p1 = std::min(2 * places, p0 + per_pass);
-    keys.clear();
-    DOPPEL_RETURN_IF_ERROR(tc->tokens.ForEach(0, n, [&](size_t d, std::span<const Token> t) {
-      if (t.size() < k) return;
-      if (p0 == 0 && t.size() >= 2) {
-        const size_t len = std::min(t.size(), kMiddle);
-        const size_t lo = std::min(t.size() / 2 - std::min(t.size() / 2, kMiddle / 2), t.size() - len);
-        GramHashes(t.subspan(lo, len), 2, &grams);
-        uint32_t* m = &middle[d * kMiddleGrams];
-        for (size_t i = 0; i < grams.size() && i < kMiddleGrams; ++i) m[i] = static_cast<uint32_t>(grams[i]) | 1;
-        std::sort(m, m + kMiddleGrams);
-      }
-      const size_t span = std::min(t.size(), places + k - 1);
-      // Places [0, places) count from the start, [places, 2 places) from the end.
-      for (int side = 0; side < 2; ++side) {
-        const size_t lo = std::max(p0, side * places), hi = std::min(p1, (side + 1) * places);
-        if (lo >= hi) continue;
-        GramHashes(side == 0 ? t.first(span) : t.last(span), gram_n, &grams);
-        for (size_t place = lo; place < hi; ++place) {
-          const size_t i = place - side * places;  // the i-th n-gram from this end
-          if (i >= grams.size()) break;
-          const uint64_t h = side == 0 ? grams[i] : grams[grams.size() - 1 - i];
-          keys.emplace_back(Mix64(h ^ (0x100 + place)), static_cast<uint32_t>(d));
-        }
-      }
-    }));
-    std::sort(keys.begin(), keys.end());
-    for (size_t i = 0; i < keys.size();) {
-      size_t j = i + 1;
-      while (j < keys.size() && keys[j].first == keys[i].first) ++j;
-      // A template when three or more documents share the key and they
-      // are not all copies of the first one.
-      bool apart = false;
-      for (size_t q = i + 1; q < j && j - i >= 3 && !apart; ++q) apart = !copies(keys[i].second, keys[q].second);
-      for (size_t q = i + 1; q < j && apart; ++q) {
-        uf.Union(keys[i].second, keys[q].second);
-        grouped[keys[i].second] = grouped[keys[q].second] = 1;
-      }
-      i = j;
+    for (size_t q = i + 1; q < j && different; ++q) {
+      uf.Union(edges[i].second, edges[q].second);
+      grouped[edges[i].second] = grouped[edges[q].second] = 1;
     }
+    i = j;
   }
   std::vector<uint32_t> id(n, 0);
   for (uint32_t d = 0; d < n; ++d) {
@@ -194,7 +140,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   FindResult result;
   const size_t n = tc.tokens.size();
   auto t = Clock::now();
-  if (tc.sources == 0 && options.use_sources) DOPPEL_RETURN_IF_ERROR(InferSources(&tc, options.boiler_ngram, options.memory));
+  if (tc.sources == 0 && options.use_sources) DOPPEL_RETURN_IF_ERROR(InferSources(&tc, options.boiler_ngram));
   // A source of one document gives no evidence of chrome: as if it had no
   // source. Two documents of a source are enough: what they share is its
   // template unless it is one story, which other sources carry as well

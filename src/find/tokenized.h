@@ -27,11 +27,11 @@ struct TokenizedCorpus {
 // Appends the tokens of `text` to `out`, with code-point offsets.
 void TokenizeCodePoints(std::string_view text, std::vector<Token>* out);
 
-// Without a source field: puts documents that share a page template (an
-// n-gram at the same place near their start or end, in three documents
-// that are not all copies of one text) in one pseudo-source, numbered from
-// tc->sources + 1; the others keep source 0. Within `memory` (find.cc).
-Status InferSources(TokenizedCorpus* tc, int gram_n, size_t memory);
+// Without a source field: puts documents that share a page template (their
+// first or their last n-gram, in three or more documents that are not all
+// one text) in one pseudo-source, numbered from tc->sources + 1; the others
+// keep source 0 (find.cc).
+Status InferSources(TokenizedCorpus* tc, int gram_n);
 
 // InvalidArgument for options that FindCopies cannot run with.
 Status CheckFindOptions(const FindOptions& options);
