@@ -334,6 +334,35 @@ TEST(Align, ABridgeStepsAtMostMaxGap) {
   EXPECT_EQ(align(GapWithOneWord("x", 10, 10)).size(), 2u);
 }
 
+// A gap of `words` single shared words, each after `spacing` different
+// tokens, and `spacing` more before the anchors that close it.
+std::pair<std::string, std::string> GapWithWords(const std::string& tag, int words, int spacing) {
+  std::string a = Words("h" + tag, 10), b = a;
+  for (int i = 0; i <= words; ++i) {
+    a += Words(fmt::format("a{}{}", tag, i), spacing);
+    b += Words(fmt::format("b{}{}", tag, i), spacing);
+    if (i < words) {
+      a += fmt::format("shared{}{} ", tag, i);
+      b += fmt::format("shared{}{} ", tag, i);
+    }
+  }
+  const std::string tail = Words("t" + tag, 10);
+  return {a + tail, b + tail};
+}
+
+// A gap of at most 8 x max_gap tokens is bridged; a longer one is where
+// copies part, and is a cut however well its words chain.
+TEST(Align, AGapLongerThanEightStepsIsACut) {
+  doppel::AlignOptions o;
+  ASSERT_EQ(o.max_gap, 10);
+  auto align = [&](const std::pair<std::string, std::string>& ab) {
+    return doppel::AlignDocuments(doppel::BuildAnchorIndex(Tok(ab.first), {}, o.n),
+                                  doppel::BuildAnchorIndex(Tok(ab.second), {}, o.n), o);
+  };
+  EXPECT_EQ(align(GapWithWords("s", 7, 9)).size(), 1u);  // 7 + 8 x 9 = 79 tokens
+  EXPECT_EQ(align(GapWithWords("u", 7, 10)).size(), 2u);  // 7 + 8 x 10 = 87 tokens
+}
+
 // Two bridged passages with a cut between them: each counts its own
 // bridging word.
 TEST(Align, EachPassageCountsItsOwnBridges) {
