@@ -123,6 +123,13 @@ std::vector<TokenPassage> AlignAndCheck(const std::string& a, const std::string&
   return fast;
 }
 
+// Tokens of a inside the passages.
+uint32_t CoveredA(const std::vector<TokenPassage>& passages) {
+  uint32_t covered = 0;
+  for (const TokenPassage& q : passages) covered += q.a_end - q.a_begin;
+  return covered;
+}
+
 std::string Article(uint64_t seed, int paragraphs = 8) {
   NewsGen g(seed);
   return JoinLines(g.Article(paragraphs));
@@ -211,9 +218,7 @@ TEST(Align, AnExcerptAlignsTheSameWayAgainstALongArticleInBothOrders) {
     EXPECT_EQ(ab[i].anchors, ba[i].anchors);
     EXPECT_EQ(ab[i].matched_a, ba[i].matched_b);
   }
-  uint32_t covered = 0;
-  for (const auto& q : ab) covered += q.a_end - q.a_begin;
-  EXPECT_GE(covered, Tok(b).size() * 95 / 100);
+  EXPECT_GE(CoveredA(ab), Tok(b).size() * 95 / 100);
 }
 
 TEST(Align, FlattenedLineBreaks) {
@@ -226,12 +231,8 @@ TEST(Align, FlattenedLineBreaks) {
 
 TEST(Align, OcrNoise) {
   std::string a = Article(6, 10);
-  std::string b = a;
   doppel_test::Rng rng(6);
-  // About 2% of letters substituted.
-  for (char& c : b) {
-    if (c >= 'a' && c <= 'z' && rng.Below(50) == 0) c = static_cast<char>('a' + rng.Below(26));
-  }
+  std::string b = doppel_test::SubstituteLetters(a, rng, 50);  // about 2% of letters
   AlignAndCheck(a, b, 0.85, 0.85);
 }
 
@@ -243,17 +244,10 @@ TEST(Align, OcrNoise) {
 TEST(Align, OcrNoiseOnBothCopiesIsBridged) {
   const std::string story = Article(21, 12);
   doppel_test::Rng rng(21);
-  auto noisy = [&](std::string s) {
-    for (char& c : s) {
-      if (c >= 'a' && c <= 'z' && rng.Below(20) == 0) c = static_cast<char>('a' + rng.Below(26));
-    }
-    return s;
-  };
-  const std::string a = noisy(story), b = noisy(story);
+  const std::string a = doppel_test::SubstituteLetters(story, rng, 20);
+  const std::string b = doppel_test::SubstituteLetters(story, rng, 20);
   auto p = AlignAndCheck(a, b, 0.9, 0.5);
-  uint32_t covered = 0;
-  for (const auto& q : p) covered += q.a_end - q.a_begin;
-  EXPECT_GE(covered, Tok(a).size() * 9 / 10);
+  EXPECT_GE(CoveredA(p), Tok(a).size() * 9 / 10);
   EXPECT_LE(p.size(), 4u);
 }
 
@@ -283,9 +277,7 @@ TEST(Align, AReplacedParagraphIsNotBridged) {
       for (uint32_t i = std::max(q.a_begin, t0); i < std::min(q.a_end, t1); ++i) ++inside;
     }
     EXPECT_LE(inside * 4, t1 - t0) << "seed " << seed << ": the replaced paragraph is aligned";
-    uint32_t covered = 0;
-    for (const auto& q : p) covered += q.a_end - q.a_begin;
-    EXPECT_GE(covered + (t1 - t0), ta.size() * 95 / 100) << "seed " << seed;
+    EXPECT_GE(CoveredA(p) + (t1 - t0), ta.size() * 95 / 100) << "seed " << seed;
   }
 }
 
@@ -294,6 +286,12 @@ std::string Words(const std::string& prefix, int count) {
   std::string s;
   for (int i = 0; i < count; ++i) s += fmt::format("{}{}{} ", prefix, i, prefix);
   return s;
+}
+
+// The alignment of a pair of texts with options o.
+std::vector<TokenPassage> AlignTexts(const std::pair<std::string, std::string>& ab, const doppel::AlignOptions& o) {
+  return doppel::AlignDocuments(doppel::BuildAnchorIndex(Tok(ab.first), {}, o.n),
+                                doppel::BuildAnchorIndex(Tok(ab.second), {}, o.n), o);
 }
 
 // A gap between two anchored stretches, different on both sides but for
@@ -315,10 +313,7 @@ std::pair<std::string, std::string> GapWithOneWord(const std::string& tag, int b
 TEST(Align, ABridgeStepsAtMostMaxGap) {
   doppel::AlignOptions o;
   ASSERT_EQ(o.max_gap, 10);
-  auto align = [&](const std::pair<std::string, std::string>& ab) {
-    return doppel::AlignDocuments(doppel::BuildAnchorIndex(Tok(ab.first), {}, o.n),
-                                  doppel::BuildAnchorIndex(Tok(ab.second), {}, o.n), o);
-  };
+  auto align = [&](const std::pair<std::string, std::string>& ab) { return AlignTexts(ab, o); };
   auto bridged = align(GapWithOneWord("x", 10, 10));
   ASSERT_EQ(bridged.size(), 1u);
   EXPECT_EQ(bridged[0].a_end - bridged[0].a_begin, 41u);
@@ -355,10 +350,7 @@ std::pair<std::string, std::string> GapWithWords(const std::string& tag, int wor
 TEST(Align, AGapLongerThanEightStepsIsACut) {
   doppel::AlignOptions o;
   ASSERT_EQ(o.max_gap, 10);
-  auto align = [&](const std::pair<std::string, std::string>& ab) {
-    return doppel::AlignDocuments(doppel::BuildAnchorIndex(Tok(ab.first), {}, o.n),
-                                  doppel::BuildAnchorIndex(Tok(ab.second), {}, o.n), o);
-  };
+  auto align = [&](const std::pair<std::string, std::string>& ab) { return AlignTexts(ab, o); };
   EXPECT_EQ(align(GapWithWords("s", 7, 9)).size(), 1u);  // 7 + 8 x 9 = 79 tokens
   EXPECT_EQ(align(GapWithWords("u", 7, 10)).size(), 2u);  // 7 + 8 x 10 = 87 tokens
 }
@@ -388,9 +380,7 @@ TEST(Align, MovedParagraph) {
   std::string a = JoinLines(lines), b = JoinLines(copy);
   auto p = AlignAndCheck(a, b, 0.95, 0.95);
   // Both orders are aligned: the moved paragraph is a passage of its own.
-  uint32_t covered = 0;
-  for (const auto& q : p) covered += q.a_end - q.a_begin;
-  EXPECT_GE(covered, Tok(a).size() * 95 / 100);
+  EXPECT_GE(CoveredA(p), Tok(a).size() * 95 / 100);
   EXPECT_GE(p.size(), 2u);
 }
 
@@ -409,9 +399,7 @@ TEST(Align, ACutOnOneSideDoesNotMakePassagesOverlap) {
 
 TEST(Align, UnrelatedTextsDoNotAlign) {
   auto p = Align(Tok(Article(8)), Tok(Article(9)));
-  uint32_t covered = 0;
-  for (const auto& q : p) covered += q.a_end - q.a_begin;
-  EXPECT_LT(covered, 20u);
+  EXPECT_LT(CoveredA(p), 20u);
 }
 
 TEST(Align, MaskedTokensAreNotAnchors) {

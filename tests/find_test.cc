@@ -388,14 +388,10 @@ TEST(FindClusters, CopiesWithHeavyOcrNoiseJoin) {
   doppel_test::Rng rng(18);
   Corpus c;
   for (int i = 0; i < 3; ++i) {
-    std::string copy = story;
     // About 5% of letters substituted, in each copy on its own: about two
     // words in five of a pair differ. (With min_shared_per_word at 0.1
     // instead of 0.01, these copies are not even candidates.)
-    for (char& ch : copy) {
-      if (ch >= 'a' && ch <= 'z' && rng.Below(20) == 0) ch = static_cast<char>('a' + rng.Below(26));
-    }
-    Add(&c, fmt::format("copy{}", i), copy, "");
+    Add(&c, fmt::format("copy{}", i), doppel_test::SubstituteLetters(story, rng, 20), "");
   }
   // Enough other stories that the copies' three documents are below the
   // cap on document frequency (the square root of the documents).
@@ -419,12 +415,8 @@ TEST(FindClusters, CopiesWhoseAnchorsMostlyBreakJoin) {
   doppel_test::Rng rng(23);
   Corpus c;
   for (int i = 0; i < 3; ++i) {
-    std::string copy = story;
-    for (char& ch : copy) {
-      if (ch >= 'a' && ch <= 'z' && rng.Below(16) == 0) ch = static_cast<char>('a' + rng.Below(26));
-    }
     const std::string site = fmt::format("site{}.example", i);
-    Add(&c, fmt::format("copy{}", i), copy, site);
+    Add(&c, fmt::format("copy{}", i), doppel_test::SubstituteLetters(story, rng, 16), site);
     Add(&c, fmt::format("page{}", i), JoinLines(g.Article(12)), site);
   }
   for (int i = 0; i < 13; ++i) Add(&c, fmt::format("other{}", i), JoinLines(g.Article(12)), "");

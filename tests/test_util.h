@@ -195,6 +195,15 @@ inline std::string PseudoWord(Rng& rng, int len) {
   return w;
 }
 
+// s with OCR-like substitutions: each lowercase letter, one time in
+// `one_in`, replaced by a random lowercase letter.
+inline std::string SubstituteLetters(std::string s, Rng& rng, int one_in) {
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z' && rng.Below(static_cast<uint64_t>(one_in)) == 0) c = static_cast<char>('a' + rng.Below(26));
+  }
+  return s;
+}
+
 }  // namespace doppel_test
 
 #endif  // DOPPEL_TESTS_TEST_UTIL_H_

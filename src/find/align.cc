@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "util/hash_sort.h"
+#include "util/sorted_keys.h"
 
 namespace doppel {
 
@@ -35,13 +36,8 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
   }
   // Sorted by hash, an n-gram seen more than once is a run: not an anchor.
   SortByUniformHash(&grams, [](const std::pair<uint64_t, uint32_t>& g) { return g.first; });
-  size_t anchors = 0;  // the n-grams seen once, moved to the front
-  for (size_t i = 0; i < grams.size();) {
-    size_t j = i + 1;
-    while (j < grams.size() && grams[j].first == grams[i].first) ++j;
-    if (j == i + 1) grams[anchors++] = grams[i];
-    i = j;
-  }
+  // The n-grams seen once, moved to the front.
+  const size_t anchors = KeepUniqueKeys(&grams, [](const std::pair<uint64_t, uint32_t>& g) { return g.first; });
   index.hashes.resize(anchors);
   index.positions.resize(anchors);
   for (size_t i = 0; i < anchors; ++i) {
@@ -128,14 +124,7 @@ void WordsOnce(const AnchorIndex& x, uint32_t lo, uint32_t hi, std::vector<std::
     if (x.words[i] != 0) out->emplace_back(x.words[i], i);
   }
   std::sort(out->begin(), out->end());
-  size_t k = 0;
-  for (size_t i = 0; i < out->size();) {
-    size_t j = i + 1;
-    while (j < out->size() && (*out)[j].first == (*out)[i].first) ++j;
-    if (j == i + 1) (*out)[k++] = (*out)[i];
-    i = j;
-  }
-  out->resize(k);
+  out->resize(KeepUniqueKeys(out, [](const std::pair<uint32_t, uint32_t>& w) { return w.first; }));
 }
 
 // Bridges the gap between two chained anchors, [a0, a1) in a and [b0, b1)
@@ -168,15 +157,8 @@ int Bridge(const AnchorIndex& a, const AnchorIndex& b, uint32_t a0, uint32_t a1,
   WordsOnce(a, a0, a1, &wa);
   WordsOnce(b, b0, b1, &wb);
   points.clear();
-  for (size_t i = 0, j = 0; i < wa.size() && j < wb.size();) {
-    if (wa[i].first < wb[j].first) {
-      ++i;
-    } else if (wb[j].first < wa[i].first) {
-      ++j;
-    } else {
-      points.emplace_back(wa[i++].second, wb[j++].second);
-    }
-  }
+  auto word = [](const std::pair<uint32_t, uint32_t>& w) { return w.first; };
+  ForEachCommonKey(wa, wb, word, word, [&](const auto& x, const auto& y) { points.emplace_back(x.second, y.second); });
   std::sort(points.begin(), points.end());
   uint32_t ea = a0, eb = b0;  // where the last step ended
   const std::vector<uint32_t> chain = LongestIncreasingChain(points);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "doppel/text.h"
+#include "util/sorted_keys.h"
 
 namespace doppel {
 namespace {
@@ -27,14 +28,7 @@ std::vector<Gram> UniqueGrams(std::span<const uint64_t> seq, int k) {
   grams.reserve(hashes.size());
   for (size_t i = 0; i < hashes.size(); ++i) grams.push_back({hashes[i], static_cast<uint32_t>(i)});
   std::sort(grams.begin(), grams.end());
-  size_t out = 0;
-  for (size_t i = 0; i < grams.size();) {
-    size_t j = i + 1;
-    while (j < grams.size() && grams[j].hash == grams[i].hash) ++j;
-    if (j - i == 1) grams[out++] = grams[i];
-    i = j;
-  }
-  grams.resize(out);
+  grams.resize(KeepUniqueKeys(&grams, [](const Gram& g) { return g.hash; }));
   return grams;
 }
 
@@ -43,15 +37,8 @@ std::vector<Gram> UniqueGrams(std::span<const uint64_t> seq, int k) {
 std::vector<WordPair> AnchorChain(std::span<const uint64_t> a, std::span<const uint64_t> b, int k) {
   std::vector<Gram> ua = UniqueGrams(a, k), ub = UniqueGrams(b, k);
   std::vector<WordPair> anchors;  // (i, j)
-  for (size_t x = 0, y = 0; x < ua.size() && y < ub.size();) {
-    if (ua[x].hash < ub[y].hash) {
-      ++x;
-    } else if (ub[y].hash < ua[x].hash) {
-      ++y;
-    } else {
-      anchors.emplace_back(ua[x++].pos, ub[y++].pos);
-    }
-  }
+  auto hash = [](const Gram& g) { return g.hash; };
+  ForEachCommonKey(ua, ub, hash, hash, [&](const Gram& x, const Gram& y) { anchors.emplace_back(x.pos, y.pos); });
   std::sort(anchors.begin(), anchors.end(), [](const WordPair& p, const WordPair& q) { return p.second < q.second; });
   // tails[l]: the anchor ending the best chain of length l + 1 (smallest i).
   std::vector<uint32_t> tails, prev(anchors.size(), UINT32_MAX);
