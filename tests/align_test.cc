@@ -347,11 +347,13 @@ std::pair<std::string, std::string> GapWithWords(const std::string& tag, int wor
 
 // A gap of at most 8 x max_gap tokens is bridged; a longer one is where
 // copies part, and is a cut however well its words chain.
-TEST(Align, AGapLongerThanEightStepsIsACut) {
+TEST(Align, AGapWiderThanEightMaxGapsIsACut) {
   doppel::AlignOptions o;
   ASSERT_EQ(o.max_gap, 10);
   auto align = [&](const std::pair<std::string, std::string>& ab) { return AlignTexts(ab, o); };
-  EXPECT_EQ(align(GapWithWords("s", 7, 9)).size(), 1u);  // 7 + 8 x 9 = 79 tokens
+  EXPECT_EQ(align(GapWithWords("s", 7, 9)).size(), 1u);   // 7 + 8 x 9 = 79 tokens
+  EXPECT_EQ(align(GapWithWords("v", 8, 8)).size(), 1u);   // 8 + 9 x 8 = 80 tokens
+  EXPECT_EQ(align(GapWithWords("w", 40, 1)).size(), 2u);  // 40 + 41 x 1 = 81 tokens
   EXPECT_EQ(align(GapWithWords("u", 7, 10)).size(), 2u);  // 7 + 8 x 10 = 87 tokens
 }
 

@@ -140,28 +140,33 @@ std::vector<uint32_t> Inferred(const std::vector<std::string>& texts) {
 }
 
 // Three or more identical documents are copies, not a site: their text
-// is not a template. A site that posted one story twice is still a site,
+// is not a template, also when one more page opens like them (identical
+// texts count once, and a template is shared by three different texts). A
+// site that posted one story twice among two other pages is still a site,
 // and so are pages that are mostly chrome around short articles.
 TEST(InferSources, IdenticalDocumentsAreNoSite) {
   NewsGen g(41);
   const std::string story = JoinLines(g.Article(6));
   std::vector<std::string> texts;
   for (int i = 0; i < 4; ++i) texts.push_back(story);
+  // A page that opens like the story and goes on with another text.
+  texts.push_back(story.substr(0, story.find(' ', 40)) + " " + JoinLines(g.Article(4)));
   const Site site = MakeSite(g, "site.example");
   const std::vector<std::string> twice = g.Article(3);
   texts.push_back(Page(site, twice));
   texts.push_back(Page(site, twice));
   texts.push_back(Page(site, g.Article(3)));
+  texts.push_back(Page(site, g.Article(3)));
   Site heavy = MakeSite(g, "heavy.example");
   for (int i = 0; i < 8; ++i) heavy.header.push_back(g.MenuLine(8));
   for (int i = 0; i < 3; ++i) texts.push_back(Page(heavy, {g.Sentence(12)}));
   auto source = Inferred(texts);
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(source[i], 0u) << "copy " << i;
-  EXPECT_NE(source[4], 0u);
-  for (int i = 5; i < 7; ++i) EXPECT_EQ(source[i], source[4]) << "page " << i;
-  EXPECT_NE(source[7], 0u);
-  EXPECT_NE(source[7], source[4]);
-  for (int i = 8; i < 10; ++i) EXPECT_EQ(source[i], source[7]) << "page " << i;
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(source[i], 0u) << "copy " << i;
+  EXPECT_NE(source[5], 0u);
+  for (int i = 6; i < 9; ++i) EXPECT_EQ(source[i], source[5]) << "page " << i;
+  EXPECT_NE(source[9], 0u);
+  EXPECT_NE(source[9], source[5]);
+  for (int i = 10; i < 12; ++i) EXPECT_EQ(source[i], source[9]) << "page " << i;
 }
 
 // A phrase that many documents share after a varying first word (a licence
@@ -188,6 +193,12 @@ TEST(FindClusters, ThreeIdenticalDocumentsWithoutSourcesJoin) {
   EXPECT_TRUE(Together(cl, "copy0", "copy1"));
   EXPECT_TRUE(Together(cl, "copy0", "copy2"));
   EXPECT_FALSE(Together(cl, "copy0", "other0"));
+  // And with one more text that opens like them.
+  Add(&c, "opens", story.substr(0, story.find(' ', 40)) + " " + JoinLines(g.Article(6)), "");
+  cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "copy0", "copy1"));
+  EXPECT_TRUE(Together(cl, "copy0", "copy2"));
+  EXPECT_FALSE(Together(cl, "copy0", "opens"));
 }
 
 // The long tail of a crawl: sites with two pages in it. What two pages of a

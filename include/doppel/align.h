@@ -7,10 +7,11 @@
 // paragraph moved elsewhere still aligns. Consecutive anchors of a chain with
 // gaps of at most max_gap tokens on both sides form one passage: a maximal
 // aligned region that tolerates edited words, dropped link texts, inserted
-// captions and OCR errors inside it. A wider gap is bridged when the
-// longest chain of the words that occur once in each side of it, and in
-// both, crosses it with no step wider than max_gap (heavy OCR noise on both
-// copies breaks most 3-grams, not most words). A passage then grows at both ends over
+// captions and OCR errors inside it. A wider gap, up to 8 x max_gap on
+// either side, is bridged when the longest chain of the words that occur
+// once in each side of it, and in both, crosses it with no step wider than
+// max_gap (heavy OCR noise on both copies breaks most 3-grams, not most
+// words). A passage then grows at both ends over
 // the words that still match one for one (words of a phrase the text repeats
 // are no anchors), up to its neighbours and to boilerplate.
 //

@@ -32,12 +32,12 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
 // Without a source field, sources are inferred from page templates: pages
 // of one site open with the same navigation and close with the same footer,
 // so documents that share their first or their last n-gram are put in one
-// pseudo-source (connected components). It takes three documents that are
-// not all the same text: two copies of one story share their opening too,
-// a template is what repeats beyond a pair, and three or more identical
-// documents are copies, not a site (before, their whole text was taken for
-// a template and they did not join). Near-identical copies (one word
-// changed, one cut off, OCR noise) are not told from a template here.
+// pseudo-source (connected components). It takes three different texts
+// (identical texts count once): two copies of one story share their
+// opening too, a template is what repeats beyond a pair, and identical
+// documents are copies, not a site (on 7d4696d, three identical documents
+// were taken for a template and did not join). Near-identical copies (one
+// word changed, one cut off, OCR noise) are not told from a template here.
 //
 // (Keys at every place within the first and last 2n tokens were tried:
 // they keep finding a site's pages under OCR noise, but they also join
@@ -66,11 +66,16 @@ Status InferSources(TokenizedCorpus* tc, int gram_n) {
   for (size_t i = 0; i < edges.size();) {
     size_t j = i + 1;
     while (j < edges.size() && edges[j].first == edges[i].first) ++j;
-    bool different = false;  // some document of the run is not the first one's text
-    for (size_t q = i + 1; q < j && j - i >= 3 && !different; ++q) {
-      different = text[edges[q].second] != text[edges[i].second];
+    // Identical texts count once: a template is shared by three different
+    // texts (copies of one story plus one other page that opens like it
+    // are no site either).
+    uint64_t seen[3];
+    size_t distinct = 0;
+    for (size_t q = i; q < j && j - i >= 3 && distinct < 3; ++q) {
+      const uint64_t h = text[edges[q].second];
+      if (std::find(seen, seen + distinct, h) == seen + distinct) seen[distinct++] = h;
     }
-    for (size_t q = i + 1; q < j && different; ++q) {
+    for (size_t q = i + 1; q < j && distinct == 3; ++q) {
       uf.Union(edges[i].second, edges[q].second);
       grouped[edges[i].second] = grouped[edges[q].second] = 1;
     }

@@ -28,9 +28,9 @@ struct TokenizedCorpus {
 void TokenizeCodePoints(std::string_view text, std::vector<Token>* out);
 
 // Without a source field: puts documents that share a page template (their
-// first or their last n-gram, in three or more documents that are not all
-// one text) in one pseudo-source, numbered from tc->sources + 1; the others
-// keep source 0 (find.cc).
+// first or their last n-gram, in three or more different texts) in one
+// pseudo-source, numbered from tc->sources + 1; the others keep source 0
+// (find.cc).
 Status InferSources(TokenizedCorpus* tc, int gram_n);
 
 // InvalidArgument for options that FindCopies cannot run with.
