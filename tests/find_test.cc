@@ -269,6 +269,25 @@ TEST(FindClusters, ChromeBorrowedFromAnotherSiteIsNoStory) {
   EXPECT_FALSE(Together(cl, "b0", "big0"));
 }
 
+// The same when the blog whose chrome two pages of a small site borrowed
+// has one page in the corpus, alone on its site: a page alone shows nothing
+// of its own chrome, so the template it carries is no evidence that the
+// two pages share a story (a story that two or more lone pages carry is:
+// AStoryASitePostedThreeTimesThatManyOthersCarryJoinsItsCopies).
+TEST(FindClusters, ChromeOfABlogWithOnePageIsNoStory) {
+  NewsGen g(44);
+  Site blog = MakeSite(g, "blog.example");
+  for (int i = 0; i < 8; ++i) blog.footer.push_back(g.MenuLine(8));  // outweighs short articles
+  Corpus c;
+  Add(&c, "blog", Page(blog, g.Article(1)), "blog.example");
+  for (int i = 0; i < 2; ++i) Add(&c, fmt::format("p{}", i), Page(blog, g.Article(1)), "small.example");
+  for (int i = 0; i < 32; ++i) Add(&c, fmt::format("x{}", i), JoinLines(g.Article(2)), fmt::format("x{}.example", i));
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "p0", "p1"));
+  EXPECT_FALSE(Together(cl, "p0", "blog"));
+  EXPECT_FALSE(Together(cl, "p1", "blog"));
+}
+
 // Feed sites post one story several times (updates, re-posts). Text that
 // three or more of a site's pages share is usually its chrome; it is one
 // story when it is most of each page's own text and is found on another

@@ -103,11 +103,24 @@ bool ArticleOf(uint32_t groups, uint32_t source_docs) {
 // An entry's count of groups of its source `s` with the n-gram (kMany
 // without a source), and whether another source has the n-gram as article
 // text, given how many sources (or documents without one) do.
+// How many sources have an n-gram as article text, for one source `s`
+// with `groups` groups that have it. Documents without a source (none
+// given, or alone on their source) show nothing of their own chrome: they
+// count one per group, but only when at least `lone_min` groups of them
+// have the n-gram (SourceCounts).
+uint32_t ArticleSources(uint32_t s, uint32_t groups, const std::vector<uint32_t>& source_docs, uint32_t lone_min) {
+  if (s == 0) return groups >= lone_min ? groups : 0;
+  return ArticleOf(groups, source_docs[s]);
+}
+
+// An entry's count of groups of its source `s` with the n-gram (kMany
+// without a source), and whether another source has the n-gram as article
+// text, given how many sources (or documents without one) do.
 void WriteSourceCount(uint32_t s, uint32_t groups, uint32_t article_sources, const std::vector<uint32_t>& source_docs,
-                      SourceCount* out, uint8_t* elsewhere) {
+                      uint32_t lone_min, SourceCount* out, uint8_t* elsewhere) {
   const SourceCount v = s == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
   *out = v;
-  const uint32_t own = s == 0 || ArticleOf(v, source_docs[s]);
+  const uint32_t own = s == 0 ? (groups >= lone_min ? 1 : 0) : ArticleOf(v, source_docs[s]);
   *elsewhere = article_sources > own;
 }
 
@@ -123,8 +136,17 @@ constexpr size_t kSmallRun = 16;
 // their chrome, which reprint sites borrow from the sites they copy, is not
 // evidence of a story. Groups only ever join documents of one source, so a
 // group is counted for the source of its documents.
+//
+// Documents without a source count as evidence when at least `lone_min`
+// groups of them have the n-gram. With a source field that is 2: a page
+// alone on its site may carry the chrome of the blog it copies (or be that
+// blog's one page in the corpus), and one such page made two pages of a
+// reprint site that borrowed the same chrome look like one story
+// (bench/README.md, short_only); a story that many lone pages carry still
+// counts. Without a source field it is 1: documents outside every inferred
+// source are mostly texts without a template.
 void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vector<uint32_t>& source,
-                  const std::vector<uint32_t>& group, const std::vector<uint32_t>& source_docs,
+                  const std::vector<uint32_t>& group, const std::vector<uint32_t>& source_docs, uint32_t lone_min,
                   std::vector<SourceCount>* out, std::vector<uint8_t>* elsewhere) {
   if (end - begin == 2) {  // two documents: the most common case
     const uint32_t x = e[begin].doc, y = e[begin + 1].doc;
@@ -135,7 +157,8 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vec
     } else {
       (*out)[begin] = source[x] == 0 ? kMany : 1;
       (*out)[begin + 1] = source[y] == 0 ? kMany : 1;
-      (*elsewhere)[begin] = (*elsewhere)[begin + 1] = 1;
+      (*elsewhere)[begin] = source[y] != 0 || lone_min <= 1;
+      (*elsewhere)[begin + 1] = source[x] != 0 || lone_min <= 1;
     }
     return;
   }
@@ -160,11 +183,11 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vec
     }
     uint32_t article_sources = 0;
     for (size_t k = 0; k < ns; ++k) {
-      article_sources += sources[k] == 0 ? groups_of[k] : ArticleOf(groups_of[k], source_docs[sources[k]]);
+      article_sources += ArticleSources(sources[k], groups_of[k], source_docs, lone_min);
     }
     for (size_t i = begin; i < end; ++i) {
       const uint32_t s = source[e[i].doc];
-      WriteSourceCount(s, groups_of[index_of(s)], article_sources, source_docs, &(*out)[i], &(*elsewhere)[i]);
+      WriteSourceCount(s, groups_of[index_of(s)], article_sources, source_docs, lone_min, &(*out)[i], &(*elsewhere)[i]);
     }
     return;
   }
@@ -197,11 +220,11 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vec
   }
   uint32_t article_sources = 0;  // sources (and documents without one) that have it in one or two groups
   for (const auto& [s, groups] : per_source) {
-    if (s != kEmpty) article_sources += s == 0 ? groups : ArticleOf(groups, source_docs[s]);
+    if (s != kEmpty) article_sources += ArticleSources(s, groups, source_docs, lone_min);
   }
   for (size_t i = begin; i < end; ++i) {
     const uint32_t s = source[e[i].doc];
-    WriteSourceCount(s, source_slot(s).second, article_sources, source_docs, &(*out)[i], &(*elsewhere)[i]);
+    WriteSourceCount(s, source_slot(s).second, article_sources, source_docs, lone_min, &(*out)[i], &(*elsewhere)[i]);
   }
 }
 
@@ -595,7 +618,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           for (size_t i = b; i < e && !changed; ++i) changed = group[part.entries[i].doc] != part.entries[i].doc;
           if (!changed) continue;
         }
-        SourceCounts(part.entries, b, e, corpus.source, group, source_docs, &part.sdf, &part.elsewhere);
+        SourceCounts(part.entries, b, e, corpus.source, group, source_docs, corpus.sources_inferred ? 1 : 2,
+                     &part.sdf, &part.elsewhere);
       }
     });
   };

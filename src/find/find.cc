@@ -145,7 +145,10 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   FindResult result;
   const size_t n = tc.tokens.size();
   auto t = Clock::now();
-  if (tc.sources == 0 && options.use_sources) DOPPEL_RETURN_IF_ERROR(InferSources(&tc, options.boiler_ngram));
+  if (tc.sources == 0 && options.use_sources) {
+    DOPPEL_RETURN_IF_ERROR(InferSources(&tc, options.boiler_ngram));
+    tc.sources_inferred = true;
+  }
   // A source of one document gives no evidence of chrome: as if it had no
   // source. Two documents of a source are enough: what they share is its
   // template unless it is one story, which other sources carry as well

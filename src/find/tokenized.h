@@ -22,6 +22,7 @@ struct TokenizedCorpus {
   TokenStore tokens;                        // per document
   std::vector<uint32_t> source;             // per document: source number (0: none)
   uint32_t sources = 0;
+  bool sources_inferred = false;            // from page templates (InferSources), not a source field
 };
 
 // Appends the tokens of `text` to `out`, with code-point offsets.
