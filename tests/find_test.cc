@@ -288,6 +288,26 @@ TEST(FindClusters, ChromeOfABlogWithOnePageIsNoStory) {
   EXPECT_FALSE(Together(cl, "p1", "blog"));
 }
 
+// A story that a site posted twice is one story when two pages alone on
+// their sites carry it too (one such page is not enough evidence:
+// ChromeOfABlogWithOnePageIsNoStory; the story is then taken for the
+// site's chrome).
+TEST(FindClusters, AStoryASitePostedTwiceThatTwoLonePagesCarryJoins) {
+  NewsGen g(45);
+  const Site site = MakeSite(g, "a.example");
+  const std::vector<std::string> story = g.Article(4);
+  Corpus c;
+  for (int i = 0; i < 2; ++i) Add(&c, fmt::format("s{}", i), Page(site, story), "a.example");
+  for (int i = 0; i < 6; ++i) Add(&c, fmt::format("a{}", i), Page(site, g.Article(4)), "a.example");
+  for (int i = 0; i < 2; ++i) Add(&c, fmt::format("lone{}", i), JoinLines(story), fmt::format("lone{}.example", i));
+  for (int i = 0; i < 32; ++i) Add(&c, fmt::format("x{}", i), JoinLines(g.Article(2)), fmt::format("x{}.example", i));
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "s0", "s1"));
+  EXPECT_TRUE(Together(cl, "s0", "lone0"));
+  EXPECT_TRUE(Together(cl, "s0", "lone1"));
+  EXPECT_FALSE(Together(cl, "s0", "a0"));
+}
+
 // Feed sites post one story several times (updates, re-posts). Text that
 // three or more of a site's pages share is usually its chrome; it is one
 // story when it is most of each page's own text and is found on another
