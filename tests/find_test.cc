@@ -62,6 +62,13 @@ std::map<std::string, uint32_t> Clusters(const Corpus& c, const doppel::FindOpti
   return out;
 }
 
+// `count` pages of other stories, each alone on its own site ("x0".."xN"):
+// enough documents that a template's few pages are below the cap on
+// document frequency (the square root of the documents).
+void AddLonePages(Corpus* c, NewsGen& g, int count) {
+  for (int i = 0; i < count; ++i) Add(c, fmt::format("x{}", i), JoinLines(g.Article(2)), fmt::format("x{}.example", i));
+}
+
 bool Together(const std::map<std::string, uint32_t>& cl, const std::string& a, const std::string& b) {
   return cl.at("\"" + a + "\"") == cl.at("\"" + b + "\"");
 }
@@ -261,7 +268,7 @@ TEST(FindClusters, ChromeBorrowedFromAnotherSiteIsNoStory) {
   for (int i = 0; i < 3; ++i) Add(&c, fmt::format("b{}", i), Page(borrower, g.Article(1)), "borrower.example");
   // Enough other pages that the template's six documents are below the cap
   // on document frequency (the square root of the documents).
-  for (int i = 0; i < 32; ++i) Add(&c, fmt::format("x{}", i), JoinLines(g.Article(2)), fmt::format("x{}.example", i));
+  AddLonePages(&c, g, 32);
   auto cl = Clusters(c);
   EXPECT_FALSE(Together(cl, "b0", "b1"));
   EXPECT_FALSE(Together(cl, "b0", "b2"));
@@ -281,7 +288,7 @@ TEST(FindClusters, ChromeOfABlogWithOnePageIsNoStory) {
   Corpus c;
   Add(&c, "blog", Page(blog, g.Article(1)), "blog.example");
   for (int i = 0; i < 2; ++i) Add(&c, fmt::format("p{}", i), Page(blog, g.Article(1)), "small.example");
-  for (int i = 0; i < 32; ++i) Add(&c, fmt::format("x{}", i), JoinLines(g.Article(2)), fmt::format("x{}.example", i));
+  AddLonePages(&c, g, 32);
   auto cl = Clusters(c);
   EXPECT_FALSE(Together(cl, "p0", "p1"));
   EXPECT_FALSE(Together(cl, "p0", "blog"));
@@ -300,7 +307,7 @@ TEST(FindClusters, AStoryASitePostedTwiceThatTwoLonePagesCarryJoins) {
   for (int i = 0; i < 2; ++i) Add(&c, fmt::format("s{}", i), Page(site, story), "a.example");
   for (int i = 0; i < 6; ++i) Add(&c, fmt::format("a{}", i), Page(site, g.Article(4)), "a.example");
   for (int i = 0; i < 2; ++i) Add(&c, fmt::format("lone{}", i), JoinLines(story), fmt::format("lone{}.example", i));
-  for (int i = 0; i < 32; ++i) Add(&c, fmt::format("x{}", i), JoinLines(g.Article(2)), fmt::format("x{}.example", i));
+  AddLonePages(&c, g, 32);
   auto cl = Clusters(c);
   EXPECT_TRUE(Together(cl, "s0", "s1"));
   EXPECT_TRUE(Together(cl, "s0", "lone0"));
