@@ -69,6 +69,13 @@ void AddLonePages(Corpus* c, NewsGen& g, int count) {
   for (int i = 0; i < count; ++i) Add(c, fmt::format("x{}", i), JoinLines(g.Article(2)), fmt::format("x{}.example", i));
 }
 
+// `count` other stories of `paragraphs` paragraphs without a source
+// ("other0".."otherN"): enough documents that a few copies are below the
+// cap on document frequency.
+void AddOtherStories(Corpus* c, NewsGen& g, int count, int paragraphs) {
+  for (int i = 0; i < count; ++i) Add(c, fmt::format("other{}", i), JoinLines(g.Article(paragraphs)), "");
+}
+
 bool Together(const std::map<std::string, uint32_t>& cl, const std::string& a, const std::string& b) {
   return cl.at("\"" + a + "\"") == cl.at("\"" + b + "\"");
 }
@@ -195,7 +202,7 @@ TEST(FindClusters, ThreeIdenticalDocumentsWithoutSourcesJoin) {
   const std::string story = JoinLines(g.Article(6));
   Corpus c;
   for (int i = 0; i < 3; ++i) Add(&c, fmt::format("copy{}", i), story, "");
-  for (int i = 0; i < 13; ++i) Add(&c, fmt::format("other{}", i), JoinLines(g.Article(6)), "");
+  AddOtherStories(&c, g, 13, 6);
   auto cl = Clusters(c);
   EXPECT_TRUE(Together(cl, "copy0", "copy1"));
   EXPECT_TRUE(Together(cl, "copy0", "copy2"));
@@ -450,9 +457,7 @@ TEST(FindClusters, CopiesWithHeavyOcrNoiseJoin) {
     // instead of 0.01, these copies are not even candidates.)
     Add(&c, fmt::format("copy{}", i), doppel_test::SubstituteLetters(story, rng, 20), "");
   }
-  // Enough other stories that the copies' three documents are below the
-  // cap on document frequency (the square root of the documents).
-  for (int i = 0; i < 13; ++i) Add(&c, fmt::format("other{}", i), JoinLines(g.Article(12)), "");
+  AddOtherStories(&c, g, 13, 12);
   auto cl = Clusters(c);
   EXPECT_TRUE(Together(cl, "copy0", "copy1"));
   EXPECT_TRUE(Together(cl, "copy0", "copy2"));
@@ -476,7 +481,7 @@ TEST(FindClusters, CopiesWhoseAnchorsMostlyBreakJoin) {
     Add(&c, fmt::format("copy{}", i), doppel_test::SubstituteLetters(story, rng, 16), site);
     Add(&c, fmt::format("page{}", i), JoinLines(g.Article(12)), site);
   }
-  for (int i = 0; i < 13; ++i) Add(&c, fmt::format("other{}", i), JoinLines(g.Article(12)), "");
+  AddOtherStories(&c, g, 13, 12);
   auto cl = Clusters(c);
   EXPECT_TRUE(Together(cl, "copy0", "copy1"));
   EXPECT_TRUE(Together(cl, "copy0", "copy2"));

@@ -242,7 +242,7 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
     // Cut the chain into passages where a gap is too wide on either side.
     size_t first = 0;
     const size_t before = passages.size();
-    uint32_t bridged_a = 0, bridged_b = 0;  // words that bridge gaps inside the current piece
+    uint32_t bridged = 0;  // words that bridge gaps inside the current piece (as many on each side)
     for (size_t c = 1; c <= chain.size(); ++c) {
       bool cut = c == chain.size();
       if (!cut) {
@@ -254,8 +254,7 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
           const int words = Bridge(a, b, std::min(px + n, x), x, std::min(py + n, y), y, gap);
           if (words >= 0) {
             cut = false;
-            bridged_a += static_cast<uint32_t>(words);
-            bridged_b += static_cast<uint32_t>(words);
+            bridged += static_cast<uint32_t>(words);
           }
         }
       }
@@ -284,13 +283,13 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
         }
         if (p.a_begin >= p.a_end || p.b_begin >= p.b_end) {
           first = c;
-          bridged_a = bridged_b = 0;
+          bridged = 0;
           continue;
         }
         // Bridging words lie after the first anchor's end, and a start moved
         // above stays before it: they are inside the passage.
-        p.matched_a += bridged_a;
-        p.matched_b += bridged_b;
+        p.matched_a += bridged;
+        p.matched_b += bridged;
         bool clash = false;
         for (size_t q = 0; q < before && !clash; ++q) {
           const TokenPassage& o2 = passages[q];
@@ -299,7 +298,7 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
         if (!clash) passages.push_back(p);
       }
       first = c;
-      bridged_a = bridged_b = 0;
+      bridged = 0;
     }
     for (uint32_t c : chain) used[c] = 1;
     // The next round chains what is left outside the passages found so far.

@@ -48,17 +48,16 @@ Status InferSources(TokenizedCorpus* tc, int gram_n) {
   const size_t n = tc->tokens.size();
   const auto k = static_cast<size_t>(gram_n);
   std::vector<std::pair<uint64_t, uint32_t>> edges;
-  std::vector<uint64_t> text(n, 0);  // per document: a hash of its whole token sequence
-  std::vector<uint64_t> first, last;
+  std::vector<uint64_t> text(n, 0);  // per document: the n-gram hash of its whole token sequence
+  std::vector<uint64_t> first, last, whole;
   DOPPEL_RETURN_IF_ERROR(tc->tokens.ForEach(0, n, [&](size_t d, std::span<const Token> t) {
     if (t.size() < k) return;
     GramHashes(t.first(k), gram_n, &first);
     GramHashes(t.last(k), gram_n, &last);
     edges.emplace_back(Mix64(first[0] ^ 0x1), static_cast<uint32_t>(d));
     edges.emplace_back(Mix64(last[0] ^ 0x2), static_cast<uint32_t>(d));
-    uint64_t h = t.size();
-    for (const Token& token : t) h = h * 0x9E3779B97F4A7C15ULL + token.hash;
-    text[d] = Mix64(h);
+    GramHashes(t, static_cast<int>(t.size()), &whole);
+    text[d] = whole[0];
   }));
   std::sort(edges.begin(), edges.end());
   UnionFind uf(n);
