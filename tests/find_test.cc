@@ -322,6 +322,59 @@ TEST(FindClusters, AStoryASitePostedTwiceThatTwoLonePagesCarryJoins) {
   EXPECT_FALSE(Together(cl, "s0", "a0"));
 }
 
+// A site seen often (kLargeSource pages or more: a feed site) that posted a
+// story twice, with an excerpt of it, and no other site carries it: text
+// that only two or three of its many pages share is that story, not a
+// block of its template. Two of its pages that share a box beside long
+// articles of their own stay apart.
+TEST(FindClusters, AStoryALargeSitePostedTwiceThatNoOtherSiteCarriesJoins) {
+  NewsGen g(46);
+  const std::string footer = "The post appeared first on " + g.Sentence(3);
+  auto feed = [&](std::vector<std::string> lines) {
+    lines.push_back(footer);
+    return JoinLines(lines);
+  };
+  const std::vector<std::string> story = g.Article(4);
+  std::vector<std::string> box;
+  for (int i = 0; i < 2; ++i) box.push_back(g.Sentence(12));
+  Corpus c;
+  for (int i = 0; i < 20; ++i) {
+    std::vector<std::string> art = g.Article(4);
+    if (i < 2) art.insert(art.end(), box.begin(), box.end());
+    Add(&c, fmt::format("f{}", i), feed(art), "feed.example");
+  }
+  for (int i = 0; i < 2; ++i) Add(&c, fmt::format("s{}", i), feed(story), "feed.example");
+  Add(&c, "excerpt", feed({story[0], story[1], "Read more at the source."}), "feed.example");
+  AddLonePages(&c, g, 32);
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "s0", "s1"));
+  EXPECT_TRUE(Together(cl, "s0", "excerpt"));
+  EXPECT_FALSE(Together(cl, "s0", "f2"));
+  EXPECT_FALSE(Together(cl, "f0", "f1")) << "joined by a box beside their own articles";
+  EXPECT_FALSE(Together(cl, "f2", "f3"));
+}
+
+// On a site seen on a few pages, a block of its template (a section's
+// list of headlines) may show on two pages and no third; beside short
+// articles it is most of their text beyond the site's chrome. Without a
+// third page or another site to show what it is, it does not join them.
+TEST(FindClusters, ASectionListOnTwoPagesOfASmallSiteDoesNotJoinThem) {
+  NewsGen g(47);
+  const Site site = MakeSite(g, "small.example");
+  std::vector<std::string> section;
+  for (int i = 0; i < 6; ++i) section.push_back(g.MenuLine(8));
+  Corpus c;
+  for (int i = 0; i < 8; ++i) {
+    std::vector<std::string> art = g.Article(1);
+    if (i < 2) art.insert(art.end(), section.begin(), section.end());
+    Add(&c, fmt::format("p{}", i), Page(site, art), "small.example");
+  }
+  AddLonePages(&c, g, 32);
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "p0", "p1"));
+  EXPECT_FALSE(Together(cl, "p0", "p2"));
+}
+
 // Feed sites post one story several times (updates, re-posts). Text that
 // three or more of a site's pages share is usually its chrome; it is one
 // story when it is most of each page's own text and is found on another

@@ -52,6 +52,20 @@ constexpr SourceCount kMany = UINT16_MAX;
 // text): text that more documents of a source share is its chrome.
 constexpr size_t kStoryRepeats = 8;
 
+// Two to kStoryRepeats documents of one source that share text no other
+// document of it has are one story when their text beyond the source's
+// chrome aligns (pairs) or is mostly that shared text (sets), and, on a
+// source of fewer than this many documents, another source has the text as
+// article text too: on a few pages of a site a block of its template (a
+// section's list of headlines) may show on two pages and no third, while a
+// source seen this often shows such blocks on more pages, so text that
+// only two to eight of its pages share is a story it posted more than once
+// (a feed site's copies of one story; bench/README.md, "Robustness").
+// Measured on syndicate-dev and its subsets: every value from 7 to 253
+// scores the same, 5 joins two pages of a 20-page site through their
+// section lists, 3 many more.
+constexpr uint32_t kLargeSource = 16;
+
 // Documents of one source that share n-grams no other document of the
 // source has, and how many of those n-grams are found on other sources too.
 struct DocSet {
@@ -627,6 +641,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     });
   };
   bool regrouped = false;
+  // A source seen often enough that a block of its template shows on more
+  // than two of its pages (kLargeSource).
+  auto large = [&](uint32_t s) { return s != 0 && source_docs[s] >= kLargeSource; };
   if (sources) {
     // Copies of one story on one source: two documents of a source sharing
     // n-grams no third document of the source has, whose text beyond the
@@ -669,7 +686,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             const size_t k = j - i;
             if (k == 2) {
               out_pairs.emplace_back(static_cast<uint32_t>(members[i].first), static_cast<uint32_t>(members[i + 1].first));
-            } else if (k >= 3 && k <= kStoryRepeats && part.elsewhere[members[i].second]) {
+            } else if (k >= 3 && k <= kStoryRepeats &&
+                       (part.elsewhere[members[i].second] || large(static_cast<uint32_t>(members[i].first >> 32)))) {
               DocSet set{};
               for (size_t x = i; x < j; ++x) set.docs[set.size++] = static_cast<uint32_t>(members[x].first);
               set.count = 1;
@@ -760,8 +778,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     //
     // Two documents of one source are copies of one story when the shorter
     // one's text beyond chrome aligns with the other, and that aligned text
-    // is also found on another source: text repeated only within one source
-    // is its chrome, while a copied story is found elsewhere too.
+    // is also found on another source: text repeated only within a few
+    // pages of one source may be its chrome, while a copied story is found
+    // elsewhere too. On a large source (kLargeSource) no other source is
+    // needed.
     std::vector<uint8_t> joined(candidates.size(), 0);
     std::vector<Local> local;
     std::span<const uint32_t> batch_docs;
@@ -797,10 +817,13 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             auto passages = AlignDocuments(lx.anchors, ly.anchors, ao);
             const uint32_t art_x = Unmasked(lx.mask, 0, static_cast<uint32_t>(lx.mask.size()));
             const uint32_t art_y = Unmasked(ly.mask, 0, static_cast<uint32_t>(ly.mask.size()));
+            // Aligned text counts when another source has it as article
+            // text, or when the pair's source is large (kLargeSource).
+            const bool large_x = large(corpus.source[x]), large_y = large(corpus.source[y]);
             uint32_t cov_x = 0, cov_y = 0;
             for (const TokenPassage& p : passages) {
-              for (uint32_t i = p.a_begin; i < p.a_end; ++i) cov_x += !lx.mask[i] && lx.elsewhere[i];
-              for (uint32_t i = p.b_begin; i < p.b_end; ++i) cov_y += !ly.mask[i] && ly.elsewhere[i];
+              for (uint32_t i = p.a_begin; i < p.a_end; ++i) cov_x += !lx.mask[i] && (large_x || lx.elsewhere[i]);
+              for (uint32_t i = p.b_begin; i < p.b_end; ++i) cov_y += !ly.mask[i] && (large_y || ly.elsewhere[i]);
             }
             const bool x_shorter = art_x <= art_y;
             const uint32_t art = x_shorter ? art_x : art_y, cov = x_shorter ? cov_x : cov_y;
