@@ -204,6 +204,27 @@ TEST(Tokenize, CurlyAndStraightQuotesAndDashesAgree) {
   EXPECT_EQ(Hashes("end…"), Hashes("end..."));
 }
 
+// Soft hyphens, zero-width spaces and joiners, word joiners and byte order
+// marks that CMSs put inside words as hyphenation or break hints neither
+// split a word nor change its hash; alone between words they separate
+// nothing more than the spaces around them.
+TEST(Tokenize, InvisibleFormatCharactersInsideWordsAreIgnored) {
+  const std::vector<uint64_t> plain = Hashes("international breaking news");
+  EXPECT_EQ(Hashes("inter\u00ADnational brea\u200Bking news"), plain);
+  EXPECT_EQ(Hashes("inter\u200Cnatio\u200Dnal breaking\u2060 \uFEFFnews"), plain);
+  EXPECT_EQ(Hashes("\u00ADinternational\u00AD breaking \u200B news"), plain);
+  // Offsets still point into the original text: the hint is inside the token.
+  EXPECT_EQ(Slices("inter\u00ADnational x"), (Strings{"inter\u00ADnational", "x"}));
+  EXPECT_EQ(Slices("\u00ADword"), (Strings{"word"}));
+  // Long words take the same path as short ones.
+  EXPECT_EQ(Hashes("antidisestablish\u00ADmentarianism"), Hashes("antidisestablishmentarianism"));
+  // Non-ASCII words too, and a hint after a character of a script without
+  // spaces stays with that one character.
+  EXPECT_EQ(Hashes("Stra\u00ADße"), Hashes("strasse"));
+  EXPECT_EQ(Hashes("日\u200B本"), Hashes("日本"));
+  EXPECT_EQ(Hashes("日本").size(), 2u);
+}
+
 // ---------------------------------------------------------------------------
 // Scripts without spaces: one token per character.
 

@@ -17,7 +17,12 @@
 namespace doppel {
 namespace {
 
-enum class CharClass : uint8_t { kSeparator, kWord, kMark, kSolo };
+// kIgnorable: an invisible format character (soft hyphen, zero-width space
+// or joiner, word joiner, byte order mark) that CMSs and converters put
+// inside words as hyphenation or line-break hints; it neither starts nor
+// ends a token, and normalization drops it, so that "inter<SHY>national"
+// is one token equal to "international".
+enum class CharClass : uint8_t { kSeparator, kWord, kMark, kSolo, kIgnorable };
 
 constexpr std::array<bool, 128> MakeAsciiWordTable() {
   std::array<bool, 128> t{};
@@ -61,12 +66,14 @@ CharClass Classify(int32_t cp) {
     case UTF8PROC_CATEGORY_NL:
     case UTF8PROC_CATEGORY_NO:
       return IsSoloScript(cp) ? CharClass::kSolo : CharClass::kWord;
+    case UTF8PROC_CATEGORY_CF:
+      return utf8proc_get_property(cp)->ignorable ? CharClass::kIgnorable : CharClass::kSeparator;
     default:
       return CharClass::kSeparator;
   }
 }
 
-constexpr int kMapOptions = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD;
+constexpr int kMapOptions = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
 
 __extension__ typedef unsigned __int128 Uint128;
 
@@ -219,9 +226,13 @@ inline size_t GeneralToken(const char* s, size_t n, size_t i, Emit& emit) {
     CharClass cls = static_cast<unsigned char>(s[i]) < 0x80
                         ? (kAsciiWord[static_cast<unsigned char>(s[i])] ? CharClass::kWord : CharClass::kSeparator)
                         : Classify(cp);
-    if (cls == CharClass::kSeparator) {
+    if (cls == CharClass::kSeparator || (cls == CharClass::kIgnorable && !any)) {
       if (!any) i += static_cast<size_t>(len);
       break;
+    }
+    if (cls == CharClass::kIgnorable) {  // inside a token: kept in it, dropped by normalization
+      i += static_cast<size_t>(len);
+      continue;
     }
     if (cls == CharClass::kSolo) {
       if (any) break;  // a solo character starts its own token
