@@ -323,7 +323,9 @@ TEST(FindClusters, AStoryASitePostedTwiceThatTwoLonePagesCarryJoins) {
 }
 
 // A site seen often (kLargeSource pages or more: a feed site) that posted a
-// story twice, with an excerpt of it, and no other site carries it: text
+// story twice with an excerpt of it (joined by the rule for sets), and
+// another story twice (the rule for pairs), and no other site carries them:
+// text
 // that only two or three of its many pages share is that story, not a
 // block of its template. Two of its pages that share a box beside long
 // articles of their own stay apart.
@@ -334,7 +336,7 @@ TEST(FindClusters, AStoryALargeSitePostedTwiceThatNoOtherSiteCarriesJoins) {
     lines.push_back(footer);
     return JoinLines(lines);
   };
-  const std::vector<std::string> story = g.Article(4);
+  const std::vector<std::string> story = g.Article(4), other = g.Article(4);
   std::vector<std::string> box;
   for (int i = 0; i < 2; ++i) box.push_back(g.Sentence(12));
   Corpus c;
@@ -345,10 +347,13 @@ TEST(FindClusters, AStoryALargeSitePostedTwiceThatNoOtherSiteCarriesJoins) {
   }
   for (int i = 0; i < 2; ++i) Add(&c, fmt::format("s{}", i), feed(story), "feed.example");
   Add(&c, "excerpt", feed({story[0], story[1], "Read more at the source."}), "feed.example");
+  for (int i = 0; i < 2; ++i) Add(&c, fmt::format("t{}", i), feed(other), "feed.example");
   AddLonePages(&c, g, 32);
   auto cl = Clusters(c);
   EXPECT_TRUE(Together(cl, "s0", "s1"));
   EXPECT_TRUE(Together(cl, "s0", "excerpt"));
+  EXPECT_TRUE(Together(cl, "t0", "t1"));
+  EXPECT_FALSE(Together(cl, "s0", "t0"));
   EXPECT_FALSE(Together(cl, "s0", "f2"));
   EXPECT_FALSE(Together(cl, "f0", "f1")) << "joined by a box beside their own articles";
   EXPECT_FALSE(Together(cl, "f2", "f3"));

@@ -216,6 +216,10 @@ TEST(Tokenize, InvisibleFormatCharactersInsideWordsAreIgnored) {
   // Offsets still point into the original text: the hint is inside the token.
   EXPECT_EQ(Slices("inter\u00ADnational x"), (Strings{"inter\u00ADnational", "x"}));
   EXPECT_EQ(Slices("\u00ADword"), (Strings{"word"}));
+  // A format character that is not default-ignorable still separates.
+  EXPECT_EQ(Hashes("a\u0600b").size(), 2u);  // Arabic number sign
+  // Variation selectors and fillers are ignorable too: none starts a token.
+  EXPECT_EQ(Hashes("\uFE0F\u3164 word\uFE0F"), Hashes("word"));
   // Long words take the same path as short ones.
   EXPECT_EQ(Hashes("antidisestablish\u00ADmentarianism"), Hashes("antidisestablishmentarianism"));
   // Non-ASCII words too, and a hint after a character of a script without
@@ -303,6 +307,7 @@ bool RefIsSolo(int32_t cp) {
 // 0 separator, 1 word, 2 mark, 3 solo.
 int RefClass(int32_t cp) {
   if (cp == 0xFF9E || cp == 0xFF9F) return 2;
+  if (utf8proc_get_property(cp)->ignorable) return 4;
   auto cat = utf8proc_category(cp);
   if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME) return 2;
   bool letter_or_number = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
@@ -326,9 +331,13 @@ std::vector<Token> ReferenceTokenize(std::string_view text) {
         break;
       }
       int cls = RefClass(cp);
-      if (cls == 0) {
+      if (cls == 0 || (cls == 4 && !any)) {
         if (!any) i += static_cast<size_t>(len);
         break;
+      }
+      if (cls == 4) {
+        i += static_cast<size_t>(len);
+        continue;
       }
       if (cls == 3) {
         if (any) break;
@@ -356,6 +365,8 @@ TEST(Tokenize, AgreesWithSlowReferenceOnRandomText) {
       "a", "Z", "9", "the", "The", "HELLO", "x1y2", "_", "-", " ", "  ", "\n", "\t", ".", "'", "’", "“", "—",
       "é", "É", "café", "naïve", "e\xcc\x81", "\xcc\x81", "東", "京", "กิน", "ข้า", "ＡＢＣ", "ﬁ", "ß", "Σ",
       "\xff", "\xc3", "\xe2\x80", "ｶﾞ", "1950", "½", "ǅ", "@", "😀", "\xc2\xa0",
+      "\u00AD", "\u200B", "\u200D", "\u200E", "\u2060", "\uFEFF", "\uFE0F", "\u034F", "\u3164", "\u0600",
+      "\u061C", "\U000E0041",
       std::string(63, 'q'), std::string(64, 'R'), std::string(65, 'w'), std::string(130, 'M'), std::string(17, '7')};
   Rng rng(20261201);
   for (int round = 0; round < 3000; ++round) {

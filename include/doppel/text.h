@@ -3,7 +3,11 @@
 // Text is split into word tokens by Unicode category: letters, marks and
 // numbers make words; everything else (spaces, punctuation, symbols,
 // including every kind of quote, apostrophe and dash) separates them, so
-// "Kim’s" and "Kim's", "1950–53" and "1950-53" give the same tokens. In
+// "Kim’s" and "Kim's", "1950–53" and "1950-53" give the same tokens.
+// Default-ignorable characters (soft hyphen, zero-width space and joiners,
+// word joiner, byte order mark, direction marks, variation selectors) are
+// the exception: inside a word they neither split it nor change its hash
+// ("inter<SHY>national" is "international"), and they never start one. In
 // scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer,
 // Myanmar) every character, with its combining marks, is a token of its own,
 // so that n-grams of tokens are character n-grams there. Each token is

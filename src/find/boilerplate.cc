@@ -61,9 +61,13 @@ constexpr size_t kStoryRepeats = 8;
 // source seen this often shows such blocks on more pages, so text that
 // only two to eight of its pages share is a story it posted more than once
 // (a feed site's copies of one story; bench/README.md, "Robustness").
-// Measured on syndicate-dev and its subsets: every value from 7 to 253
-// scores the same, 5 joins two pages of a 20-page site through their
-// section lists, 3 many more.
+// Measured on syndicate-dev and its subsets: 7, 10, 20 and 30 score the
+// same as 16 (its feed sites have 254-299 pages, every other site at most
+// 23); 5 joins pages of small sites through blocks of their template, 3
+// many more. The price: on a large source, two to eight pages that carry a
+// block no other of its pages has (chrome borrowed from another site, say)
+// join when the block is more than half of their text beyond chrome.
+// Inferred sources (no source field) never count as large.
 constexpr uint32_t kLargeSource = 16;
 
 // Documents of one source that share n-grams no other document of the
@@ -642,8 +646,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   };
   bool regrouped = false;
   // A source seen often enough that a block of its template shows on more
-  // than two of its pages (kLargeSource).
-  auto large = [&](uint32_t s) { return s != 0 && source_docs[s] >= kLargeSource; };
+  // than two of its pages (kLargeSource). Not an inferred one: pages that
+  // share a first or last n-gram can chain many sites into one.
+  auto large = [&](uint32_t s) { return !corpus.sources_inferred && s != 0 && source_docs[s] >= kLargeSource; };
   if (sources) {
     // Copies of one story on one source: two documents of a source sharing
     // n-grams no third document of the source has, whose text beyond the

@@ -5,7 +5,9 @@
 // just A-Z, so sentence starts and ALL-CAPS markers work in every cased
 // script. Word characters are letters, marks and numbers, as in the
 // tokenizer (doppel/text.h), plus '_' (so an identifier like "music_note" is
-// one word to the scanners). ASCII takes a table-free fast path.
+// one word to the scanners). Unlike the tokenizer, the scanners treat
+// default-ignorable characters (a soft hyphen inside a word) as
+// separators. ASCII takes a table-free fast path.
 //
 // Header-only, stateless, thread-safe.
 #ifndef DOPPEL_TEXT_CHARS_H_

@@ -17,11 +17,14 @@
 namespace doppel {
 namespace {
 
-// kIgnorable: an invisible format character (soft hyphen, zero-width space
-// or joiner, word joiner, byte order mark) that CMSs and converters put
-// inside words as hyphenation or line-break hints; it neither starts nor
-// ends a token, and normalization drops it, so that "inter<SHY>national"
-// is one token equal to "international".
+// kIgnorable: a default-ignorable character (Unicode's property: soft
+// hyphen, zero-width space and joiners, word joiner, byte order mark,
+// direction marks, variation selectors, fillers) that CMSs and converters
+// put inside words as hyphenation or line-break hints. It never starts a
+// token (one before a token is skipped like a separator); inside a token it
+// is kept, so the token's offsets cover it, and normalization drops it from
+// the hash, so that "inter<SHY>national" is one token equal to
+// "international". Between two words with no space, it joins them.
 enum class CharClass : uint8_t { kSeparator, kWord, kMark, kSolo, kIgnorable };
 
 constexpr std::array<bool, 128> MakeAsciiWordTable() {
@@ -52,7 +55,9 @@ CharClass Classify(int32_t cp) {
   // (Lm), but NFKC turns them into combining marks (U+3099, U+309A): they
   // belong to the character before them, so that "ｶﾞ" is one token like "ガ".
   if (cp == 0xFF9E || cp == 0xFF9F) return CharClass::kMark;
-  switch (utf8proc_category(cp)) {
+  const utf8proc_property_t* property = utf8proc_get_property(cp);
+  if (property->ignorable) return CharClass::kIgnorable;
+  switch (property->category) {
     case UTF8PROC_CATEGORY_MN:
     case UTF8PROC_CATEGORY_MC:
     case UTF8PROC_CATEGORY_ME:
@@ -66,8 +71,6 @@ CharClass Classify(int32_t cp) {
     case UTF8PROC_CATEGORY_NL:
     case UTF8PROC_CATEGORY_NO:
       return IsSoloScript(cp) ? CharClass::kSolo : CharClass::kWord;
-    case UTF8PROC_CATEGORY_CF:
-      return utf8proc_get_property(cp)->ignorable ? CharClass::kIgnorable : CharClass::kSeparator;
     default:
       return CharClass::kSeparator;
   }
