@@ -17,10 +17,10 @@ OUT gets docs.jsonl and links to BENCH's truth.jsonl and stories.jsonl, so
 `../shared/eval/score.py OUT --clusters C.jsonl` scores it. Python 3
 standard library only.
 """
-import json
-import os
 import random
 import sys
+
+from eval_copy import write_changed_copy
 
 CONFUSIONS = [("rn", "m"), ("m", "rn"), ("l", "1"), ("1", "l"), ("I", "l"), ("O", "0"), ("0", "O"),
               ("e", "c"), ("c", "e"), ("h", "b"), ("cl", "d"), ("d", "cl"), ("w", "vv"), ("fi", "fl"),
@@ -68,19 +68,7 @@ def main():
         sys.exit(__doc__)
     bench, out, rate, fraction = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
     rng = random.Random(int(sys.argv[5]) if len(sys.argv) == 6 else 1)
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(bench, "docs.jsonl"), encoding="utf-8") as f, \
-            open(os.path.join(out, "docs.jsonl"), "w", encoding="utf-8") as g:
-        for line in f:
-            doc = json.loads(line)
-            if rng.random() < fraction:
-                doc["text"] = noisy(doc["text"], rate, rng)
-            g.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    for name in ("truth.jsonl", "stories.jsonl"):
-        link = os.path.join(out, name)
-        if os.path.lexists(link):
-            os.remove(link)
-        os.symlink(os.path.abspath(os.path.join(bench, name)), link)
+    write_changed_copy(bench, out, fraction, rng, lambda text, r: noisy(text, rate, r))
 
 
 if __name__ == "__main__":
