@@ -669,6 +669,13 @@ TEST(FindClusters, SameResultWhenNgramsArePartitioned) {
     }
     EXPECT_NE(expected.find('-'), std::string::npos) << "the corpus should have related pairs";
     EXPECT_EQ(Describe(doppel::FindCopies(t.corpus, parts)), expected) << "sources " << sources;
+    // Budgets in between: tokens in memory or not, partitions of several
+    // buckets, postings spilled part-way, batches of a few documents.
+    for (size_t memory = 1024; memory <= (size_t{1} << 22); memory *= 4) {
+      doppel::FindOptions o;
+      o.memory = memory;
+      EXPECT_EQ(Describe(doppel::FindCopies(t.corpus, o)), expected) << "sources " << sources << ", memory " << memory;
+    }
   }
 }
 

@@ -20,9 +20,13 @@
 // batches, shingle sets. Backing the heap with transparent huge pages makes
 // one page fault per 2 MiB instead of per 4 KiB; on virtual machines, where
 // a fault costs microseconds, that saved a third of the time of `dedup` and
-// `find` (bench/README.md).
+// `find` (bench/README.md). Memory that is freed goes back to the system
+// after a second (jemalloc keeps it ten seconds by default, where it still
+// counts as the process's): find frees and allocates tables of its memory
+// budget stage after stage, and kept pages added up to a third of its peak
+// at a million documents.
 extern "C" {
-const char* malloc_conf = "thp:always,metadata_thp:auto";
+const char* malloc_conf = "thp:always,metadata_thp:auto,dirty_decay_ms:1000,muzzy_decay_ms:0";
 }
 #endif
 
@@ -107,9 +111,10 @@ int main(int argc, char** argv) {
   find->add_option("--anchor", fo.find.align_ngram, "words per alignment anchor")->capture_default_str();
   size_t memory_mib = fo.find.memory >> 20;
   find->add_option("--memory", memory_mib,
-                   "MiB for each large table (tokens, n-gram occurrences, postings, candidate lists, alignment "
-                   "batches): beyond it tokens and postings go to scratch files in --tmp-dir and the rest is "
-                   "processed in parts, with the same result")
+                   "MiB that the large tables share (tokens up to half of it, then in turn n-gram occurrences, "
+                   "postings, candidate lists, alignment batches): beyond their share tokens and postings go to "
+                   "scratch files in --tmp-dir and the rest is processed in parts, with the same result; what "
+                   "grows with the corpus (a bit or byte per word, the pairs, ids) is on top")
       ->check(CLI::Range(size_t{1}, size_t{1} << 30))
       ->capture_default_str();
 

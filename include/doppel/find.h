@@ -41,13 +41,15 @@ struct FindOptions {
   int max_gap = 0;           // largest gap (tokens) inside a passage; 0: 2 * boiler_ngram
   double min_coverage = 0.5;  // aligned share of the shorter article that joins two documents
   int min_tokens = 20;       // and at least this many aligned article words
-  // Memory for each of find's large tables, with the same result whatever
-  // it is: the tokens (16 bytes each; beyond it they are kept in a scratch
-  // file in tmp_dir), the n-gram occurrences that boilerplate is found from
-  // (16 bytes each; beyond it they are processed in partitions), the
-  // postings of shared n-grams (beyond it in a scratch file), the candidate
-  // lists (built for a range of documents at a time) and the documents of
-  // an alignment batch.
+  // Memory that find's large tables share, with the same result whatever
+  // it is: the tokens (16 bytes each) are kept in memory up to half of it,
+  // else in a scratch file in tmp_dir; what they leave is shared in turn by
+  // the n-gram occurrences that boilerplate is found from (processed in
+  // partitions), the postings of shared n-grams (beyond their share in a
+  // scratch file), the candidate lists (built for a range of documents at
+  // a time) and the documents of an alignment batch. What grows with the
+  // corpus is outside it: flags per n-gram position (a bit or a byte),
+  // candidate and related pairs, ids and a few integers per document.
   size_t memory = size_t{256} << 20;
   std::string tmp_dir;  // default: $TMPDIR or /tmp
 };

@@ -84,15 +84,29 @@ struct DocSet {
   }
 };
 
-// Marks the tokens covered by a bad n-gram, then also short article runs
-// (shorter than one n-gram) squeezed between chrome: a word or two of chrome
-// that an edit or OCR error broke out of its n-grams stays chrome.
-void MaskTokens(std::span<const uint8_t> bad, size_t tokens, int n, std::vector<uint8_t>* mask) {
-  mask->assign(tokens, 0);
+// Marks (1) the tokens of the n-grams (of n tokens) that for_each_gram(f)
+// gives, calling f(i) for each start i in ascending order; the others 0.
+template <typename ForEachGram>
+void CoverTokens(ForEachGram&& for_each_gram, size_t tokens, int n, std::vector<uint8_t>* out) {
+  out->assign(tokens, 0);
   const auto k = static_cast<size_t>(n);
-  for (size_t i = 0; i < bad.size(); ++i) {
-    if (bad[i]) std::fill(mask->begin() + i, mask->begin() + std::min(tokens, i + k), 1);
-  }
+  size_t covered = 0;  // the tokens before it are marked
+  for_each_gram([&](uint64_t g) {
+    const auto i = static_cast<size_t>(g);
+    const size_t from = std::max(i, covered), to = std::min(tokens, i + k);
+    if (from < to) std::fill(out->begin() + from, out->begin() + to, 1);
+    covered = std::max(covered, to);
+  });
+}
+
+// Marks the tokens covered by a bad n-gram (CoverTokens), then also short
+// article runs (shorter than one n-gram) squeezed between chrome: a word or
+// two of chrome that an edit or OCR error broke out of its n-grams stays
+// chrome.
+template <typename ForEachBad>
+void MaskTokens(ForEachBad&& for_each_bad, size_t tokens, int n, std::vector<uint8_t>* mask) {
+  CoverTokens(for_each_bad, tokens, n, mask);
+  const auto k = static_cast<size_t>(n);
   for (size_t i = 0; i < tokens;) {
     if ((*mask)[i]) {
       ++i;
@@ -521,7 +535,7 @@ class GramPartitions {
 
 void Mask(const Boilerplate& bp, size_t d, size_t tokens, std::vector<uint8_t>* mask) {
   const uint64_t begin = bp.offset[d], end = bp.offset[d + 1];
-  MaskTokens(std::span<const uint8_t>(bp.chrome.data() + begin, end - begin), tokens, bp.ngram, mask);
+  MaskTokens([&](auto&& f) { bp.chrome.ForEachSet(0, begin, end, f); }, tokens, bp.ngram, mask);
 }
 
 uint32_t DocumentFrequencyCap(size_t documents) {
@@ -557,14 +571,26 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   // partition of its own), so that a partition's block of postings (at most
   // one word per entry and one per run of two or more) is indexed in 32
   // bits; a block that would not be is an error.
-  const size_t max_entries = std::clamp<size_t>(options.memory / sizeof(GramEntry), 1, size_t{1} << 31);
+  // Half of the working memory (WorkingMemory) for the partition held,
+  // half for the postings built next to it in the last pass.
+  const size_t work = WorkingMemory(options, corpus.tokens);
+  const size_t max_entries = std::clamp<size_t>(work / 2 / sizeof(GramEntry), 1, size_t{1} << 31);
   const GramPartitions parts(corpus.tokens, options.boiler_ngram, offset[n], max_entries, ScratchDir(options.tmp_dir));
   DOPPEL_RETURN_IF_ERROR(parts.status());
   // Per-position facts are scattered from the entries into arrays in
-  // document order (one byte each), so that reading them per document is
-  // sequential: pos_flags[offset[d] + i] is about the n-gram at token i of d.
-  std::vector<uint8_t>& pos_flags = out.chrome;
-  pos_flags.assign(offset[n], 0);
+  // document order, so that reading them per document is sequential:
+  // position offset[d] + i is about the n-gram at token i of d. They grow
+  // with the corpus, outside the memory budget: a byte per position while
+  // that is at most an eighth of the working memory (plain stores scatter
+  // fastest), else a bit per flag (PositionFlags).
+  // Before the story groups, with sources: kShown, chrome shown by a third
+  // document of the source (or too common); kElsewhere, another source has
+  // it as article text; kTwice, in exactly two documents (or groups) of its
+  // source. An n-gram with neither kShown nor kTwice is in no other document
+  // of its source: most article text, which is so left unwritten.
+  const bool flag_bytes = offset[n] <= work / 8;
+  enum : int { kShown = 0, kElsewhere = 1, kTwice = 2 };
+  PositionFlags facts;
   std::vector<uint32_t> group(n);
   for (uint32_t d = 0; d < n; ++d) group[d] = d;
   std::vector<uint32_t> source_docs(corpus.sources + 1, 0);
@@ -615,11 +641,13 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   auto elsewhere_of = [&](size_t i, uint32_t df) -> bool { return df > cap || (df > 1 && part.elsewhere[i]); };
 
   // flag_of(entry, document frequency of its n-gram), run by run.
+  // flag_of: the facts' mask (bit f: fact f).
   auto scatter = [&](auto&& flag_of) {
     tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
-          pos_flags[offset[part.entries[i].doc] + part.entries[i].pos] = flag_of(i, part.run_df[r]);
+          const uint8_t f = flag_of(i, part.run_df[r]);
+          if (f != 0) facts.Set(offset[part.entries[i].doc] + part.entries[i].pos, f);
         }
       }
     });
@@ -658,6 +686,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     tbb::enumerable_thread_specific<std::vector<std::pair<uint32_t, uint32_t>>> found;
     tbb::enumerable_thread_specific<std::vector<DocSet>> found_sets;
     std::vector<DocSet> sets;  // sorted by documents
+    facts = PositionFlags(offset[n], 3, flag_bytes);
     struct PairCount {
       std::pair<uint32_t, uint32_t> pair;
       uint32_t count;  // shared n-grams
@@ -702,12 +731,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           }
         }
       });
-      // Bit 1: chrome shown by a third document of the source (or too
-      // common); bit 2: another source has it as article text;
-      // bit 4: in no other document of its source.
       scatter([&](size_t e, uint32_t df) {
         const SourceCount v = sdf_of(e, df);
-        return static_cast<uint8_t>((v >= 3 ? 1 : 0) | (elsewhere_of(e, df) ? 2 : 0) | (v == 1 ? 4 : 0));
+        return static_cast<uint8_t>((v >= 3 ? 1 << kShown : 0) | (elsewhere_of(e, df) ? 1 << kElsewhere : 0) |
+                                    (v == 2 ? 1 << kTwice : 0));
       });
       {
         std::vector<DocSet> fresh;
@@ -757,7 +784,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     auto beyond_of = [&](uint32_t d) {
       if (beyond[d] == UINT32_MAX) {
         beyond[d] = 0;
-        for (uint64_t g = offset[d]; g < offset[d + 1]; ++g) beyond[d] += !(pos_flags[g] & 1);
+        beyond[d] = static_cast<uint32_t>((offset[d + 1] - offset[d]) - facts.Count(kShown, offset[d], offset[d + 1]));
       }
       return beyond[d];
     };
@@ -793,7 +820,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     auto local_of = [&](uint32_t d) -> const Local& {
       return local[static_cast<size_t>(std::lower_bound(batch_docs.begin(), batch_docs.end(), d) - batch_docs.begin())];
     };
-    const uint64_t budget = std::max<uint64_t>(1, options.memory / kBatchBytesPerToken);
+    const uint64_t budget = std::max<uint64_t>(1, work / 2 / kBatchBytesPerToken);
     DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachPairBatch(
         candidates, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
           batch_docs = docs;
@@ -802,17 +829,11 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachOf(docs, [&](size_t i, uint32_t d,
                                                                    std::span<const Token> doc_tokens) {
             const size_t grams = offset[d + 1] - offset[d], tokens = doc_tokens.size();
-            std::vector<uint8_t> bad(grams);
             Local& l = local[i];
-            l.elsewhere.assign(tokens, 0);
-            const uint8_t* flags = &pos_flags[offset[d]];
-            for (size_t g = 0; g < grams; ++g) {
-              bad[g] = flags[g] & 1;
-              if (flags[g] & 2) {
-                std::fill(l.elsewhere.begin() + g, l.elsewhere.begin() + std::min(tokens, g + options.boiler_ngram), 1);
-              }
-            }
-            MaskTokens(bad, tokens, options.boiler_ngram, &l.mask);
+            const uint64_t from = offset[d], to = offset[d] + grams;
+            CoverTokens([&](auto&& f) { facts.ForEachSet(kElsewhere, from, to, f); }, tokens, options.boiler_ngram,
+                        &l.elsewhere);
+            MaskTokens([&](auto&& f) { facts.ForEachSet(kShown, from, to, f); }, tokens, options.boiler_ngram, &l.mask);
             l.anchors = BuildAnchorIndex(doc_tokens, l.mask, ao.n);
           }));
           tbb::parallel_for(c0, c1, [&](size_t c) {
@@ -856,7 +877,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         const uint32_t d = set.docs[i];
         if (own[d] == UINT32_MAX) {
           own[d] = 0;
-          for (uint64_t g = offset[d]; g < offset[d + 1]; ++g) own[d] += (pos_flags[g] >> 2) & 1;
+          const uint64_t b = offset[d], e = offset[d + 1];
+          own[d] = static_cast<uint32_t>((e - b) - facts.Count(kShown, b, e) - facts.Count(kTwice, b, e));
         }
         if (set.count < options.min_coverage * static_cast<double>(own[d] + set.count)) continue;
         if (first == UINT32_MAX) {
@@ -869,7 +891,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     if (regrouped) {
       for (uint32_t d = 0; d < n; ++d) group[d] = groups.Find(d);
     }
+    facts = PositionFlags();
   }
+  out.chrome = PositionFlags(offset[n], 1, flag_bytes);
   // Chrome: in more than `cap` documents, or in two groups of one source.
   auto is_bad = [&](size_t e, uint32_t df) {
     return static_cast<uint8_t>(df > cap || (sources && df >= 2 && part.sdf[e] != kMany && part.sdf[e] >= 2));
@@ -877,7 +901,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   // Postings: what may be an anchor, the entries of the n-grams that are not
   // chrome, one per document, of the runs that still hold 2 .. cap
   // documents (an n-gram of one document pairs nothing).
-  out.postings = PostingStore(options.memory, ScratchDir(options.tmp_dir));
+  out.postings = PostingStore(work / 2, ScratchDir(options.tmp_dir));
   for (size_t p = 0; p < parts.partitions(); ++p) {
     auto loaded = load(p);
     if (!loaded.ok()) return loaded.status();
@@ -894,7 +918,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         uint32_t kept = 0;
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
           const uint8_t bad = is_bad(i, part.run_df[r]);
-          pos_flags[offset[part.entries[i].doc] + part.entries[i].pos] = bad;
+          if (bad) out.chrome.Set(offset[part.entries[i].doc] + part.entries[i].pos, 1);
           kept += !bad && part.first_of_doc(i);
         }
         place[r] = kept >= 2 && kept <= cap ? kept : 0;

@@ -22,6 +22,7 @@
 #include "doppel/text.h"
 #include "find/posting_store.h"
 #include "find/tokenized.h"
+#include "util/position_flags.h"
 
 namespace doppel {
 
@@ -36,10 +37,11 @@ struct GramEntry {
 };
 
 struct Boilerplate {
-  // Chrome per n-gram, one byte per position: chrome[offset[d] + i] tells
-  // whether the n-gram at token i of document d is chrome. Masks of tokens
-  // are derived from it when needed (Mask) instead of kept for the corpus.
-  std::vector<uint8_t> chrome;
+  // Chrome per n-gram position (flag 0 of PositionFlags): position
+  // offset[d] + i tells whether the n-gram at token i of document d is
+  // chrome. Masks of tokens are derived from it when needed (Mask) instead
+  // of kept for the corpus.
+  PositionFlags chrome;
   std::vector<uint64_t> offset;              // per document, and the total at the end
   int ngram = 5;
   std::vector<uint32_t> article_tokens;      // per document: tokens that are not chrome

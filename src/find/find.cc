@@ -119,7 +119,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   DOPPEL_RETURN_IF_ERROR(CheckFindOptions(options));
   const auto t = Clock::now();
   const size_t n = corpus.docs.size();
-  TokenizedCorpus tc{TokenStore(options.memory, ScratchDir(options.tmp_dir)), {}, 0};
+  TokenizedCorpus tc{TokenStore(TokenMemory(options), ScratchDir(options.tmp_dir)), {}, 0};
   tc.source.assign(n, 0);
   std::unordered_map<std::string_view, uint32_t> ids;
   for (size_t d = 0; d < n; ++d) {
@@ -210,7 +210,8 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   } else {
     for (size_t d = 0; d < n; ++d) cost[d + 1] += cost[d];
   }
-  const uint64_t max_cost = std::min<uint64_t>(std::max<uint64_t>({1, options.memory, cost[n] / 64}), uint64_t{1} << 32);
+  const size_t work = WorkingMemory(options, tc.tokens);
+  const uint64_t max_cost = std::min<uint64_t>(std::max<uint64_t>({1, work / 2, cost[n] / 64}), uint64_t{1} << 32);
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> per_doc(n);
   tbb::enumerable_thread_specific<std::vector<uint32_t>> counters([n] { return std::vector<uint32_t>(n, 0); });
   std::vector<uint32_t> rest;
@@ -279,7 +280,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // (kBatchBytesPerToken, TokenStore::ForEachPairBatch),
   // with the masks and anchors of a batch's documents built once per batch;
   // one batch holds everything when the corpus fits.
-  const uint64_t budget = std::max<uint64_t>(1, options.memory / kBatchBytesPerToken);
+  const uint64_t budget = std::max<uint64_t>(1, work / kBatchBytesPerToken);
   std::span<const uint32_t> batch_docs;
   struct Indexed {
     std::vector<uint8_t> mask;  // chrome per token

@@ -120,7 +120,7 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   std::unique_ptr<OutputFile> rejects;
   FindOptions find_options = options.find;
   if (find_options.tmp_dir.empty()) find_options.tmp_dir = options.corpus.tmp_dir;
-  TokenizedCorpus tc{TokenStore(find_options.memory, ScratchDir(find_options.tmp_dir)), {}, 0};
+  TokenizedCorpus tc{TokenStore(TokenMemory(find_options), ScratchDir(find_options.tmp_dir)), {}, 0};
   IdTable ids;
   DOPPEL_RETURN_IF_ERROR(LoadTokens(options.corpus, &tc, &ids, &summary.counts, &rejects));
   summary.stages.push_back({"read+tokenize", Since(t)});

@@ -36,6 +36,8 @@ class TokenStore {
   uint64_t total() const { return end_.empty() ? 0 : end_.back(); }
   size_t count(size_t d) const { return static_cast<size_t>(end_[d] - begin(d)); }
   bool spilled() const { return file_.is_open(); }
+  // The bytes of tokens held in memory: all of them, or none once spilled.
+  uint64_t memory_bytes() const { return spilled() ? 0 : total() * sizeof(Token); }
 
   // Document d's tokens: a view of memory, or read into *buf. Thread-safe.
   Status Read(size_t d, std::vector<Token>* buf, std::span<const Token>* out) const;

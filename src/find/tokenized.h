@@ -5,6 +5,8 @@
 #ifndef DOPPEL_FIND_TOKENIZED_H_
 #define DOPPEL_FIND_TOKENIZED_H_
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,8 +42,23 @@ Status CheckFindOptions(const FindOptions& options);
 // What aligning a batch of documents holds per token: the token (when read
 // from the scratch file), its mask byte, its word for growing passages, and
 // an anchor (hash, position, document order). Batches of candidate pairs
-// hold at most FindOptions::memory / kBatchBytesPerToken tokens.
+// hold at most their share of the memory / kBatchBytesPerToken tokens.
 inline constexpr size_t kBatchBytesPerToken = sizeof(Token) + 1 + 4 + 16;
+
+// How find shares FindOptions::memory. The tokens are kept in memory up to
+// half of it (TokenMemory), and the rest of the budget, what the tokens in
+// memory leave (WorkingMemory), is shared by the tables of each step in
+// turn: the n-gram partition held and the postings built next to it get
+// half each, so do the postings and the candidate lists of a range of
+// documents, and alignment batches get all of it. What grows with the
+// corpus is outside it: a bit per n-gram position (three while boilerplate
+// forms story groups), the candidate pairs, the pairs found, ids and a few
+// integers per document.
+inline size_t TokenMemory(const FindOptions& options) { return std::max<size_t>(1, options.memory / 2); }
+inline size_t WorkingMemory(const FindOptions& options, const TokenStore& tokens) {
+  const uint64_t held = std::min<uint64_t>(tokens.memory_bytes(), options.memory / 2);
+  return std::max<size_t>(1, static_cast<size_t>(options.memory - held));
+}
 
 // FindCopies on tokens: infers sources when there are none (and
 // options.use_sources), then boilerplate, candidates, alignment, clusters.

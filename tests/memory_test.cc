@@ -1,0 +1,168 @@
+// How find keeps within its memory budget: the arrays of per-position
+// flags (set from many threads at once, a bit or a byte per position), and
+// how the budget is shared between the tokens held in memory and the
+// working tables of each step.
+#include <gtest/gtest.h>
+
+#include <tbb/parallel_for.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "doppel/find.h"
+#include "doppel/text.h"
+#include "find/token_store.h"
+#include "find/tokenized.h"
+#include "test_util.h"
+#include "util/atomic_bits.h"
+#include "util/position_flags.h"
+
+namespace {
+
+using doppel::AtomicBits;
+
+// Threads set bits that share 64-bit words (every third bit, in runs that
+// cross word boundaries): none is lost, none is set that was not.
+TEST(AtomicBits, ConcurrentSetsInOneWordAreAllKept) {
+  const uint64_t size = 100003;  // not a multiple of 64
+  std::vector<uint8_t> expected(size, 0);
+  doppel_test::Rng rng(7);
+  std::vector<uint64_t> order;
+  for (uint64_t i = 0; i < size; ++i) {
+    if (i % 3 == 0 || rng.Below(5) == 0) {
+      expected[i] = 1;
+      order.push_back(i);
+    }
+  }
+  // In random order, so that neighbouring bits are set by different threads.
+  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);
+  for (int round = 0; round < 40; ++round) {
+    AtomicBits bits(size);
+    tbb::parallel_for(size_t{0}, order.size(), size_t{1}, [&](size_t i) { bits.Set(order[i]); });
+    for (uint64_t i = 0; i < size; ++i) ASSERT_EQ(bits[i], expected[i] != 0) << "bit " << i << ", round " << round;
+  }
+}
+
+TEST(AtomicBits, CountAndForEachSetMatchTheBits) {
+  const uint64_t size = 1000;
+  AtomicBits bits(size);
+  std::vector<uint8_t> expected(size, 0);
+  doppel_test::Rng rng(11);
+  for (uint64_t i = 0; i < size; ++i) {
+    if (rng.Below(3) == 0) {
+      bits.Set(i);
+      expected[i] = 1;
+    }
+  }
+  EXPECT_EQ(bits.size(), size);
+  for (int t = 0; t < 300; ++t) {
+    uint64_t b = rng.Below(size + 1), e = rng.Below(size + 1);
+    if (b > e) std::swap(b, e);
+    uint64_t count = 0;
+    for (uint64_t i = b; i < e; ++i) count += expected[i];
+    EXPECT_EQ(bits.Count(b, e), count) << "[" << b << ", " << e << ")";
+    std::vector<uint64_t> set, want;
+    bits.ForEachSet(b, e, [&](uint64_t i) { set.push_back(i); });
+    for (uint64_t i = b; i < e; ++i) {
+      if (expected[i]) want.push_back(i - b);
+    }
+    EXPECT_EQ(set, want) << "[" << b << ", " << e << ")";
+  }
+  EXPECT_EQ(bits.Count(0, size), bits.Count(0, 64) + bits.Count(64, size));
+}
+
+// A byte per position or a bit per flag: the same answers, with positions
+// set from many threads at once.
+TEST(PositionFlags, BytesAndBitsAgree) {
+  const uint64_t size = 5000;
+  doppel_test::Rng rng(3);
+  std::vector<uint8_t> mask(size);
+  for (uint8_t& m : mask) m = rng.Below(2) == 0 ? 0 : static_cast<uint8_t>(rng.Below(8));
+  doppel::PositionFlags bytes(size, 3, true), bits(size, 3, false);
+  EXPECT_TRUE(bytes.bytes());
+  EXPECT_FALSE(bits.bytes());
+  EXPECT_EQ(bytes.memory_bytes(), size);
+  EXPECT_LT(bits.memory_bytes(), size / 2);
+  for (doppel::PositionFlags* f : {&bytes, &bits}) {
+    tbb::parallel_for(uint64_t{0}, size, [&](uint64_t i) {
+      if (mask[i] != 0) f->Set(i, mask[i]);
+    });
+  }
+  for (int t = 0; t < 200; ++t) {
+    uint64_t b = rng.Below(size + 1), e = rng.Below(size + 1);
+    if (b > e) std::swap(b, e);
+    for (int flag = 0; flag < 3; ++flag) {
+      uint64_t count = 0;
+      std::vector<uint64_t> want;
+      for (uint64_t i = b; i < e; ++i) {
+        if (mask[i] >> flag & 1) {
+          ++count;
+          want.push_back(i - b);
+        }
+      }
+      for (const doppel::PositionFlags* f : {&bytes, &bits}) {
+        EXPECT_EQ(f->Count(flag, b, e), count) << "flag " << flag << ", bytes " << f->bytes();
+        std::vector<uint64_t> set;
+        f->ForEachSet(flag, b, e, [&](uint64_t i) { set.push_back(i); });
+        EXPECT_EQ(set, want) << "flag " << flag << ", bytes " << f->bytes();
+      }
+    }
+  }
+}
+
+// Tokens of `count` documents of `each` tokens.
+doppel::TokenStore Store(size_t memory, size_t count, size_t each, const std::string& dir) {
+  doppel::TokenStore store(memory, dir);
+  for (size_t d = 0; d < count; ++d) {
+    std::vector<doppel::Token> tokens(each);
+    for (size_t i = 0; i < each; ++i) tokens[i] = {d * 1000 + i, static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1)};
+    EXPECT_TRUE(store.Append(std::move(tokens)).ok());
+  }
+  EXPECT_TRUE(store.Finish().ok());
+  return store;
+}
+
+// The tokens are held in memory up to half of the budget; the working
+// tables get what they leave, never less than half.
+TEST(FindMemory, TokensTakeAtMostHalfOfTheBudget) {
+  doppel_test::TempDir dir;
+  doppel::FindOptions options;
+  options.memory = 64 * 1024;
+  EXPECT_EQ(doppel::TokenMemory(options), options.memory / 2);
+  const size_t token = sizeof(doppel::Token);
+  // 1,000 tokens (16,000 bytes): in memory, a quarter of the budget.
+  {
+    doppel::TokenStore store = Store(doppel::TokenMemory(options), 10, 100, dir.path());
+    EXPECT_FALSE(store.spilled());
+    EXPECT_EQ(store.memory_bytes(), 1000 * token);
+    EXPECT_EQ(doppel::WorkingMemory(options, store), options.memory - 1000 * token);
+  }
+  // 3,000 tokens (48,000 bytes): within the budget but beyond its half, so
+  // they go to the scratch file and the working tables get all of it.
+  {
+    doppel::TokenStore store = Store(doppel::TokenMemory(options), 30, 100, dir.path());
+    EXPECT_TRUE(store.spilled());
+    EXPECT_EQ(store.memory_bytes(), 0u);
+    EXPECT_EQ(doppel::WorkingMemory(options, store), options.memory);
+    std::vector<doppel::Token> buf;
+    std::span<const doppel::Token> tokens;
+    ASSERT_TRUE(store.Read(29, &buf, &tokens).ok());
+    ASSERT_EQ(tokens.size(), 100u);
+    EXPECT_EQ(tokens[7].hash, 29 * 1000 + 7u);
+  }
+  // A store that holds more than half (built with a larger budget) still
+  // leaves half to the working tables.
+  {
+    doppel::TokenStore store = Store(options.memory, 30, 100, dir.path());
+    EXPECT_FALSE(store.spilled());
+    EXPECT_EQ(doppel::WorkingMemory(options, store), options.memory / 2);
+  }
+  options.memory = 1;
+  EXPECT_EQ(doppel::TokenMemory(options), 1u);
+  EXPECT_EQ(doppel::WorkingMemory(options, doppel::TokenStore(1, dir.path())), 1u);
+}
+
+}  // namespace
