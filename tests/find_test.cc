@@ -679,4 +679,59 @@ TEST(FindClusters, SameResultWhenNgramsArePartitioned) {
   }
 }
 
+// The budget is shared: tokens are held in memory up to half of it, and the
+// working memory they leave is split between the n-gram partition and the
+// postings; per-position flags are bytes only while small against it.
+TEST(FindClusters, TablesShareTheMemoryBudget) {
+  TwoSites t = BuildTwoSitesWithRepeats(true);
+  doppel::FindOptions defaults;
+  uint64_t tokens = 0, grams = 0;
+  for (const auto& doc : t.corpus.docs) {
+    std::vector<doppel::Token> v;
+    doppel::Tokenize(doc.text, &v);
+    tokens += v.size();
+    grams += v.size() >= static_cast<size_t>(defaults.boiler_ngram) ? v.size() - defaults.boiler_ngram + 1 : 0;
+  }
+  const uint64_t token_bytes = tokens * sizeof(doppel::Token), gram_bytes = grams * 16;
+  ASSERT_GT(gram_bytes, token_bytes / 2) << "documents long enough for the cases below";
+  // Budgets around the tokens' size: within half of it, beyond half but
+  // within all of it (spilled, where a budget per table kept them), beyond.
+  for (uint64_t memory : {token_bytes * 4, token_bytes * 3 / 2, token_bytes / 2, uint64_t{1} << 30}) {
+    doppel::FindOptions o;
+    o.memory = memory;
+    auto found = doppel::FindCopies(t.corpus, o);
+    ASSERT_TRUE(found.ok()) << found.status().message();
+    const doppel::FindMemoryUse& m = found->memory;
+    const bool spilled = token_bytes > memory / 2;
+    EXPECT_EQ(m.tokens_spilled, spilled) << "memory " << memory;
+    const uint64_t work = memory - (spilled ? 0 : token_bytes);
+    EXPECT_EQ(m.working_bytes, work) << "memory " << memory;
+    // One partition while the occurrences fit half of the working memory.
+    if (gram_bytes <= work / 2) {
+      EXPECT_EQ(m.ngram_partitions, 1u) << "memory " << memory;
+    } else {
+      EXPECT_GT(m.ngram_partitions, 1u) << "memory " << memory;
+    }
+    EXPECT_EQ(m.flag_bytes, grams <= work / 8) << "memory " << memory;
+    EXPECT_GE(m.align_batches, 1u);
+    EXPECT_GE(m.candidate_ranges, 1u);
+  }
+  // At 3/2 of the tokens' size they are spilled, and the occurrences (more
+  // than half the tokens' bytes) need more than one partition of 3/4.
+  doppel::FindOptions o;
+  o.memory = token_bytes * 3 / 2;
+  auto found = doppel::FindCopies(t.corpus, o);
+  ASSERT_TRUE(found.ok());
+  EXPECT_TRUE(found->memory.tokens_spilled);
+  EXPECT_EQ(found->memory.ngram_partitions > 1, gram_bytes > token_bytes * 3 / 4);
+  // With a budget of one byte every table is as small as it gets.
+  o.memory = 1;
+  found = doppel::FindCopies(t.corpus, o);
+  ASSERT_TRUE(found.ok());
+  EXPECT_TRUE(found->memory.tokens_spilled);
+  EXPECT_TRUE(found->memory.postings_spilled);
+  EXPECT_FALSE(found->memory.flag_bytes);
+  EXPECT_GT(found->memory.align_batches, 1u);
+}
+
 }  // namespace

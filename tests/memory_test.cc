@@ -74,6 +74,31 @@ TEST(AtomicBits, CountAndForEachSetMatchTheBits) {
   EXPECT_EQ(bits.Count(0, size), bits.Count(0, 64) + bits.Count(64, size));
 }
 
+// Ranges at and across word boundaries, empty ranges, an empty array.
+TEST(AtomicBits, RangesAtWordBoundaries) {
+  AtomicBits empty(0);
+  EXPECT_EQ(empty.Count(0, 0), 0u);
+  int calls = 0;
+  empty.ForEachSet(0, 0, [&](uint64_t) { ++calls; });
+  EXPECT_EQ(calls, 0);
+  AtomicBits bits(192);  // three whole words
+  for (uint64_t i : {0, 62, 63, 64, 65, 127, 128, 191}) bits.Set(i);
+  auto set = [&](uint64_t b, uint64_t e) {
+    std::vector<uint64_t> out;
+    bits.ForEachSet(b, e, [&](uint64_t i) { out.push_back(b + i); });
+    EXPECT_EQ(bits.Count(b, e), out.size()) << "[" << b << ", " << e << ")";
+    return out;
+  };
+  EXPECT_EQ(set(0, 192), (std::vector<uint64_t>{0, 62, 63, 64, 65, 127, 128, 191}));
+  EXPECT_EQ(set(64, 128), (std::vector<uint64_t>{64, 65, 127}));
+  EXPECT_EQ(set(63, 65), (std::vector<uint64_t>{63, 64}));
+  EXPECT_EQ(set(0, 64), (std::vector<uint64_t>{0, 62, 63}));
+  EXPECT_EQ(set(128, 192), (std::vector<uint64_t>{128, 191}));
+  EXPECT_EQ(set(1, 62), std::vector<uint64_t>{});
+  EXPECT_EQ(set(70, 70), std::vector<uint64_t>{});
+  EXPECT_EQ(set(191, 192), std::vector<uint64_t>{191});
+}
+
 // A byte per position or a bit per flag: the same answers, with positions
 // set from many threads at once.
 TEST(PositionFlags, BytesAndBitsAgree) {

@@ -20,11 +20,12 @@
 // batches, shingle sets. Backing the heap with transparent huge pages makes
 // one page fault per 2 MiB instead of per 4 KiB; on virtual machines, where
 // a fault costs microseconds, that saved a third of the time of `dedup` and
-// `find` (bench/README.md). Memory that is freed goes back to the system
-// after a second (jemalloc keeps it ten seconds by default, where it still
-// counts as the process's): find frees and allocates tables of its memory
-// budget stage after stage, and kept pages added up to a third of its peak
-// at a million documents.
+// `find` (bench/README.md). Small allocations that are freed go back to the
+// system over about a second rather than ten (dirty_decay_ms; blocks of 8
+// MiB and more already go back at once): find frees millions of
+// per-document vectors stage after stage, and the pages jemalloc kept for
+// them added about a sixth to its peak at a million documents. Muzzy decay
+// is 0 by default in jemalloc 5.3; it is set here to say so.
 extern "C" {
 const char* malloc_conf = "thp:always,metadata_thp:auto,dirty_decay_ms:1000,muzzy_decay_ms:0";
 }
@@ -114,7 +115,7 @@ int main(int argc, char** argv) {
                    "MiB that the large tables share (tokens up to half of it, then in turn n-gram occurrences, "
                    "postings, candidate lists, alignment batches): beyond their share tokens and postings go to "
                    "scratch files in --tmp-dir and the rest is processed in parts, with the same result; what "
-                   "grows with the corpus (a bit or byte per word, the pairs, ids) is on top")
+                   "grows with the corpus (flags of a few bits per word, the pairs, ids) is on top")
       ->check(CLI::Range(size_t{1}, size_t{1} << 30))
       ->capture_default_str();
 

@@ -48,7 +48,8 @@ struct FindOptions {
   // partitions), the postings of shared n-grams (beyond their share in a
   // scratch file), the candidate lists (built for a range of documents at
   // a time) and the documents of an alignment batch. What grows with the
-  // corpus is outside it: flags per n-gram position (a bit or a byte),
+  // corpus is outside it: flags per n-gram position (three bits, then one,
+  // or a byte while that is small against the budget),
   // candidate and related pairs, ids and a few integers per document.
   size_t memory = size_t{256} << 20;
   std::string tmp_dir;  // default: $TMPDIR or /tmp
@@ -66,11 +67,25 @@ struct RelatedPair {
   double coverage_a, coverage_b;  // aligned share of each document's article text
 };
 
+// Where find's large tables went within FindOptions::memory. The output is
+// the same whatever they are; they tell what a budget costs in passes and
+// scratch files.
+struct FindMemoryUse {
+  bool tokens_spilled = false;    // the tokens are in a scratch file (beyond half the budget)
+  uint64_t working_bytes = 0;     // the budget less the tokens held in memory
+  uint64_t ngram_partitions = 0;  // n-gram occurrences were sorted in this many partitions
+  bool postings_spilled = false;  // the postings of shared n-grams are in a scratch file
+  uint64_t candidate_ranges = 0;  // ranges of documents the candidate lists were built for
+  uint64_t align_batches = 0;     // batches of candidate pairs aligned
+  bool flag_bytes = false;        // flags per n-gram position are a byte each (else bits)
+};
+
 struct FindResult {
   std::vector<uint32_t> cluster;  // per document: the index of its cluster's first document
   std::vector<RelatedPair> pairs;
   std::vector<StageTime> stages;
   uint64_t candidates = 0;  // pairs aligned (candidates from shared rare n-grams)
+  FindMemoryUse memory;
 };
 
 Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options);
@@ -92,6 +107,7 @@ struct FindSummary {
   std::vector<StageTime> stages;
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;
+  FindMemoryUse memory;
 };
 
 Result<FindSummary> RunFind(const FindRunOptions& options);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -577,6 +578,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   const size_t max_entries = std::clamp<size_t>(work / 2 / sizeof(GramEntry), 1, size_t{1} << 31);
   const GramPartitions parts(corpus.tokens, options.boiler_ngram, offset[n], max_entries, ScratchDir(options.tmp_dir));
   DOPPEL_RETURN_IF_ERROR(parts.status());
+  out.partitions = parts.partitions();
   // Per-position facts are scattered from the entries into arrays in
   // document order, so that reading them per document is sequential:
   // position offset[d] + i is about the n-gram at token i of d. They grow
@@ -733,6 +735,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       });
       scatter([&](size_t e, uint32_t df) {
         const SourceCount v = sdf_of(e, df);
+        // v >= 1: an n-gram is in at least its own document's group, so
+        // one with neither kShown nor kTwice is in that group alone.
+        assert(v >= 1);
         return static_cast<uint8_t>((v >= 3 ? 1 << kShown : 0) | (elsewhere_of(e, df) ? 1 << kElsewhere : 0) |
                                     (v == 2 ? 1 << kTwice : 0));
       });

@@ -47,9 +47,11 @@ struct Boilerplate {
   std::vector<uint32_t> article_tokens;      // per document: tokens that are not chrome
   // The candidate index: for every n-gram that is not chrome for 2 .. df_cap
   // documents, in n-gram order, the list of those documents (ascending),
-  // in memory up to FindOptions::memory and beyond it in a scratch file.
+  // in memory up to half of the working memory (WorkingMemory) and beyond
+  // it in a scratch file.
   PostingStore postings;
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
+  size_t partitions = 0;                     // the n-gram occurrences were sorted in this many
 };
 
 Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options);

@@ -173,6 +173,11 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   if (!found_bp.ok()) return found_bp.status();
   Boilerplate& bp = *found_bp;
   result.stages.push_back({"boilerplate", Since(t)});
+  result.memory.tokens_spilled = tc.tokens.spilled();
+  result.memory.working_bytes = WorkingMemory(options, tc.tokens);
+  result.memory.ngram_partitions = bp.partitions;
+  result.memory.postings_spilled = bp.postings.spilled();
+  result.memory.flag_bytes = bp.chrome.bytes();
 
   // Candidates: pairs sharing min_shared n-grams that are not chrome and in
   // at most df_cap documents, and min_shared_per_word of the shorter article.
@@ -184,8 +189,9 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // `rest`, and each document of the range gets the rest of each of its
   // lists as a slice of that copy (or of the postings themselves, when they
   // are one block in memory). A range holds its `cost` (4 bytes per
-  // document after it in each list, 8 per slice) within a budget of
-  // options.memory, or of a 64th of the whole cost when that is more, and
+  // document after it in each list, 8 per slice) within half of the
+  // working memory (the postings may hold the other half), or within a
+  // 64th of the whole cost when that is more, and
   // at most 4 GiB; a document whose cost alone exceeds it is a range of its
   // own. So there are at most about 128 ranges (each one more scan of the
   // postings) unless the cost passes 2^38 bytes. Offsets into `rest` and
@@ -220,6 +226,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
     size_t d1 = d0 + 1;
     while (d1 < n && cost[d1 + 1] - cost[d0] <= max_cost) ++d1;
     const uint64_t base = slices_at[d0];
+    ++result.memory.candidate_ranges;
     rest.clear();
     slices.resize(slices_at[d1] - base);
     std::vector<uint64_t> fill(slices_at.begin() + static_cast<ptrdiff_t>(d0),
@@ -276,7 +283,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   ao.n = options.align_ngram;
   ao.max_gap = options.max_gap > 0 ? options.max_gap : 2 * options.boiler_ngram;
   // Candidates are aligned in batches of consecutive pairs whose documents'
-  // tokens, with their masks and anchors, fit options.memory
+  // tokens, with their masks and anchors, fit the working memory
   // (kBatchBytesPerToken, TokenStore::ForEachPairBatch),
   // with the masks and anchors of a batch's documents built once per batch;
   // one batch holds everything when the corpus fits.
@@ -292,8 +299,11 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   };
   std::vector<RelatedPair> related(candidates.size());
   std::vector<uint8_t> joins(candidates.size(), 0);
-  std::vector<Status> errors(candidates.size());
-  auto align_batch = [&](size_t c0, size_t c1) {
+  // Read errors of the batch's pairs (a batch at a time: a Status per
+  // candidate of the corpus would take 32 bytes each).
+  std::vector<Status> errors;
+  auto align_batch = [&](size_t c0, size_t c1) -> Status {
+    errors.assign(c1 - c0, Status::Ok());
     tbb::parallel_for(c0, c1, [&](size_t c) {
       auto [a, b] = candidates[c];
       const Indexed& xa = indexed_of(a);
@@ -326,9 +336,10 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
       r.coverage_b = std::min(1.0, cb);
       thread_local std::vector<Token> buf_a, buf_b;
       std::span<const Token> ta, tb;
-      errors[c] = tc.tokens.Read(a, &buf_a, &ta);
-      if (errors[c].ok()) errors[c] = tc.tokens.Read(b, &buf_b, &tb);
-      if (!errors[c].ok()) return;
+      Status& error = errors[c - c0];
+      error = tc.tokens.Read(a, &buf_a, &ta);
+      if (error.ok()) error = tc.tokens.Read(b, &buf_b, &tb);
+      if (!error.ok()) return;
       // Token offsets are code points already (TokenizeCodePoints).
       for (const TokenPassage& p : passages) {
         const double sim = static_cast<double>(p.matched_a + p.matched_b) /
@@ -336,22 +347,23 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
         r.passages.push_back({ta[p.a_begin].begin, ta[p.a_end - 1].end, tb[p.b_begin].begin, tb[p.b_end - 1].end, sim});
       }
     });
+    for (const Status& e : errors) {
+      if (!e.ok()) return e;
+    }
+    return Status::Ok();
   };
   DOPPEL_RETURN_IF_ERROR(tc.tokens.ForEachPairBatch(
       candidates, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
         batch_docs = docs;
+        ++result.memory.align_batches;
         indexed.clear();  // the last batch's indexes freed
         indexed.resize(docs.size());
         DOPPEL_RETURN_IF_ERROR(tc.tokens.ForEachOf(docs, [&](size_t i, uint32_t d, std::span<const Token> tokens) {
           Mask(bp, d, tokens.size(), &indexed[i].mask);
           indexed[i].anchors = BuildAnchorIndex(tokens, indexed[i].mask, ao.n);
         }));
-        align_batch(c0, c1);
-        return Status::Ok();
+        return align_batch(c0, c1);
       }));
-  for (const Status& e : errors) {
-    if (!e.ok()) return e;
-  }
   result.stages.push_back({"align", Since(t)});
 
   // Clusters.

@@ -36,16 +36,33 @@ std::string PairLine(const Ids& id, const RelatedPair& p) {
 }
 
 // The name of a cluster is its first document's id, whatever key it has.
-template <typename Ids>
-std::string ClusterLinesOf(const Ids& id, size_t n, const std::vector<uint32_t>& cluster) {
+// Calls emit(lines) with the {"id", "cluster"} lines of every document in
+// order, about 1 MiB at a time (the lines of a million documents are tens
+// of MB); returns the first error emit returns.
+template <typename Ids, typename Emit>
+Status ForClusterLines(const Ids& id, size_t n, const std::vector<uint32_t>& cluster, Emit&& emit) {
   std::vector<uint32_t> first(n, UINT32_MAX);
   std::string out;
   for (size_t d = 0; d < n; ++d) {
     const uint32_t key = cluster[d];
     if (first[key] == UINT32_MAX) first[key] = static_cast<uint32_t>(d);
     out += fmt::format("{{\"id\":{},\"cluster\":{}}}\n", id[d], id[first[key]]);
+    if (out.size() >= (size_t{1} << 20)) {
+      DOPPEL_RETURN_IF_ERROR(emit(out));
+      out.clear();
+    }
   }
-  return out;
+  return emit(out);
+}
+
+template <typename Ids>
+std::string ClusterLinesOf(const Ids& id, size_t n, const std::vector<uint32_t>& cluster) {
+  std::string all;
+  (void)ForClusterLines(id, n, cluster, [&all](const std::string& lines) {
+    all += lines;
+    return Status::Ok();
+  });
+  return all;
 }
 
 struct CorpusIds {
@@ -131,7 +148,8 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
 
   t = Clock::now();
   if (*clusters_out) {
-    DOPPEL_RETURN_IF_ERROR((*clusters_out)->Write(ClusterLinesOf(ids, n, found->cluster)));
+    DOPPEL_RETURN_IF_ERROR(ForClusterLines(ids, n, found->cluster,
+                                           [&](const std::string& lines) { return (*clusters_out)->Write(lines); }));
   }
   if (*pairs_out) {
     std::string buf;
@@ -151,6 +169,7 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   for (uint32_t s : size) summary.clusters += s > 1;
   summary.pairs = found->pairs.size();
   summary.candidates = found->candidates;
+  summary.memory = found->memory;
   summary.counts.kept = n;
   summary.seconds = Since(start);
   summary.peak_rss_bytes = PeakRssBytes();
@@ -162,9 +181,13 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
 std::string FindSummaryJson(const FindSummary& s) {
   return fmt::format(
       "{{\"documents\":{},\"kept\":{},\"removed\":0,\"rejected\":{},\"clusters\":{},\"pairs\":{},"
-      "\"candidates\":{},\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{}}}\n",
+      "\"candidates\":{},\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{},"
+      "\"memory\":{{\"tokens_spilled\":{},\"working_bytes\":{},\"ngram_partitions\":{},\"postings_spilled\":{},"
+      "\"candidate_ranges\":{},\"align_batches\":{},\"flag_bytes\":{}}}}}\n",
       s.counts.read, s.counts.kept, s.counts.rejected, s.clusters, s.pairs, s.candidates, s.seconds,
-      StageTimesJson(s.stages), s.peak_rss_bytes);
+      StageTimesJson(s.stages), s.peak_rss_bytes, s.memory.tokens_spilled, s.memory.working_bytes,
+      s.memory.ngram_partitions, s.memory.postings_spilled, s.memory.candidate_ranges, s.memory.align_batches,
+      s.memory.flag_bytes);
 }
 
 std::string FindSummaryText(const FindSummary& s) {

@@ -13,6 +13,8 @@
 namespace doppel {
 
 class AtomicBits {
+  static_assert(alignof(uint64_t) >= std::atomic_ref<uint64_t>::required_alignment);
+
  public:
   AtomicBits() = default;
   explicit AtomicBits(uint64_t size) : size_(size), words_((size + 63) / 64, 0) {}

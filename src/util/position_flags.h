@@ -50,11 +50,11 @@ class PositionFlags {
   }
 
   // Calls g(i - begin) for every position i in [begin, end) with flag f, in
-  // order.
+  // order (none for a flag the array does not have).
   template <typename G>
   void ForEachSet(int f, uint64_t begin, uint64_t end, G&& g) const {
     if (!bytes_) {
-      bits_[static_cast<size_t>(f)].ForEachSet(begin, end, g);
+      if (static_cast<size_t>(f) < bits_.size()) bits_[static_cast<size_t>(f)].ForEachSet(begin, end, g);
       return;
     }
     const auto bit = static_cast<uint8_t>(1u << f);
@@ -65,7 +65,7 @@ class PositionFlags {
 
   // The positions in [begin, end) with flag f.
   uint64_t Count(int f, uint64_t begin, uint64_t end) const {
-    if (!bytes_) return bits_[static_cast<size_t>(f)].Count(begin, end);
+    if (!bytes_) return static_cast<size_t>(f) < bits_.size() ? bits_[static_cast<size_t>(f)].Count(begin, end) : 0;
     const auto bit = static_cast<uint8_t>(1u << f);
     uint64_t c = 0;
     for (uint64_t i = begin; i < end; ++i) c += (dense_[static_cast<size_t>(i)] & bit) != 0;
