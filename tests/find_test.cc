@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -142,7 +143,7 @@ TEST(FindClusters, ChromeIsLearnedFromRepetitionWithoutSources) {
 
 // The pseudo-sources that InferSources gives the texts, by index.
 std::vector<uint32_t> Inferred(const std::vector<std::string>& texts) {
-  doppel::TokenizedCorpus tc{doppel::TokenStore(size_t{1} << 30, ""), std::vector<uint32_t>(texts.size(), 0), 0};
+  doppel::TokenizedCorpus tc{doppel::TokenStore(size_t{1} << 30, ""), std::vector<uint32_t>(texts.size(), 0), 0, false, {}};
   for (const std::string& t : texts) {
     std::vector<doppel::Token> tokens;
     doppel::TokenizeCodePoints(t, &tokens);
@@ -553,6 +554,74 @@ TEST(FindClusters, CopiesWhoseAnchorsMostlyBreakJoin) {
   EXPECT_FALSE(Together(Clusters(c, off), "copy0", "copy1"));
   for (auto& d : c.docs) d.source.clear();
   EXPECT_FALSE(Together(Clusters(c), "copy0", "copy1"));
+}
+
+// Identical texts are copies even where their source takes what they share
+// for its template: a small site that posted one story twice, which no
+// other site carries; and, without a source field, newswire re-issues whose
+// opening words other stories share (a pseudo-source of pages that open
+// alike). Spacing, case and punctuation between the words do not matter;
+// the pair gets one passage over each whole text.
+TEST(FindClusters, IdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
+  NewsGen g(31);
+  const std::string story = JoinLines(g.Article(8));
+  Corpus c;
+  Add(&c, "twice-a", story, "small.example");
+  Add(&c, "other", JoinLines(g.Article(8)), "small.example");
+  std::string respaced = story;
+  for (char& ch : respaced) {
+    if (ch == '\n') ch = ' ';
+  }
+  respaced = "  " + respaced + "\n";
+  Add(&c, "twice-b", respaced, "small.example");
+  AddOtherStories(&c, g, 10, 8);
+  auto found = doppel::FindCopies(c, {});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->cluster[0], found->cluster[2]) << "twice-a and twice-b";
+  EXPECT_NE(found->cluster[0], found->cluster[1]) << "twice-a and other";
+  EXPECT_EQ(found->identical_pairs, 1u);
+  bool seen = false;
+  for (const doppel::RelatedPair& p : found->pairs) {
+    if (p.a != 0 || p.b != 2) continue;
+    seen = true;
+    ASSERT_EQ(p.passages.size(), 1u);
+    const doppel::Passage& q = p.passages[0];
+    // From the first word to the end of the last (the final full stop is no
+    // word); ASCII, so code points are bytes.
+    auto last_word_end = [](const std::string& t) {
+      size_t e = t.size();
+      while (e > 0 && !std::isalnum(static_cast<unsigned char>(t[e - 1]))) --e;
+      return e;
+    };
+    EXPECT_EQ(q.a_start, 0u);
+    EXPECT_EQ(q.a_end, last_word_end(story));
+    EXPECT_EQ(q.b_start, 2u);
+    EXPECT_EQ(q.b_end, last_word_end(respaced));
+    EXPECT_LT(q.a_end, story.size()) << "the story ends with a full stop";
+    EXPECT_DOUBLE_EQ(p.coverage_a, 1.0);
+    EXPECT_DOUBLE_EQ(p.coverage_b, 1.0);
+  }
+  EXPECT_TRUE(seen) << "a pair for the identical texts";
+
+  // Without a source field: five reports that open with the same words
+  // (a pseudo-source), two of them identical. Texts differing by a word are
+  // not identical; what alignment makes of them is another matter.
+  Corpus w;
+  const std::string opening = "Treasury Secretary James Baker said on Monday that ";
+  const std::string reissued = opening + JoinLines(g.Article(6));
+  Add(&w, "issue", reissued, "");
+  for (int i = 0; i < 3; ++i) Add(&w, fmt::format("report{}", i), opening + JoinLines(g.Article(6)), "");
+  Add(&w, "reissue", reissued, "");
+  AddOtherStories(&w, g, 10, 6);
+  auto cl = Clusters(w);
+  EXPECT_TRUE(Together(cl, "issue", "reissue"));
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(Together(cl, "issue", fmt::format("report{}", i)));
+  // Below min_tokens identical texts are not copies, as any text that short.
+  Corpus s;
+  Add(&s, "short-a", "Markets closed higher on Friday.", "");
+  Add(&s, "short-b", "Markets closed higher on Friday.", "");
+  AddOtherStories(&s, g, 3, 4);
+  EXPECT_FALSE(Together(Clusters(s), "short-a", "short-b"));
 }
 
 TEST(FindPairs, PassageOffsetsAreCodePointsIntoTheOriginalTexts) {

@@ -85,6 +85,7 @@ struct FindResult {
   std::vector<RelatedPair> pairs;
   std::vector<StageTime> stages;
   uint64_t candidates = 0;  // pairs aligned (candidates from shared rare n-grams)
+  uint64_t identical_pairs = 0;  // pairs of identical texts that alignment had not joined
   FindMemoryUse memory;
 };
 
@@ -104,6 +105,7 @@ struct FindSummary {
   uint64_t clusters = 0;  // clusters of two or more documents
   uint64_t pairs = 0;
   uint64_t candidates = 0;  // pairs aligned
+  uint64_t identical_pairs = 0;  // of `pairs`: identical texts that alignment had not joined
   std::vector<StageTime> stages;
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;

@@ -104,6 +104,82 @@ void TokenizeCodePoints(std::string_view text, std::vector<Token>* out) {
   out->insert(out->end(), scratch.begin(), scratch.end());
 }
 
+uint64_t TokenFingerprint(std::span<const Token> tokens) {
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ tokens.size();
+  for (const Token& t : tokens) {
+    h = (h ^ t.hash) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31;
+  }
+  return h;
+}
+
+namespace {
+
+// Identical texts (the same tokens, at least min_tokens of them) are copies
+// whatever chrome their source shows: two pages that are the same text are
+// one story crawled twice or posted twice, even where what they share would
+// otherwise count as the template of their source (a site, or without a
+// source field a pseudo-source of pages that open alike, which newswire
+// re-issues do). Each is paired with the first of them, with one passage
+// over its whole text, unless alignment joined the two already (`joined`,
+// sorted). Tokens are compared, not only fingerprints.
+Result<std::vector<RelatedPair>> IdenticalPairs(const TokenizedCorpus& tc, const FindOptions& options,
+                                                std::span<const std::pair<uint32_t, uint32_t>> joined) {
+  const size_t n = tc.tokens.size();
+  std::vector<uint64_t> computed;
+  if (tc.fingerprint.size() != n) {
+    computed.resize(n);
+    DOPPEL_RETURN_IF_ERROR(
+        tc.tokens.ForEach(0, n, [&](size_t d, std::span<const Token> t) { computed[d] = TokenFingerprint(t); }));
+  }
+  const std::vector<uint64_t>& print = computed.empty() ? tc.fingerprint : computed;
+  std::vector<std::pair<uint64_t, uint32_t>> by_print;  // (fingerprint, document)
+  for (uint32_t d = 0; d < n; ++d) {
+    if (tc.tokens.count(d) >= static_cast<size_t>(std::max(1, options.min_tokens))) {
+      by_print.emplace_back(print[d], d);
+    }
+  }
+  std::sort(by_print.begin(), by_print.end());
+  std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) in by_print, two or more
+  for (size_t i = 0; i < by_print.size();) {
+    size_t j = i + 1;
+    while (j < by_print.size() && by_print[j].first == by_print[i].first) ++j;
+    if (j - i >= 2) runs.emplace_back(i, j);
+    i = j;
+  }
+  std::vector<std::vector<RelatedPair>> found(runs.size());
+  std::vector<Status> errors(runs.size());
+  tbb::parallel_for(size_t{0}, runs.size(), [&](size_t r) {
+    std::vector<Token> buf_first, buf;
+    std::span<const Token> first, other;
+    const uint32_t f = by_print[runs[r].first].second;
+    errors[r] = tc.tokens.Read(f, &buf_first, &first);
+    for (size_t i = runs[r].first + 1; i < runs[r].second && errors[r].ok(); ++i) {
+      const uint32_t d = by_print[i].second;
+      if (std::binary_search(joined.begin(), joined.end(), std::make_pair(f, d))) continue;
+      errors[r] = tc.tokens.Read(d, &buf, &other);
+      if (!errors[r].ok() || other.size() != first.size()) continue;
+      bool same = true;
+      for (size_t k = 0; k < first.size() && same; ++k) same = first[k].hash == other[k].hash;
+      if (!same) continue;  // a fingerprint collision: left to alignment
+      RelatedPair p;
+      p.a = f;
+      p.b = d;
+      p.passages.push_back({first.front().begin, first.back().end, other.front().begin, other.back().end, 1.0});
+      p.coverage_a = p.coverage_b = 1.0;
+      found[r].push_back(std::move(p));
+    }
+  });
+  std::vector<RelatedPair> out;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    if (!errors[r].ok()) return errors[r];
+    for (RelatedPair& p : found[r]) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
+
 Status CheckFindOptions(const FindOptions& options) {
   if (options.boiler_ngram < 1 || options.align_ngram < 1) return InvalidArgument("n-gram sizes must be positive");
   if (!(options.min_coverage > 0 && options.min_coverage <= 1)) {
@@ -119,7 +195,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   DOPPEL_RETURN_IF_ERROR(CheckFindOptions(options));
   const auto t = Clock::now();
   const size_t n = corpus.docs.size();
-  TokenizedCorpus tc{TokenStore(TokenMemory(options), ScratchDir(options.tmp_dir)), {}, 0};
+  TokenizedCorpus tc{TokenStore(TokenMemory(options), ScratchDir(options.tmp_dir)), {}, 0, false, {}};
   tc.source.assign(n, 0);
   std::unordered_map<std::string_view, uint32_t> ids;
   for (size_t d = 0; d < n; ++d) {
@@ -130,7 +206,11 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     tc.source[d] = it->second;
   }
   std::vector<std::vector<Token>> tokens(n);
-  tbb::parallel_for(size_t{0}, n, [&](size_t d) { TokenizeCodePoints(corpus.docs[d].text, &tokens[d]); });
+  tc.fingerprint.resize(n);
+  tbb::parallel_for(size_t{0}, n, [&](size_t d) {
+    TokenizeCodePoints(corpus.docs[d].text, &tokens[d]);
+    tc.fingerprint[d] = TokenFingerprint(tokens[d]);
+  });
   for (std::vector<Token>& v : tokens) DOPPEL_RETURN_IF_ERROR(tc.tokens.Append(std::move(v)));
   DOPPEL_RETURN_IF_ERROR(tc.tokens.Finish());
   const double seconds = Since(t);
@@ -366,13 +446,27 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
       }));
   result.stages.push_back({"align", Since(t)});
 
-  // Clusters.
+  // Clusters: the pairs that aligned, and identical texts.
   t = Clock::now();
   UnionFind uf(n);
+  std::vector<std::pair<uint32_t, uint32_t>> joined;  // sorted: candidates are
   for (size_t c = 0; c < candidates.size(); ++c) {
     if (!joins[c]) continue;
     uf.Union(candidates[c].first, candidates[c].second);
+    joined.push_back(candidates[c]);
     result.pairs.push_back(std::move(related[c]));
+  }
+  auto identical = IdenticalPairs(tc, options, joined);
+  if (!identical.ok()) return identical.status();
+  result.identical_pairs = identical->size();
+  if (!identical->empty()) {
+    for (RelatedPair& p : *identical) {
+      uf.Union(p.a, p.b);
+      result.pairs.push_back(std::move(p));
+    }
+    std::stable_sort(result.pairs.begin(), result.pairs.end(), [](const RelatedPair& x, const RelatedPair& y) {
+      return x.a != y.a ? x.a < y.a : x.b < y.b;
+    });
   }
   result.cluster.resize(n);
   for (uint32_t d = 0; d < n; ++d) result.cluster[d] = uf.Find(d);

@@ -75,6 +75,7 @@ struct LoadedDocument {
   std::string id_json;
   std::string source;  // SourceKey of the source field
   std::vector<Token> tokens;
+  uint64_t fingerprint = 0;
 };
 
 // Reads the input once, tokenizing on all threads as it goes: the texts are
@@ -93,6 +94,7 @@ Status LoadTokens(const CorpusOptions& opt, TokenizedCorpus* tc, IdTable* ids, R
     out->source = doc.source.empty() ? std::string() : SourceKey(doc.source);
     out->tokens.clear();
     TokenizeCodePoints(doc.text, &out->tokens);
+    out->fingerprint = TokenFingerprint(out->tokens);
   };
   auto sink = [&](LoadedDocument&& d) -> Status {
     ids->Add(d.id_json);
@@ -103,6 +105,7 @@ Status LoadTokens(const CorpusOptions& opt, TokenizedCorpus* tc, IdTable* ids, R
       source = it->second;
     }
     tc->source.push_back(source);
+    tc->fingerprint.push_back(d.fingerprint);
     return tc->tokens.Append(std::move(d.tokens));
   };
   DOPPEL_RETURN_IF_ERROR(
@@ -137,7 +140,7 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   std::unique_ptr<OutputFile> rejects;
   FindOptions find_options = options.find;
   if (find_options.tmp_dir.empty()) find_options.tmp_dir = options.corpus.tmp_dir;
-  TokenizedCorpus tc{TokenStore(TokenMemory(find_options), ScratchDir(find_options.tmp_dir)), {}, 0};
+  TokenizedCorpus tc{TokenStore(TokenMemory(find_options), ScratchDir(find_options.tmp_dir)), {}, 0, false, {}};
   IdTable ids;
   DOPPEL_RETURN_IF_ERROR(LoadTokens(options.corpus, &tc, &ids, &summary.counts, &rejects));
   summary.stages.push_back({"read+tokenize", Since(t)});
@@ -169,6 +172,7 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   for (uint32_t s : size) summary.clusters += s > 1;
   summary.pairs = found->pairs.size();
   summary.candidates = found->candidates;
+  summary.identical_pairs = found->identical_pairs;
   summary.memory = found->memory;
   summary.counts.kept = n;
   summary.seconds = Since(start);
@@ -181,10 +185,10 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
 std::string FindSummaryJson(const FindSummary& s) {
   return fmt::format(
       "{{\"documents\":{},\"kept\":{},\"removed\":0,\"rejected\":{},\"clusters\":{},\"pairs\":{},"
-      "\"candidates\":{},\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{},"
+      "\"candidates\":{},\"identical_pairs\":{},\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{},"
       "\"memory\":{{\"tokens_spilled\":{},\"working_bytes\":{},\"ngram_partitions\":{},\"postings_spilled\":{},"
       "\"candidate_ranges\":{},\"align_batches\":{},\"flag_bytes\":{}}}}}\n",
-      s.counts.read, s.counts.kept, s.counts.rejected, s.clusters, s.pairs, s.candidates, s.seconds,
+      s.counts.read, s.counts.kept, s.counts.rejected, s.clusters, s.pairs, s.candidates, s.identical_pairs, s.seconds,
       StageTimesJson(s.stages), s.peak_rss_bytes, s.memory.tokens_spilled, s.memory.working_bytes,
       s.memory.ngram_partitions, s.memory.postings_spilled, s.memory.candidate_ranges, s.memory.align_batches,
       s.memory.flag_bytes);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,10 +26,18 @@ struct TokenizedCorpus {
   std::vector<uint32_t> source;             // per document: source number (0: none)
   uint32_t sources = 0;
   bool sources_inferred = false;            // from page templates (InferSources), not a source field
+  std::vector<uint64_t> fingerprint;        // per document: TokenFingerprint of its tokens (computed
+                                            // by FindInTokens when missing)
 };
 
 // Appends the tokens of `text` to `out`, with code-point offsets.
 void TokenizeCodePoints(std::string_view text, std::vector<Token>* out);
+
+// A hash of the sequence of token hashes: documents with the same tokens
+// (the same words, whatever the spacing, case or punctuation between them)
+// have the same fingerprint; others almost never do (find compares the
+// tokens before it relies on it).
+uint64_t TokenFingerprint(std::span<const Token> tokens);
 
 // Without a source field: puts documents that share a page template (their
 // first or their last n-gram, in three or more different texts) in one
