@@ -138,6 +138,9 @@ TEST_F(FindCliTest, JsonlWithSourcesWritesEveryDocumentAndPairFields) {
   auto s = ParseSummary(parser_, Read("S.json"));
   EXPECT_EQ(s["documents"], docs.size());
   EXPECT_EQ(s["clusters"], 1);
+  // The two copies have the same words (only line breaks differ), and
+  // alignment joined them already: no pair is added for identical texts.
+  EXPECT_EQ(s["identical_pairs"], 0);
 }
 
 TEST_F(FindCliTest, BadRecordStopsTheRunAndLeavesNoOutput) {

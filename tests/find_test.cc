@@ -614,6 +614,9 @@ TEST(FindClusters, IdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
   Add(&w, "reissue", reissued, "");
   AddOtherStories(&w, g, 10, 6);
   auto cl = Clusters(w);
+  auto w_found = doppel::FindCopies(w, {});
+  ASSERT_TRUE(w_found.ok());
+  EXPECT_EQ(w_found->identical_pairs, 1u) << "joined as identical texts, not by alignment";
   EXPECT_TRUE(Together(cl, "issue", "reissue"));
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(Together(cl, "issue", fmt::format("report{}", i)));
   // Below min_tokens identical texts are not copies, as any text that short.
@@ -622,6 +625,36 @@ TEST(FindClusters, IdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
   Add(&s, "short-b", "Markets closed higher on Friday.", "");
   AddOtherStories(&s, g, 3, 4);
   EXPECT_FALSE(Together(Clusters(s), "short-a", "short-b"));
+}
+
+// k copies of a text give k - 1 pairs, each with the first of them; texts
+// whose fingerprints collide are told apart by their tokens. (The
+// fingerprints are forced equal here: real collisions are too rare to
+// build.)
+TEST(FindPairs, IdenticalTextsPairWithTheFirstAndCollisionsAreToldApart) {
+  NewsGen g(37);
+  const std::string x = JoinLines(g.Article(5)), y = JoinLines(g.Article(5));
+  const std::vector<std::string> texts = {x, y, "Zürich — " + x, x, y, x};  // 2 is not x: a word more
+  doppel::TokenizedCorpus tc{doppel::TokenStore(size_t{1} << 30, ""), std::vector<uint32_t>(texts.size(), 0), 0,
+                             false, std::vector<uint64_t>(texts.size(), 42)};
+  for (const std::string& t : texts) {
+    std::vector<doppel::Token> tokens;
+    doppel::TokenizeCodePoints(t, &tokens);
+    ASSERT_TRUE(tc.tokens.Append(std::move(tokens)).ok());
+  }
+  ASSERT_TRUE(tc.tokens.Finish().ok());
+  doppel::FindOptions o;
+  o.use_sources = false;
+  o.min_shared = 1 << 20;  // no candidates: only identical texts can pair
+  auto found = doppel::FindInTokens(std::move(tc), o);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (const doppel::RelatedPair& p : found->pairs) pairs.emplace_back(p.a, p.b);
+  EXPECT_EQ(pairs, (std::vector<std::pair<uint32_t, uint32_t>>{{0, 3}, {0, 5}, {1, 4}}));
+  EXPECT_EQ(found->identical_pairs, 3u);
+  EXPECT_EQ(found->cluster[0], found->cluster[5]);
+  EXPECT_NE(found->cluster[0], found->cluster[1]);
+  EXPECT_NE(found->cluster[0], found->cluster[2]);
 }
 
 TEST(FindPairs, PassageOffsetsAreCodePointsIntoTheOriginalTexts) {

@@ -100,12 +100,15 @@ int main(int argc, char** argv) {
   find->add_option("--source-field", fo.corpus.fields.source,
                    "field naming each document's source (a URL's host is used); chrome is learned per source");
   find->add_option("--clusters", fo.clusters_path, "write {id, cluster} for every document");
-  find->add_option("--pairs", fo.pairs_path, "write {a, b, passages, coverage_a, coverage_b} per related pair");
+  find->add_option("--pairs", fo.pairs_path,
+                   "write {a, b, passages, coverage_a, coverage_b} per related pair (k identical texts: each paired "
+                   "with the first of them)");
   find->add_option("--summary", fo.summary_path, "write the run's summary as JSON");
   find->add_option("--min-coverage", fo.find.min_coverage,
                    "share of the shorter document's article text that must align")
       ->capture_default_str();
-  find->add_option("--min-tokens", fo.find.min_tokens, "aligned article words needed to join two documents")
+  find->add_option("--min-tokens", fo.find.min_tokens,
+                   "aligned article words needed to join two documents (identical texts: words in all)")
       ->capture_default_str();
   find->add_option("--ngram", fo.find.boiler_ngram, "words per n-gram for boilerplate and candidates")
       ->capture_default_str();

@@ -2,6 +2,7 @@
 #include "doppel/find.h"
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <span>
 #include <string_view>
@@ -120,19 +121,19 @@ namespace {
 // one story crawled twice or posted twice, even where what they share would
 // otherwise count as the template of their source (a site, or without a
 // source field a pseudo-source of pages that open alike, which newswire
-// re-issues do). Each is paired with the first of them, with one passage
-// over its whole text, unless alignment joined the two already (`joined`,
-// sorted). Tokens are compared, not only fingerprints.
+// re-issues do). Each is paired with the first of them (a star of k - 1
+// pairs for k copies), with one passage from its first word to the end of
+// its last and coverage 1, unless alignment joined the two already
+// (`joined`, sorted; that pair keeps alignment's passages). Tokens are
+// compared, not only fingerprints: documents of one fingerprint whose
+// tokens differ (a collision) are told apart, each text with its own first.
 Result<std::vector<RelatedPair>> IdenticalPairs(const TokenizedCorpus& tc, const FindOptions& options,
                                                 std::span<const std::pair<uint32_t, uint32_t>> joined) {
   const size_t n = tc.tokens.size();
-  std::vector<uint64_t> computed;
   if (tc.fingerprint.size() != n) {
-    computed.resize(n);
-    DOPPEL_RETURN_IF_ERROR(
-        tc.tokens.ForEach(0, n, [&](size_t d, std::span<const Token> t) { computed[d] = TokenFingerprint(t); }));
+    return InvalidArgument("find: the tokenized corpus has no fingerprints (TokenizedCorpus::fingerprint)");
   }
-  const std::vector<uint64_t>& print = computed.empty() ? tc.fingerprint : computed;
+  const std::vector<uint64_t>& print = tc.fingerprint;
   std::vector<std::pair<uint64_t, uint32_t>> by_print;  // (fingerprint, document)
   for (uint32_t d = 0; d < n; ++d) {
     if (tc.tokens.count(d) >= static_cast<size_t>(std::max(1, options.min_tokens))) {
@@ -150,22 +151,38 @@ Result<std::vector<RelatedPair>> IdenticalPairs(const TokenizedCorpus& tc, const
   std::vector<std::vector<RelatedPair>> found(runs.size());
   std::vector<Status> errors(runs.size());
   tbb::parallel_for(size_t{0}, runs.size(), [&](size_t r) {
-    std::vector<Token> buf_first, buf;
-    std::span<const Token> first, other;
-    const uint32_t f = by_print[runs[r].first].second;
-    errors[r] = tc.tokens.Read(f, &buf_first, &first);
-    for (size_t i = runs[r].first + 1; i < runs[r].second && errors[r].ok(); ++i) {
+    // The first document of each distinct text of the run (one, but for a
+    // collision), with its tokens.
+    struct First {
+      uint32_t doc;
+      std::vector<Token> tokens;
+    };
+    std::vector<First> firsts;
+    std::vector<Token> buf;
+    for (size_t i = runs[r].first; i < runs[r].second; ++i) {
       const uint32_t d = by_print[i].second;
-      if (std::binary_search(joined.begin(), joined.end(), std::make_pair(f, d))) continue;
-      errors[r] = tc.tokens.Read(d, &buf, &other);
-      if (!errors[r].ok() || other.size() != first.size()) continue;
-      bool same = true;
-      for (size_t k = 0; k < first.size() && same; ++k) same = first[k].hash == other[k].hash;
-      if (!same) continue;  // a fingerprint collision: left to alignment
+      std::span<const Token> tokens;
+      errors[r] = tc.tokens.Read(d, &buf, &tokens);
+      if (!errors[r].ok()) return;
+      const First* same = nullptr;
+      for (const First& f : firsts) {
+        if (f.tokens.size() == tokens.size() &&
+            std::equal(tokens.begin(), tokens.end(), f.tokens.begin(),
+                       [](const Token& x, const Token& y) { return x.hash == y.hash; })) {
+          same = &f;
+          break;
+        }
+      }
+      if (same == nullptr) {
+        firsts.push_back({d, std::vector<Token>(tokens.begin(), tokens.end())});
+        continue;
+      }
+      if (std::binary_search(joined.begin(), joined.end(), std::make_pair(same->doc, d))) continue;
       RelatedPair p;
-      p.a = f;
+      p.a = same->doc;
       p.b = d;
-      p.passages.push_back({first.front().begin, first.back().end, other.front().begin, other.back().end, 1.0});
+      p.passages.push_back(
+          {same->tokens.front().begin, same->tokens.back().end, tokens.front().begin, tokens.back().end, 1.0});
       p.coverage_a = p.coverage_b = 1.0;
       found[r].push_back(std::move(p));
     }
@@ -449,13 +466,15 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // Clusters: the pairs that aligned, and identical texts.
   t = Clock::now();
   UnionFind uf(n);
-  std::vector<std::pair<uint32_t, uint32_t>> joined;  // sorted: candidates are
+  // Sorted: candidates are (d, e) with e > d, in order of d, then of e.
+  std::vector<std::pair<uint32_t, uint32_t>> joined;
   for (size_t c = 0; c < candidates.size(); ++c) {
     if (!joins[c]) continue;
     uf.Union(candidates[c].first, candidates[c].second);
     joined.push_back(candidates[c]);
     result.pairs.push_back(std::move(related[c]));
   }
+  assert(std::is_sorted(joined.begin(), joined.end()));
   auto identical = IdenticalPairs(tc, options, joined);
   if (!identical.ok()) return identical.status();
   result.identical_pairs = identical->size();
