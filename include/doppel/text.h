@@ -62,6 +62,9 @@ inline uint64_t Mix64(uint64_t x) {
 // repeats. A sequence shorter than n but not empty gives one shingle of all
 // its tokens; an empty one gives none.
 void ShingleHashes(std::span<const uint64_t> tokens, int n, std::vector<uint64_t>* out);
+// A fingerprint of a token-hash sequence: equal for equal sequences (dedup's
+// exact copies, find's identical texts), seeded with the length.
+uint64_t SequenceFingerprint(std::span<const uint64_t> tokens);
 // Sorts and removes repeats: a shingle set.
 void SortUnique(std::vector<uint64_t>* v);
 // Exact Jaccard similarity of two shingle sets (sorted, unique). Two empty

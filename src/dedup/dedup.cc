@@ -9,7 +9,6 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <xxhash.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -252,7 +251,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     s->skip = tokens.empty() || tokens.size() < static_cast<size_t>(min_tokens);
     if (s->skip) return;
     // Seeded with the length: a collision would also need equal lengths.
-    s->fingerprint = XXH3_64bits_withSeed(tokens.data(), tokens.size() * sizeof(uint64_t), tokens.size());
+    s->fingerprint = SequenceFingerprint(tokens);
     // Repeated shingles do not change a signature.
     sig.resize(static_cast<size_t>(hasher.num_perm()));
     hasher.SketchShingles(tokens, ngram, sig.data());

@@ -642,8 +642,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   };
   auto elsewhere_of = [&](size_t i, uint32_t df) -> bool { return df > cap || (df > 1 && part.elsewhere[i]); };
 
-  // flag_of(entry, document frequency of its n-gram), run by run.
-  // flag_of: the facts' mask (bit f: fact f).
+  // flag_of(entry, document frequency of its n-gram): the facts' mask (bit
+  // f: fact f), run by run.
   auto scatter = [&](auto&& flag_of) {
     tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
@@ -788,7 +788,6 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     std::vector<uint32_t> beyond(n, UINT32_MAX);  // counted for the documents of pairs
     auto beyond_of = [&](uint32_t d) {
       if (beyond[d] == UINT32_MAX) {
-        beyond[d] = 0;
         beyond[d] = static_cast<uint32_t>((offset[d + 1] - offset[d]) - facts.Count(kShown, offset[d], offset[d + 1]));
       }
       return beyond[d];
@@ -881,7 +880,6 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       for (uint32_t i = 0; i < set.size; ++i) {
         const uint32_t d = set.docs[i];
         if (own[d] == UINT32_MAX) {
-          own[d] = 0;
           const uint64_t b = offset[d], e = offset[d + 1];
           own[d] = static_cast<uint32_t>((e - b) - facts.Count(kShown, b, e) - facts.Count(kTwice, b, e));
         }

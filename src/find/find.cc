@@ -106,12 +106,10 @@ void TokenizeCodePoints(std::string_view text, std::vector<Token>* out) {
 }
 
 uint64_t TokenFingerprint(std::span<const Token> tokens) {
-  uint64_t h = 0x9E3779B97F4A7C15ULL ^ tokens.size();
-  for (const Token& t : tokens) {
-    h = (h ^ t.hash) * 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 31;
-  }
-  return h;
+  thread_local std::vector<uint64_t> hashes;
+  hashes.clear();
+  for (const Token& t : tokens) hashes.push_back(t.hash);
+  return SequenceFingerprint(hashes);
 }
 
 namespace {
@@ -133,11 +131,10 @@ Result<std::vector<RelatedPair>> IdenticalPairs(const TokenizedCorpus& tc, const
   if (tc.fingerprint.size() != n) {
     return InvalidArgument("find: the tokenized corpus has no fingerprints (TokenizedCorpus::fingerprint)");
   }
-  const std::vector<uint64_t>& print = tc.fingerprint;
   std::vector<std::pair<uint64_t, uint32_t>> by_print;  // (fingerprint, document)
   for (uint32_t d = 0; d < n; ++d) {
     if (tc.tokens.count(d) >= static_cast<size_t>(std::max(1, options.min_tokens))) {
-      by_print.emplace_back(print[d], d);
+      by_print.emplace_back(tc.fingerprint[d], d);
     }
   }
   std::sort(by_print.begin(), by_print.end());
@@ -270,8 +267,9 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   if (!found_bp.ok()) return found_bp.status();
   Boilerplate& bp = *found_bp;
   result.stages.push_back({"boilerplate", Since(t)});
+  const size_t work = WorkingMemory(options, tc.tokens);
   result.memory.tokens_spilled = tc.tokens.spilled();
-  result.memory.working_bytes = WorkingMemory(options, tc.tokens);
+  result.memory.working_bytes = work;
   result.memory.ngram_partitions = bp.partitions;
   result.memory.postings_spilled = bp.postings.spilled();
   result.memory.flag_bytes = bp.chrome.bytes();
@@ -313,7 +311,6 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   } else {
     for (size_t d = 0; d < n; ++d) cost[d + 1] += cost[d];
   }
-  const size_t work = WorkingMemory(options, tc.tokens);
   const uint64_t max_cost = std::min<uint64_t>(std::max<uint64_t>({1, work / 2, cost[n] / 64}), uint64_t{1} << 32);
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> per_doc(n);
   tbb::enumerable_thread_specific<std::vector<uint32_t>> counters([n] { return std::vector<uint32_t>(n, 0); });

@@ -17,6 +17,10 @@ void ShingleHashes(std::span<const uint64_t> tokens, int n, std::vector<uint64_t
   AppendRollingHashes(tokens.size(), k, [tokens](size_t i) { return tokens[i]; }, out);
 }
 
+uint64_t SequenceFingerprint(std::span<const uint64_t> tokens) {
+  return XXH3_64bits_withSeed(tokens.data(), tokens.size() * sizeof(uint64_t), tokens.size());
+}
+
 // Shingle hashes are uniform, so the sort is linear (util/hash_sort.h).
 void SortUnique(std::vector<uint64_t>* v) {
   SortByUniformHash(v, [](uint64_t x) { return x; });
