@@ -898,8 +898,34 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   }
   out.chrome = PositionFlags(offset[n], 1, flag_bytes);
   // Chrome: in more than `cap` documents, or in two groups of one source.
-  auto is_bad = [&](size_t e, uint32_t df) {
-    return static_cast<uint8_t>(df > cap || (sources && df >= 2 && part.sdf[e] != kMany && part.sdf[e] >= 2));
+  auto source_chrome = [&](size_t e, uint32_t df) {
+    return sources && df >= 2 && df <= cap && part.sdf[e] != kMany && part.sdf[e] >= 2;
+  };
+  // Documents without a source (alone on their site, or outside every
+  // inferred one) show nothing of their own chrome, but what another source
+  // shows as its chrome is chrome on them too: reprint sites borrow the
+  // chrome of the sites they copy, and two lone pages of different stories
+  // that carry one blog's comment form and menus were taken for copies;
+  // without a source field, pages whose first and last n-grams (the keys of
+  // InferSources) an edit or OCR noise broke carry their site's chrome
+  // outside the site. Not lent: text that a source may have posted as a
+  // story more than once (ArticleOf: in at most eight of its groups and at
+  // most half of its documents). Under OCR noise a site's copies of a story
+  // do not always group, and their text, in two groups, is that site's
+  // chrome; lent, it cost 24 true pairs in one measured subset
+  // (bench/README.md, Robustness). `borrowed`: whether some source has the
+  // run's n-gram as its chrome in that stricter sense.
+  auto borrowed = [&](size_t r) {
+    if (!sources) return false;
+    const uint32_t df = part.run_df[r];
+    for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
+      if (source_chrome(i, df) && !ArticleOf(part.sdf[i], source_docs[corpus.source[part.entries[i].doc]])) return true;
+    }
+    return false;
+  };
+  auto is_bad = [&](size_t e, uint32_t df, bool run_borrowed) {
+    return static_cast<uint8_t>(df > cap || source_chrome(e, df) ||
+                                (run_borrowed && corpus.source[part.entries[e].doc] == 0));
   };
   // Postings: what may be an anchor, the entries of the n-grams that are not
   // chrome, one per document, of the runs that still hold 2 .. cap
@@ -919,8 +945,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
         uint32_t kept = 0;
+        const bool run_borrowed = borrowed(r);
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
-          const uint8_t bad = is_bad(i, part.run_df[r]);
+          const uint8_t bad = is_bad(i, part.run_df[r], run_borrowed);
           if (bad) out.chrome.Set(offset[part.entries[i].doc] + part.entries[i].pos, 1);
           kept += !bad && part.first_of_doc(i);
         }
@@ -946,8 +973,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         if (place[r] == UINT32_MAX) continue;
         const uint32_t at = place[r];
         uint32_t w = at + 1;
+        const bool run_borrowed = borrowed(r);
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
-          if (!is_bad(i, part.run_df[r]) && part.first_of_doc(i)) block[w++] = part.entries[i].doc;
+          if (!is_bad(i, part.run_df[r], run_borrowed) && part.first_of_doc(i)) block[w++] = part.entries[i].doc;
         }
         block[at] = w - at - 1;
       }
