@@ -378,6 +378,32 @@ TEST(FindClusters, ChromeOfAnInferredSiteIsChromeOnPagesOutsideIt) {
   }
 }
 
+// Copies of one wire story that open and close alike and differ by a word
+// each are one inferred source (InferSources), and more of them than a
+// story group holds (kStoryRepeats) make their text its chrome; such a
+// source is no site (its pages have no text of their own), so its chrome is
+// not lent to the copies outside it, which still join each other.
+TEST(FindClusters, ChromeOfCopiesTakenForASiteIsNotLent) {
+  NewsGen g(51);
+  const std::vector<std::string> story = g.Article(4);
+  Corpus c;
+  for (int i = 0; i < 10; ++i) {
+    std::vector<std::string> lines = story;
+    lines[1 + i % 2] += fmt::format(" edit{}", i);  // one word added inside
+    Add(&c, fmt::format("copy{}", i), JoinLines(lines), "");
+  }
+  for (int i = 0; i < 2; ++i) {  // a byline and a credit of their own
+    std::vector<std::string> lines = {g.Sentence(6)};
+    lines.insert(lines.end(), story.begin(), story.end());
+    lines.push_back(g.Sentence(6));
+    Add(&c, fmt::format("outside{}", i), JoinLines(lines), "");
+  }
+  AddOtherStories(&c, g, 200, 4);  // the copies' 12 documents below the cap (the square root of the documents)
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "outside0", "outside1"));
+  EXPECT_FALSE(Together(cl, "outside0", "other0"));
+}
+
 // Text that two pages of a site share, no other site carries as article
 // text and one lone page carries too, is that site's chrome (two groups
 // have it), but a site may have posted a story twice (ArticleOf): such text

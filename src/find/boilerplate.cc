@@ -597,6 +597,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   for (uint32_t d = 0; d < n; ++d) group[d] = d;
   std::vector<uint32_t> source_docs(corpus.sources + 1, 0);
   for (uint32_t d = 0; d < n; ++d) ++source_docs[corpus.source[d]];
+  std::vector<uint8_t> site_like(corpus.sources + 1, 0);  // written with the story groups
 
   // One partition's entries and what is computed per run of one n-gram.
   struct Part {
@@ -894,32 +895,60 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     if (regrouped) {
       for (uint32_t d = 0; d < n; ++d) group[d] = groups.Find(d);
     }
+    // Which sources look like sites (their chrome may be lent, below): at
+    // least half of their documents have min_tokens n-gram positions that
+    // no other document of the source has.
+    std::vector<uint8_t> has_own(n, 0);
+    tbb::parallel_for(size_t{0}, n, [&](size_t d) {
+      if (corpus.source[d] == 0) return;
+      const uint64_t b = offset[d], e = offset[d + 1];
+      const uint64_t own_d = (e - b) - facts.Count(kShown, b, e) - facts.Count(kTwice, b, e);
+      has_own[d] = own_d >= static_cast<uint64_t>(options.min_tokens);
+    });
+    std::vector<uint32_t> with_own(corpus.sources + 1, 0);
+    for (uint32_t d = 0; d < n; ++d) with_own[corpus.source[d]] += has_own[d];
+    for (uint32_t src = 1; src <= corpus.sources; ++src) site_like[src] = 2 * with_own[src] >= source_docs[src];
     facts = PositionFlags();
   }
   out.chrome = PositionFlags(offset[n], 1, flag_bytes);
-  // Chrome: in more than `cap` documents, or in two groups of one source.
+  // Chrome: in more than `cap` documents, or in two groups of one source;
+  // on documents without a source, also what another source lends them
+  // (borrowed, below).
   auto source_chrome = [&](size_t e, uint32_t df) {
     return sources && df >= 2 && df <= cap && part.sdf[e] != kMany && part.sdf[e] >= 2;
   };
   // Documents without a source (alone on their site, or outside every
-  // inferred one) show nothing of their own chrome, but what another source
-  // shows as its chrome is chrome on them too: reprint sites borrow the
-  // chrome of the sites they copy, and two lone pages of different stories
-  // that carry one blog's comment form and menus were taken for copies;
-  // without a source field, pages whose first and last n-grams (the keys of
-  // InferSources) an edit or OCR noise broke carry their site's chrome
-  // outside the site. Not lent: text that a source may have posted as a
-  // story more than once (ArticleOf: in at most eight of its groups and at
-  // most half of its documents). Under OCR noise a site's copies of a story
-  // do not always group, and their text, in two groups, is that site's
-  // chrome; lent, it cost 24 true pairs in one measured subset
-  // (bench/README.md, Robustness). `borrowed`: whether some source has the
-  // run's n-gram as its chrome in that stricter sense.
+  // inferred one) show nothing of their own chrome, but what a site shows
+  // as its chrome beyond doubt is chrome on them too: reprint sites borrow
+  // the chrome of the sites they copy, and two lone pages of different
+  // stories that carry one blog's comment form and menus were taken for
+  // copies; without a source field, pages whose first and last n-grams (the
+  // keys of InferSources) an edit, a moved line or OCR noise changed carry
+  // their site's chrome outside the site (bench/README.md, Robustness).
+  // An n-gram is lent when a source has it as its chrome beyond doubt: in
+  // more groups than a story is posted (not ArticleOf: more than eight, or
+  // more than half of its documents; on a source of two or three documents
+  // two groups are enough), and the source looks like a site (site_like:
+  // most of its documents have text of their own), not copies of one
+  // story: ten copies of a wire story that share their first and last words
+  // (one inferred source, more than kStoryRepeats, so their text is its
+  // chrome) took the story from their copies outside it. Two groups of a
+  // larger source are not enough: under OCR noise a site's copies of a
+  // story do not always group, and lending text in two groups cost 24 true
+  // pairs in one measured subset. The price: a story that a site shows in a
+  // box on most of its pages is chrome on its lone copies too (as it is on
+  // that site's pages), so they may no longer join; text that a site has on
+  // only one page is no evidence against lending, as reprint sites borrow a
+  // blog's chrome on the one page that copies it.
   auto borrowed = [&](size_t r) {
     if (!sources) return false;
     const uint32_t df = part.run_df[r];
+    if (df < 2 || df > cap) return false;
     for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
-      if (source_chrome(i, df) && !ArticleOf(part.sdf[i], source_docs[corpus.source[part.entries[i].doc]])) return true;
+      const uint32_t s = corpus.source[part.entries[i].doc];
+      if (s == 0) continue;
+      const SourceCount v = part.sdf[i];
+      if (v >= 2 && !ArticleOf(v, source_docs[s]) && site_like[s]) return true;
     }
     return false;
   };
