@@ -320,6 +320,23 @@ const doppel::RelatedPair* PairOf(const Corpus& c, const doppel::FindResult& r, 
   return nullptr;
 }
 
+// Pages "lone0" and "lone1" (other stories) and "reprint" (a copy of the
+// story of "blog0") carry the chrome of the site of "blog0".."blogN": they
+// stay apart but for the reprint, which joins blog0 with at least
+// `reprint_coverage` of its article text aligned.
+void ExpectBorrowedChromeIsChrome(const Corpus& c, double reprint_coverage) {
+  auto r = doppel::FindCopies(c, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "lone0", "lone1"));
+  EXPECT_FALSE(Together(cl, "lone0", "blog1"));
+  EXPECT_FALSE(Together(cl, "lone0", "reprint"));
+  EXPECT_TRUE(Together(cl, "blog0", "reprint"));
+  if (const doppel::RelatedPair* p = PairOf(c, *r, "blog0", "reprint")) {
+    EXPECT_GT(p->coverage_b, reprint_coverage);
+  }
+}
+
 // Pages alone on their sites that carry the chrome of a blog seen on four
 // pages (reprint sites borrow the chrome of the sites they copy): the
 // blog's chrome is chrome on them too, so two of them with different stories
@@ -336,16 +353,8 @@ TEST(FindClusters, ChromeOfASiteIsChromeOnLonePagesThatBorrowIt) {
   for (int i = 0; i < 2; ++i) Add(&c, fmt::format("lone{}", i), Page(blog, g.Article(1)), fmt::format("lone{}.example", i));
   Add(&c, "reprint", Page(blog, story), "reprint.example");
   AddLonePages(&c, g, 80);  // the chrome's 7 documents below the cap (the square root of the documents)
-  auto r = doppel::FindCopies(c, {});
-  ASSERT_TRUE(r.ok()) << r.status().message();
-  auto cl = Clusters(c);
-  EXPECT_FALSE(Together(cl, "lone0", "lone1"));
-  EXPECT_FALSE(Together(cl, "lone0", "blog1"));
-  EXPECT_FALSE(Together(cl, "lone0", "reprint"));
-  EXPECT_TRUE(Together(cl, "blog0", "reprint"));
-  if (const doppel::RelatedPair* p = PairOf(c, *r, "blog0", "reprint")) {
-    EXPECT_GT(p->coverage_b, 0.95);  // the reprint's article text: the story, not the borrowed chrome
-  }
+  // The reprint's article text: the story, not the borrowed chrome.
+  ExpectBorrowedChromeIsChrome(c, 0.95);
 }
 
 // The same without a source field: a blog's pages are a site by their
@@ -366,16 +375,8 @@ TEST(FindClusters, ChromeOfAnInferredSiteIsChromeOnPagesOutsideIt) {
   for (int i = 0; i < 2; ++i) Add(&c, fmt::format("lone{}", i), framed(g.Article(1)), "");
   Add(&c, "reprint", framed(story), "");
   AddOtherStories(&c, g, 120, 2);  // the chrome's 9 documents below the cap (the square root of the documents)
-  auto r = doppel::FindCopies(c, {});
-  ASSERT_TRUE(r.ok()) << r.status().message();
-  auto cl = Clusters(c);
-  EXPECT_FALSE(Together(cl, "lone0", "lone1"));
-  EXPECT_FALSE(Together(cl, "lone0", "blog1"));
-  EXPECT_FALSE(Together(cl, "lone0", "reprint"));
-  EXPECT_TRUE(Together(cl, "blog0", "reprint"));
-  if (const doppel::RelatedPair* p = PairOf(c, *r, "blog0", "reprint")) {
-    EXPECT_GT(p->coverage_b, 0.8);  // the story and the two framing lines, not the borrowed chrome
-  }
+  // The story and the two framing lines, not the borrowed chrome.
+  ExpectBorrowedChromeIsChrome(c, 0.8);
 }
 
 // Copies of one wire story that open and close alike and differ by a word

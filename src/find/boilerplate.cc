@@ -874,16 +874,19 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     // those n-grams (each counted once) and its own (the n-gram positions no
     // other document of its source has). Every document that passes joins
     // the set's group; one that has much text of its own does not.
-    std::vector<uint32_t> own(n, UINT32_MAX);  // counted for the documents of sets
+    // Per document of a source: its own n-gram positions (no other document
+    // of its source has them), for the sets here and site_like below.
+    std::vector<uint32_t> own(n, 0);
+    tbb::parallel_for(size_t{0}, n, [&](size_t d) {
+      if (corpus.source[d] == 0) return;
+      const uint64_t b = offset[d], e = offset[d + 1];
+      own[d] = static_cast<uint32_t>((e - b) - facts.Count(kShown, b, e) - facts.Count(kTwice, b, e));
+    });
     for (const DocSet& set : sets) {
       if (set.count < static_cast<uint32_t>(options.min_tokens)) continue;
       uint32_t first = UINT32_MAX;
       for (uint32_t i = 0; i < set.size; ++i) {
         const uint32_t d = set.docs[i];
-        if (own[d] == UINT32_MAX) {
-          const uint64_t b = offset[d], e = offset[d + 1];
-          own[d] = static_cast<uint32_t>((e - b) - facts.Count(kShown, b, e) - facts.Count(kTwice, b, e));
-        }
         if (set.count < options.min_coverage * static_cast<double>(own[d] + set.count)) continue;
         if (first == UINT32_MAX) {
           first = d;
@@ -896,17 +899,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       for (uint32_t d = 0; d < n; ++d) group[d] = groups.Find(d);
     }
     // Which sources look like sites (their chrome may be lent, below): at
-    // least half of their documents have min_tokens n-gram positions that
-    // no other document of the source has.
-    std::vector<uint8_t> has_own(n, 0);
-    tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-      if (corpus.source[d] == 0) return;
-      const uint64_t b = offset[d], e = offset[d + 1];
-      const uint64_t own_d = (e - b) - facts.Count(kShown, b, e) - facts.Count(kTwice, b, e);
-      has_own[d] = own_d >= static_cast<uint64_t>(options.min_tokens);
-    });
+    // least half of their documents have min_tokens n-gram positions of
+    // their own.
     std::vector<uint32_t> with_own(corpus.sources + 1, 0);
-    for (uint32_t d = 0; d < n; ++d) with_own[corpus.source[d]] += has_own[d];
+    for (uint32_t d = 0; d < n; ++d) with_own[corpus.source[d]] += own[d] >= static_cast<uint32_t>(options.min_tokens);
     for (uint32_t src = 1; src <= corpus.sources; ++src) site_like[src] = 2 * with_own[src] >= source_docs[src];
     facts = PositionFlags();
   }
@@ -971,10 +967,12 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     // pass on all threads fills them.
     const size_t runs = part.runs();
     std::vector<uint32_t> place(runs);
+    std::vector<uint8_t> lent(runs);  // borrowed(r), for the second pass
     tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
         uint32_t kept = 0;
-        const bool run_borrowed = borrowed(r);
+        lent[r] = borrowed(r);
+        const bool run_borrowed = lent[r];
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
           const uint8_t bad = is_bad(i, part.run_df[r], run_borrowed);
           if (bad) out.chrome.Set(offset[part.entries[i].doc] + part.entries[i].pos, 1);
@@ -1002,9 +1000,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         if (place[r] == UINT32_MAX) continue;
         const uint32_t at = place[r];
         uint32_t w = at + 1;
-        const bool run_borrowed = borrowed(r);
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
-          if (!is_bad(i, part.run_df[r], run_borrowed) && part.first_of_doc(i)) block[w++] = part.entries[i].doc;
+          if (!is_bad(i, part.run_df[r], lent[r]) && part.first_of_doc(i)) block[w++] = part.entries[i].doc;
         }
         block[at] = w - at - 1;
       }
