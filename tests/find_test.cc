@@ -688,6 +688,35 @@ TEST(FindClusters, CopiesWhoseAnchorsMostlyBreakJoin) {
   EXPECT_FALSE(Together(Clusters(c), "copy0", "copy1"));
 }
 
+// Noise on every page of two sites, each page on its own (6% of letters),
+// breaks the n-grams of their large menus at other places on each page, so
+// pieces of the menus stay article text and a story's copies, one on each
+// site, align over less than half of what is left. Aligning each site's
+// pages with each other finds that chrome, and the copies join; pages of
+// different stories stay apart.
+TEST(FindClusters, ChromeThatNoiseBreaksIntoPiecesIsFoundByAligningASitesPages) {
+  NewsGen g(41);
+  doppel_test::Rng rng(41);
+  const std::vector<std::string> story = g.Article(3);
+  Corpus c;
+  for (const std::string name : {"s.example", "t.example"}) {
+    Site site = MakeSite(g, name);
+    for (int i = 0; i < 10; ++i) site.header.push_back(g.MenuLine(8));
+    for (int i = 0; i < 8; ++i) {
+      const std::string page = Page(site, i == 0 ? story : g.Article(3));
+      Add(&c, fmt::format("{}{}", name[0], i), doppel_test::SubstituteLetters(page, rng, 16), name);
+    }
+  }
+  // Enough documents that the menus are below the cap on document frequency.
+  AddOtherStories(&c, g, 70, 3);
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "s0", "t0"));
+  for (int i = 1; i < 8; ++i) {
+    EXPECT_FALSE(Together(cl, "s0", fmt::format("s{}", i)));
+    EXPECT_FALSE(Together(cl, fmt::format("s{}", i), fmt::format("t{}", i)));
+  }
+}
+
 // Identical texts are copies even where their source takes what they share
 // for its template: a small site that posted one story twice, which no
 // other site carries; and, without a source field, newswire re-issues whose

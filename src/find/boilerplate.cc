@@ -532,6 +532,150 @@ class GramPartitions {
   std::vector<uint64_t> file_at_;     // [r * (partitions + 1) + p]: where they are in range r's file
 };
 
+
+// Chrome that noise hides from n-grams (docs/design.md, step 2). OCR
+// errors break the n-grams of a site's chrome at other places on each
+// page, so the words around every error stay article text: the chrome
+// comes out in pieces, a page's article text is partly chrome, and copies
+// of a story align over less than half of it. An alignment tolerates
+// broken words, so on a source whose pages look like that (the median page
+// has kBrokenRuns or more runs of article text with chrome on both sides,
+// where a page's layout leaves one or two: on syndicate-dev the median
+// page has one, and 15 of its 160 sites qualify), each page is aligned over
+// all of its tokens with the next two pages of its source (a ring: up to
+// four partners per page), its own story's copies aside, and what aligns
+// with kRingAgree of them is chrome. Anchors are two words: under heavy
+// noise on both pages few three-word anchors survive. The price: a story
+// that a noisy site posted three times or more, whose copies did not group
+// (noise hides that too), is chrome on them where two of them are ring
+// neighbours of a third.
+constexpr uint32_t kBrokenRuns = 3;
+constexpr int kRingAnchor = 2;
+constexpr uint32_t kRingAgree = 2;
+
+// A document's article tokens (not chrome), and its runs of article text
+// with chrome on both sides.
+struct ArticleShape {
+  uint32_t tokens = 0, inner_runs = 0;
+};
+ArticleShape ShapeOf(const Boilerplate& bp, size_t d, size_t tokens) {
+  thread_local std::vector<uint8_t> mask;
+  Mask(bp, d, tokens, &mask);
+  ArticleShape a;
+  a.tokens = Unmasked(mask, 0, static_cast<uint32_t>(mask.size()));
+  for (size_t i = 1; i < mask.size(); ++i) a.inner_runs += !mask[i] && mask[i - 1];  // a run starts after chrome
+  if (!mask.empty() && !mask.back() && a.inner_runs > 0) --a.inner_runs;  // the last one ends the page
+  return a;
+}
+
+Status MarkAlignedChrome(const TokenizedCorpus& corpus, const FindOptions& options, const std::vector<uint32_t>& group,
+                         const std::vector<uint32_t>& inner, size_t work, Boilerplate* out) {
+  const size_t n = corpus.tokens.size();
+  // The documents of each source, in order: source s's are
+  // members[at[s] .. at[s + 1]).
+  std::vector<uint32_t> at(corpus.sources + 2, 0), members(n);
+  for (uint32_t d = 0; d < n; ++d) ++at[corpus.source[d] + 1];
+  for (size_t s = 0; s + 1 < at.size(); ++s) at[s + 1] += at[s];
+  {
+    std::vector<uint32_t> next(at.begin(), at.end() - 1);
+    for (uint32_t d = 0; d < n; ++d) members[next[corpus.source[d]]++] = d;
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  std::vector<uint32_t> runs;
+  for (uint32_t s = 1; s <= corpus.sources; ++s) {
+    const std::span<const uint32_t> m(members.data() + at[s], at[s + 1] - at[s]);
+    if (m.size() < 3) continue;
+    runs.clear();
+    for (uint32_t d : m) runs.push_back(inner[d]);
+    std::nth_element(runs.begin(), runs.begin() + static_cast<ptrdiff_t>(runs.size() / 2), runs.end());
+    if (runs[runs.size() / 2] < kBrokenRuns) continue;
+    for (size_t i = 0; i < m.size(); ++i) {
+      for (size_t step = 1; step <= 2; ++step) {
+        const uint32_t x = m[i], y = m[(i + step) % m.size()];
+        if (group[x] != group[y]) pairs.emplace_back(std::min(x, y), std::max(x, y));
+      }
+    }
+  }
+  std::vector<uint32_t>().swap(members);
+  if (pairs.empty()) return Status::Ok();
+  std::sort(pairs.begin(), pairs.end());  // a source of three or four has some pairs twice
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  AlignOptions ao;
+  ao.n = kRingAnchor;
+  ao.max_gap = options.max_gap > 0 ? options.max_gap : 2 * options.boiler_ngram;
+  // The token ranges that align, [begin, end) in the pair's first document
+  // and in its second: pair c's are span[span_at[c] .. span_at[c + 1]).
+  std::vector<std::array<uint32_t, 4>> span;
+  std::vector<uint64_t> span_at(pairs.size() + 1, 0);
+  std::vector<std::vector<std::array<uint32_t, 4>>> batch_spans;
+  std::vector<AnchorIndex> local;
+  std::span<const uint32_t> batch_docs;
+  const uint64_t budget = std::max<uint64_t>(1, work / 2 / kBatchBytesPerToken);
+  DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachPairBatch(
+      pairs, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
+        batch_docs = docs;
+        local.clear();
+        local.resize(docs.size());
+        DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachOf(
+            docs, [&](size_t i, uint32_t, std::span<const Token> tokens) { local[i] = BuildAnchorIndex(tokens, {}, ao.n); }));
+        auto index_of = [&](uint32_t d) {
+          return static_cast<size_t>(std::lower_bound(batch_docs.begin(), batch_docs.end(), d) - batch_docs.begin());
+        };
+        batch_spans.assign(c1 - c0, {});
+        tbb::parallel_for(c0, c1, [&](size_t c) {
+          for (const TokenPassage& p : AlignDocuments(local[index_of(pairs[c].first)], local[index_of(pairs[c].second)], ao)) {
+            batch_spans[c - c0].push_back({p.a_begin, p.a_end, p.b_begin, p.b_end});
+          }
+        });
+        for (size_t c = c0; c < c1; ++c) {
+          span.insert(span.end(), batch_spans[c - c0].begin(), batch_spans[c - c0].end());
+          span_at[c + 1] = span.size();
+        }
+        return Status::Ok();
+      }));
+  local = {};
+  batch_spans = {};
+  // Per document, its pairs: 2 * pair, + 1 where it is the pair's second.
+  std::vector<uint64_t> first(n + 1, 0);
+  for (const auto& [x, y] : pairs) {
+    ++first[x + 1];
+    ++first[y + 1];
+  }
+  for (size_t d = 0; d < n; ++d) first[d + 1] += first[d];
+  std::vector<uint64_t> next(first.begin(), first.end() - 1), sides(first[n]);
+  for (uint64_t c = 0; c < pairs.size(); ++c) {
+    sides[next[pairs[c].first]++] = 2 * c;
+    sides[next[pairs[c].second]++] = 2 * c + 1;
+  }
+  // The tokens that align with kRingAgree partners or more, in runs of at
+  // least an n-gram, become chrome: flags at the n-grams within each run.
+  const auto k = static_cast<uint32_t>(out->ngram);
+  tbb::parallel_for(size_t{0}, n, [&](size_t d) {
+    if (first[d + 1] - first[d] < kRingAgree) return;
+    thread_local std::vector<uint8_t> agree;
+    agree.assign(corpus.tokens.count(d), 0);
+    for (uint64_t j = first[d]; j < first[d + 1]; ++j) {
+      const uint64_t c = sides[j] >> 1, side = sides[j] & 1;
+      for (uint64_t x = span_at[c]; x < span_at[c + 1]; ++x) {
+        for (uint32_t t = span[x][2 * side]; t < span[x][2 * side + 1]; ++t) ++agree[t];
+      }
+    }
+    const auto tokens = static_cast<uint32_t>(agree.size());
+    for (uint32_t t = 0; t < tokens;) {
+      if (agree[t] < kRingAgree) {
+        ++t;
+        continue;
+      }
+      uint32_t e = t;
+      while (e < tokens && agree[e] >= kRingAgree) ++e;
+      for (uint32_t i = t; i + k <= e; ++i) out->chrome.Set(out->offset[d] + i, 1);
+      t = e;
+    }
+    out->article_tokens[d] = ShapeOf(*out, d, agree.size()).tokens;
+  });
+  return Status::Ok();
+}
+
 }  // namespace
 
 void Mask(const Boilerplate& bp, size_t d, size_t tokens, std::vector<uint8_t>* mask) {
@@ -1011,11 +1155,13 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   DOPPEL_RETURN_IF_ERROR(out.postings.Finish());
   part = Part();
   out.article_tokens.resize(n);
+  std::vector<uint32_t> inner(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    thread_local std::vector<uint8_t> mask;
-    Mask(out, d, corpus.tokens.count(d), &mask);
-    out.article_tokens[d] = Unmasked(mask, 0, static_cast<uint32_t>(mask.size()));
+    const ArticleShape a = ShapeOf(out, d, corpus.tokens.count(d));
+    out.article_tokens[d] = a.tokens;
+    inner[d] = a.inner_runs;
   });
+  if (sources) DOPPEL_RETURN_IF_ERROR(MarkAlignedChrome(corpus, options, group, inner, work, &out));
   return out;
 }
 
