@@ -45,7 +45,9 @@ struct Boilerplate {
   std::vector<uint64_t> offset;              // per document, and the total at the end
   int ngram = 5;
   std::vector<uint32_t> article_tokens;      // per document: tokens that are not chrome
-  // The candidate index: for every n-gram that is not chrome for 2 .. df_cap
+  // The candidate index (built before the last pass, the ring of noisy
+  // sites, so it may hold n-grams that pass made chrome; alignment masks
+  // them): for every n-gram that is not chrome for 2 .. df_cap
   // documents, in n-gram order, the list of those documents (ascending),
   // in memory up to half of the working memory (WorkingMemory) and beyond
   // it in a scratch file.
