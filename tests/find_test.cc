@@ -717,6 +717,71 @@ TEST(FindClusters, ChromeThatNoiseBreaksIntoPiecesIsFoundByAligningASitesPages) 
   }
 }
 
+// A page of a site whose chrome noise breaks into pieces keeps few of the
+// n-grams its copies share, so such a pair needs half as many to be a
+// candidate. Here the copies differ in every fifth word (each replaced its
+// own way), which leaves the 3-word anchors of an alignment but only the
+// one 5-gram that a longer stretch of unchanged words holds. The copy on the noisy
+// site joins; the same two texts on sites without noise do not: one shared
+// n-gram is too little evidence where noise does not explain it.
+TEST(FindClusters, ACopyOnANoisySiteNeedsFewerSharedNgramsToBeACandidate) {
+  NewsGen g(43);
+  doppel_test::Rng rng(43);
+  std::vector<std::string> words;
+  for (const std::string& line : g.Article(2)) {
+    // Letters and digits only, so that every word is one token.
+    for (std::string w; const char ch : line + " ") {
+      if (std::isalnum(static_cast<unsigned char>(ch))) {
+        w += ch;
+      } else if (!w.empty()) {
+        words.push_back(std::move(w));
+        w.clear();
+      }
+    }
+  }
+  ASSERT_GT(words.size(), 40u);
+  ASSERT_LT(words.size(), 200u) << "short enough that one shared n-gram is enough per word";
+  // Words 0, 5, 10, 15, 21, 26, ... and the last differ (the first and last
+  // words then make no n-gram with the chrome around them either): words
+  // 16..20 are the one stretch of five.
+  auto edited = [&](const std::string& mark) {
+    std::string out;
+    for (size_t i = 0; i < words.size(); ++i) {
+      const bool changed = (i < 20 ? i % 5 == 0 : (i - 1) % 5 == 0) || i + 1 == words.size();
+      if (i > 0) out += ' ';
+      out += changed ? mark + words[i] : words[i];
+    }
+    return out;
+  };
+  Site noisy = MakeSite(g, "s.example");
+  for (int i = 0; i < 10; ++i) noisy.header.push_back(g.MenuLine(8));
+  Site clean = MakeSite(g, "u.example");
+  auto noised = [&](std::vector<std::string> lines) {
+    for (std::string& l : lines) l = doppel_test::SubstituteLetters(l, rng, 16);
+    return lines;
+  };
+  Corpus c;
+  for (int i = 0; i < 8; ++i) {
+    // The story's copy keeps its words as edited; its chrome is noisy.
+    Site page{noisy.name, noised(noisy.header), noised(noisy.footer)};
+    const std::string text = i == 0 ? Page(page, {edited("qq")}) : doppel_test::SubstituteLetters(Page(noisy, g.Article(3)), rng, 16);
+    Add(&c, fmt::format("s{}", i), text, noisy.name);
+  }
+  for (int i = 0; i < 4; ++i) Add(&c, fmt::format("u{}", i), Page(clean, i == 0 ? std::vector<std::string>{edited("zz")} : g.Article(3)), clean.name);
+  AddOtherStories(&c, g, 70, 3);
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "s0", "u0"));
+  for (int i = 1; i < 8; ++i) EXPECT_FALSE(Together(cl, "s0", fmt::format("s{}", i)));
+  // The same copy on a site without noise: not a candidate.
+  Corpus quiet;
+  for (int i = 0; i < 8; ++i) Add(&quiet, fmt::format("s{}", i), Page(noisy, i == 0 ? std::vector<std::string>{edited("qq")} : g.Article(3)), noisy.name);
+  for (int i = 0; i < 4; ++i) Add(&quiet, fmt::format("u{}", i), Page(clean, i == 0 ? std::vector<std::string>{edited("zz")} : g.Article(3)), clean.name);
+  AddOtherStories(&quiet, g, 70, 3);
+  auto found = doppel::FindCopies(quiet, {});
+  ASSERT_TRUE(found.ok());
+  EXPECT_NE(found->cluster[0], found->cluster[8]) << "s0 and u0";
+}
+
 // Identical texts are copies even where their source takes what they share
 // for its template: a small site that posted one story twice, which no
 // other site carries; and, without a source field, newswire re-issues whose

@@ -591,6 +591,7 @@ Status MarkAlignedChrome(const TokenizedCorpus& corpus, const FindOptions& optio
     for (uint32_t d : m) runs.push_back(inner[d]);
     std::nth_element(runs.begin(), runs.begin() + static_cast<ptrdiff_t>(runs.size() / 2), runs.end());
     if (runs[runs.size() / 2] < kBrokenRuns) continue;
+    for (uint32_t d : m) out->broken[d] = 1;
     for (size_t i = 0; i < m.size(); ++i) {
       for (size_t step = 1; step <= 2; ++step) {
         const uint32_t x = m[i], y = m[(i + step) % m.size()];
@@ -1163,6 +1164,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   part = Part();
   out.article_tokens.resize(n);
   std::vector<uint32_t> inner(n);
+  out.broken.assign(n, 0);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
     const ArticleShape a = ShapeOf(out, d, corpus.tokens.count(d));
     out.article_tokens[d] = a.tokens;

@@ -45,6 +45,11 @@ struct Boilerplate {
   std::vector<uint64_t> offset;              // per document, and the total at the end
   int ngram = 5;
   std::vector<uint32_t> article_tokens;      // per document: tokens that are not chrome
+  // Per document: 1 when it is a page of a source whose chrome noise
+  // breaks into pieces (the ring's sources, MarkAlignedChrome); noise
+  // breaks the n-grams its copies share as well. All 0 without given
+  // sources.
+  std::vector<uint8_t> broken;
   // The candidate index (built before the last pass, the ring of noisy
   // sites, so it may hold n-grams that pass made chrome; alignment masks
   // them): for every n-gram that is not chrome for 2 .. df_cap

@@ -354,8 +354,12 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
       std::sort(touched.begin(), touched.end());
       for (uint32_t other : touched) {
         const uint32_t shorter = std::min(bp.article_tokens[d], bp.article_tokens[other]);
-        if (count[other] >= static_cast<uint32_t>(options.min_shared) &&
-            count[other] >= options.min_shared_per_word * shorter) {
+        // A page of a source whose chrome noise breaks (Boilerplate::broken)
+        // keeps fewer of the n-grams its copies share: half the bounds.
+        const bool broken = bp.broken[d] || bp.broken[other];
+        const int need = broken ? (options.min_shared + 1) / 2 : options.min_shared;
+        const double per_word = broken ? options.min_shared_per_word / 2 : options.min_shared_per_word;
+        if (count[other] >= static_cast<uint32_t>(need) && count[other] >= per_word * shorter) {
           per_doc[d].emplace_back(static_cast<uint32_t>(d), other);
         }
         count[other] = 0;
