@@ -717,6 +717,37 @@ TEST(FindClusters, ChromeThatNoiseBreaksIntoPiecesIsFoundByAligningASitesPages) 
   }
 }
 
+// What a noisy site's page aligns with in one ring neighbour only is not
+// chrome: here the site posts every story twice, one copy after the other,
+// so each page's ring holds its story's other copy, which noise may keep
+// from grouping with it. The copies join the story's copy on another
+// site. (Taking what one partner aligns with for chrome makes the stories
+// chrome on their own site.)
+TEST(FindClusters, AStoryANoisySitePostedTwiceIsNotItsChrome) {
+  NewsGen g(47);
+  doppel_test::Rng rng(47);
+  std::vector<std::vector<std::string>> stories;
+  for (int i = 0; i < 5; ++i) stories.push_back(g.Article(4));
+  Site s = MakeSite(g, "s.example"), t = MakeSite(g, "t.example");
+  for (int i = 0; i < 10; ++i) s.header.push_back(g.MenuLine(8));
+  for (int i = 0; i < 10; ++i) t.header.push_back(g.MenuLine(8));
+  Corpus c;
+  for (int i = 0; i < 10; ++i) {
+    Add(&c, fmt::format("s{}", i), doppel_test::SubstituteLetters(Page(s, stories[i / 2]), rng, 16), s.name);
+  }
+  for (int i = 0; i < 8; ++i) {
+    Add(&c, fmt::format("t{}", i), doppel_test::SubstituteLetters(Page(t, i < 5 ? stories[i] : g.Article(3)), rng, 16), t.name);
+  }
+  AddOtherStories(&c, g, 70, 3);
+  auto cl = Clusters(c);
+  int joined = 0;
+  for (int i = 0; i < 10; ++i) joined += Together(cl, fmt::format("s{}", i), fmt::format("t{}", i / 2));
+  // 9 of 10 here; none when one partner is enough for chrome, and none
+  // without the ring (the site's chrome in pieces keeps the copies apart).
+  EXPECT_GE(joined, 8);
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(Together(cl, fmt::format("t{}", i), fmt::format("t{}", i + 1)));
+}
+
 // A page of a site whose chrome noise breaks into pieces keeps few of the
 // n-grams its copies share, so such a pair needs half as many to be a
 // candidate. Here the copies differ in every fifth word (each replaced its

@@ -532,7 +532,6 @@ class GramPartitions {
   std::vector<uint64_t> file_at_;     // [r * (partitions + 1) + p]: where they are in range r's file
 };
 
-
 // Chrome that noise hides from n-grams (docs/design.md, step 2). OCR
 // errors break the n-grams of a site's chrome at other places on each
 // page, so the words around every error stay article text: the chrome
@@ -546,11 +545,12 @@ class GramPartitions {
 // four partners per page), its own story's copies aside, and what aligns
 // with kRingAgree of them is chrome: every token of an aligned passage
 // counts, the unmatched words inside it and its bridged gaps too (without
-// bridges 12% noise scored 0.9198 instead of 0.9376). Anchors are two words: under heavy
-// noise on both pages few three-word anchors survive. The price: a story
-// that a noisy site posted three times or more, whose copies did not group
-// (noise hides that too), is chrome on them where two of them are ring
-// neighbours of a third.
+// bridges 12% noise scored 0.9198 instead of 0.9376). Anchors are two
+// words: under heavy noise on both pages few three-word anchors survive.
+// The price: a story that a noisy site posted three times or more, whose
+// copies did not group (noise hides that too), is chrome on them where two
+// of them are ring neighbours of a third; two copies are not enough
+// (kRingAgree, AStoryANoisySitePostedTwiceIsNotItsChrome).
 constexpr uint32_t kBrokenRuns = 3;
 constexpr int kRingAnchor = 2;
 constexpr uint32_t kRingAgree = 2;
