@@ -736,7 +736,8 @@ TEST(FindClusters, AStoryANoisySitePostedTwiceIsNotItsChrome) {
     Add(&c, fmt::format("s{}", i), doppel_test::SubstituteLetters(Page(s, stories[i / 2]), rng, 16), s.name);
   }
   for (int i = 0; i < 8; ++i) {
-    Add(&c, fmt::format("t{}", i), doppel_test::SubstituteLetters(Page(t, i < 5 ? stories[i] : g.Article(3)), rng, 16), t.name);
+    const std::string page = Page(t, i < 5 ? stories[i] : g.Article(3));
+    Add(&c, fmt::format("t{}", i), doppel_test::SubstituteLetters(page, rng, 16), t.name);
   }
   AddOtherStories(&c, g, 70, 3);
   auto cl = Clusters(c);
@@ -752,9 +753,10 @@ TEST(FindClusters, AStoryANoisySitePostedTwiceIsNotItsChrome) {
 // n-grams its copies share, so such a pair needs half as many to be a
 // candidate. Here the copies differ in every fifth word (each replaced its
 // own way), which leaves the 3-word anchors of an alignment but only the
-// one 5-gram that a longer stretch of unchanged words holds. The copy on the noisy
-// site joins; the same two texts on sites without noise do not: one shared
-// n-gram is too little evidence where noise does not explain it.
+// one 5-gram that a longer stretch of unchanged words holds. The copy on
+// the noisy site joins; the same two texts on sites without noise do not
+// join: one shared n-gram is too little evidence where noise does not
+// explain it.
 TEST(FindClusters, ACopyOnANoisySiteNeedsFewerSharedNgramsToBeACandidate) {
   NewsGen g(43);
   doppel_test::Rng rng(43);
@@ -795,18 +797,23 @@ TEST(FindClusters, ACopyOnANoisySiteNeedsFewerSharedNgramsToBeACandidate) {
   for (int i = 0; i < 8; ++i) {
     // The story's copy keeps its words as edited; its chrome is noisy.
     Site page{noisy.name, noised(noisy.header), noised(noisy.footer)};
-    const std::string text = i == 0 ? Page(page, {edited("qq")}) : doppel_test::SubstituteLetters(Page(noisy, g.Article(3)), rng, 16);
+    const std::string text =
+        i == 0 ? Page(page, {edited("qq")}) : doppel_test::SubstituteLetters(Page(noisy, g.Article(3)), rng, 16);
     Add(&c, fmt::format("s{}", i), text, noisy.name);
   }
-  for (int i = 0; i < 4; ++i) Add(&c, fmt::format("u{}", i), Page(clean, i == 0 ? std::vector<std::string>{edited("zz")} : g.Article(3)), clean.name);
+  // Pages of the two sites: the copy first, then other stories.
+  auto story_or_other = [&](int i, const std::string& mark) {
+    return i == 0 ? std::vector<std::string>{edited(mark)} : g.Article(3);
+  };
+  for (int i = 0; i < 4; ++i) Add(&c, fmt::format("u{}", i), Page(clean, story_or_other(i, "zz")), clean.name);
   AddOtherStories(&c, g, 70, 3);
   auto cl = Clusters(c);
   EXPECT_TRUE(Together(cl, "s0", "u0"));
   for (int i = 1; i < 8; ++i) EXPECT_FALSE(Together(cl, "s0", fmt::format("s{}", i)));
-  // The same copy on a site without noise: not a candidate.
+  // The same copy on a site without noise: not joined.
   Corpus quiet;
-  for (int i = 0; i < 8; ++i) Add(&quiet, fmt::format("s{}", i), Page(noisy, i == 0 ? std::vector<std::string>{edited("qq")} : g.Article(3)), noisy.name);
-  for (int i = 0; i < 4; ++i) Add(&quiet, fmt::format("u{}", i), Page(clean, i == 0 ? std::vector<std::string>{edited("zz")} : g.Article(3)), clean.name);
+  for (int i = 0; i < 8; ++i) Add(&quiet, fmt::format("s{}", i), Page(noisy, story_or_other(i, "qq")), noisy.name);
+  for (int i = 0; i < 4; ++i) Add(&quiet, fmt::format("u{}", i), Page(clean, story_or_other(i, "zz")), clean.name);
   AddOtherStories(&quiet, g, 70, 3);
   auto found = doppel::FindCopies(quiet, {});
   ASSERT_TRUE(found.ok());

@@ -36,9 +36,9 @@ struct FindOptions {
   // aligns over half of it nearly always shares more, even where OCR noise
   // breaks most n-grams (with 8% noise on every document, 13 of 4,158
   // pairs that join without the bound share less: docs/design.md); pairs
-  // that share a quotation do not. Both bounds are halved (rounded up) for
-  // pairs with a page of a source whose chrome noise breaks into pieces
-  // (docs/design.md, step 3).
+  // that share a quotation do not. Both bounds are halved (min_shared
+  // rounded up) for pairs where either document is a page of a source
+  // whose chrome noise breaks into pieces (docs/design.md, step 3).
   double min_shared_per_word = 0.01;
   int max_gap = 0;           // largest gap (tokens) inside a passage; 0: 2 * boiler_ngram
   double min_coverage = 0.5;  // aligned share of the shorter article that joins two documents

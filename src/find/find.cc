@@ -275,7 +275,8 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   result.memory.flag_bytes = bp.chrome.bytes();
 
   // Candidates: pairs sharing min_shared n-grams that are not chrome and in
-  // at most df_cap documents, and min_shared_per_word of the shorter article.
+  // at most df_cap documents, and min_shared_per_word of the shorter article
+  // (half of each where either document is Boilerplate::broken).
   t = Clock::now();
   // For each document, the rest of every posting list (of 2..cap documents,
   // ascending) it is in: the documents after it, which are the only ones it
