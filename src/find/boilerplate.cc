@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <memory>
@@ -338,24 +339,34 @@ class GramPartitions {
   };
   Result<SortedPartition> Sorted(size_t p) const {
     const size_t b0 = first_bucket_[p], b1 = first_bucket_[p + 1], nb = b1 - b0;
-    // Where range r starts writing into bucket b: buckets in order, ranges
-    // in order within each bucket.
-    std::vector<size_t> at(kRanges * nb);
+    // Entries are scattered by group of kGroup consecutive buckets, not by
+    // bucket: a range of documents writes to a few hundred places, whose
+    // cache lines fill before they leave the cache, rather than to every
+    // bucket (16,384 places on syndicate-dev); each group is then sorted
+    // while it is in the cache. Where range r starts writing into group g:
+    // groups in order, ranges in order within each group.
+    const size_t groups = (nb + kGroup - 1) / kGroup;
+    std::vector<size_t> at(kRanges * groups);
     std::vector<size_t> bucket_start(nb + 1, 0);
     size_t pos = 0;
-    for (size_t b = 0; b < nb; ++b) {
-      bucket_start[b] = pos;
+    for (size_t g = 0; g < groups; ++g) {
+      const size_t first = g * kGroup, last = std::min(nb, first + kGroup);
+      for (size_t b = first; b < last; ++b) {
+        bucket_start[b + 1] = bucket_start[b];
+        for (size_t r = 0; r < kRanges; ++r) bucket_start[b + 1] += count_[r * buckets_ + b0 + b];
+      }
       for (size_t r = 0; r < kRanges; ++r) {
-        at[r * nb + b] = pos;
-        pos += count_[r * buckets_ + b0 + b];
+        at[r * groups + g] = pos;
+        for (size_t b = first; b < last; ++b) pos += count_[r * buckets_ + b0 + b];
       }
     }
-    bucket_start[nb] = pos;
+    assert(pos == bucket_start[nb]);
     GramEntries entries(pos);
     const bool all = nb == buckets_;
+    auto group_of = [this, b0](uint64_t h) { return ((h >> shift_) - b0) / kGroup; };
     if (!files_.empty()) {
       // The partition's entries, range after range, each from its range's
-      // scratch file, then scattered into their buckets.
+      // scratch file, then scattered into their groups.
       const uint64_t from = region_[p * kRanges], to = region_[(p + 1) * kRanges];
       GramEntries raw(static_cast<size_t>(to - from));
       std::vector<int> errors(kRanges, 0);
@@ -364,42 +375,40 @@ class GramPartitions {
         errors[r] = PreadFull(files_[r].fd(), raw.data() + begin, (end - begin) * sizeof(GramEntry),
                               file_at_[r * (partitions() + 1) + p] * sizeof(GramEntry));
         if (errors[r] != 0) return;
-        size_t* w = &at[r * nb];
-        for (uint64_t i = begin; i < end; ++i) entries[w[(raw[i].gram >> shift_) - b0]++] = raw[i];
+        size_t* w = &at[r * groups];
+        for (uint64_t i = begin; i < end; ++i) entries[w[group_of(raw[i].gram)]++] = raw[i];
       });
       for (int err : errors) {
         if (err != 0) return ScratchIoError("n-gram", "read", err);
       }
     } else {
       DOPPEL_RETURN_IF_ERROR(ForRanges([&](size_t r, size_t d, std::span<const Token> t, std::vector<uint64_t>* g) {
-        size_t* w = &at[r * nb];
+        size_t* w = &at[r * groups];
         GramHashes(t, gram_n_, g);
         for (size_t i = 0; i < g->size(); ++i) {
           const uint64_t h = (*g)[i];
           const size_t b = h >> shift_;
           if (!all && (b < b0 || b >= b1)) continue;
-          entries[w[b - b0]++] = {h, static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
+          entries[w[(b - b0) / kGroup]++] = {h, static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
         }
       }));
     }
-    // Every entry of a bucket shares the top `bits` bits of its n-gram: the
-    // bits below them are uniform, and sort the bucket in linear time. The
-    // runs of one n-gram are counted while a group of buckets is fresh in
-    // the cache; a second pass writes where they start and their document
-    // frequencies at their places.
-    const int bits = bits_;
-    constexpr size_t kGroup = 16;
-    const size_t groups = (nb + kGroup - 1) / kGroup;
+    // A group's n-grams lie in kGroup consecutive buckets: less the group's
+    // first n-gram value, their bits from the group's top on are uniform,
+    // and sort it in linear time. The runs of one n-gram are counted while
+    // the group is fresh in the cache; a second pass writes where they start
+    // and their document frequencies at their places.
+    constexpr int kGroupBits = std::countr_zero(kGroup);
+    const int key_shift = bits_ - kGroupBits;
     std::vector<size_t> at_group(groups + 1, 0);
     auto is_start = [&](const GramEntry* x, const GramEntry* first) { return x == first || x->gram != (x - 1)->gram; };
     tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
+      GramEntry* first = entries.data() + bucket_start[g * kGroup];
+      GramEntry* last = entries.data() + bucket_start[std::min(nb, (g + 1) * kGroup)];
+      const uint64_t base = static_cast<uint64_t>(b0 + g * kGroup) << shift_;
+      SortByUniformHash(first, last, [base, key_shift](const GramEntry& e) { return (e.gram - base) << key_shift; });
       size_t runs = 0;
-      for (size_t b = g * kGroup; b < std::min(nb, (g + 1) * kGroup); ++b) {
-        GramEntry* first = entries.data() + bucket_start[b];
-        GramEntry* last = entries.data() + bucket_start[b + 1];
-        SortByUniformHash(first, last, [bits](const GramEntry& e) { return e.gram << bits; });
-        for (GramEntry* x = first; x != last; ++x) runs += is_start(x, first);
-      }
+      for (GramEntry* x = first; x != last; ++x) runs += is_start(x, first);
       at_group[g + 1] = runs;
     });
     for (size_t g = 0; g < groups; ++g) at_group[g + 1] += at_group[g];
@@ -426,6 +435,7 @@ class GramPartitions {
 
  private:
   static constexpr size_t kRanges = 32;
+  static constexpr size_t kGroup = 16;  // buckets sorted together (Sorted); a power of two
 
   // More than one partition: instead of hashing every token again for each
   // partition, one pass writes every entry to unlinked scratch files, one
