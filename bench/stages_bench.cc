@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "doppel/align.h"
 #include "doppel/lsh.h"
 #include "doppel/minhash.h"
 #include "doppel/record.h"
@@ -84,6 +85,69 @@ void BM_TokenizeWithOffsets(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_TokenizeWithOffsets);
+
+// Documents of 900 tokens cut from the text, and a copy of each with every
+// 20th token changed and its middle tenth left out (what alignment meets).
+struct AlignInput {
+  std::vector<std::vector<doppel::Token>> docs, copies;
+  size_t tokens = 0;
+};
+const AlignInput& Aligned() {
+  static const AlignInput in = [] {
+    AlignInput a;
+    std::vector<doppel::Token> all;
+    doppel::Tokenize(Text(), &all);
+    constexpr size_t kDoc = 900;
+    for (size_t at = 0; at + kDoc <= all.size(); at += kDoc) {
+      std::vector<doppel::Token> doc(all.begin() + static_cast<ptrdiff_t>(at),
+                                     all.begin() + static_cast<ptrdiff_t>(at + kDoc));
+      std::vector<doppel::Token> copy;
+      for (size_t i = 0; i < doc.size(); ++i) {
+        if (i >= 9 * kDoc / 20 && i < 11 * kDoc / 20) continue;
+        copy.push_back(doc[i]);
+        if (i % 20 == 19) copy.back().hash ^= 0x5bd1e995;
+      }
+      a.tokens += doc.size();
+      a.docs.push_back(std::move(doc));
+      a.copies.push_back(std::move(copy));
+    }
+    return a;
+  }();
+  return in;
+}
+
+// Anchor indexes (3-word anchors, no mask), tokens per second.
+void BM_BuildAnchorIndex(benchmark::State& state) {
+  const AlignInput& in = Aligned();
+  for (auto _ : state) {
+    for (const auto& doc : in.docs) {
+      doppel::AnchorIndex index = doppel::BuildAnchorIndex(doc, {}, 3);
+      benchmark::DoNotOptimize(index.hashes.data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * in.tokens));
+}
+BENCHMARK(BM_BuildAnchorIndex);
+
+// Alignment of each document with its copy, indexes built beforehand:
+// tokens of the first document per second.
+void BM_AlignDocuments(benchmark::State& state) {
+  const AlignInput& in = Aligned();
+  std::vector<doppel::AnchorIndex> a, b;
+  for (size_t i = 0; i < in.docs.size(); ++i) {
+    a.push_back(doppel::BuildAnchorIndex(in.docs[i], {}, 3));
+    b.push_back(doppel::BuildAnchorIndex(in.copies[i], {}, 3));
+  }
+  const doppel::AlignOptions options;
+  for (auto _ : state) {
+    for (size_t i = 0; i < a.size(); ++i) {
+      auto passages = doppel::AlignDocuments(a[i], b[i], options);
+      benchmark::DoNotOptimize(passages.data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * in.tokens));
+}
+BENCHMARK(BM_AlignDocuments);
 
 void BM_Shingle(benchmark::State& state) {
   const std::string& text = Text();

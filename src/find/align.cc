@@ -10,14 +10,19 @@ namespace doppel {
 
 AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n) {
   AnchorIndex index;
-  index.words.reserve(tokens.size());
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    // 0 never matches (ExtendPassages); a word whose bits are 0 just never extends one.
-    index.words.push_back(!mask.empty() && mask[i] ? 0 : static_cast<uint32_t>(tokens[i].hash));
+  const size_t m = tokens.size();
+  // 0 never matches (ExtendPassages); a word whose bits are 0 just never extends one.
+  index.words.resize(m);
+  uint32_t* words = index.words.data();
+  if (mask.empty()) {
+    for (size_t i = 0; i < m; ++i) words[i] = static_cast<uint32_t>(tokens[i].hash);
+  } else {
+    for (size_t i = 0; i < m; ++i) words[i] = mask[i] ? 0 : static_cast<uint32_t>(tokens[i].hash);
   }
   const size_t k = static_cast<size_t>(n);
-  if (tokens.size() < k) return index;
-  thread_local std::vector<std::pair<uint64_t, uint32_t>> grams;
+  if (m < k) return index;
+  using Gram = std::pair<uint64_t, uint32_t>;
+  thread_local std::vector<Gram> grams, sorted;
   grams.clear();
   // A rolling polynomial over the token hashes, finished with a mixer.
   constexpr uint64_t kBase = 0x9E3779B97F4A7C15ULL;
@@ -25,7 +30,7 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
   for (size_t j = 1; j < k; ++j) top *= kBase;
   uint64_t h = 0;
   size_t masked_until = 0;  // the n-gram starting at s has a masked token iff s < masked_until
-  for (size_t i = 0; i < tokens.size(); ++i) {
+  for (size_t i = 0; i < m; ++i) {
     if (!mask.empty() && mask[i]) masked_until = i + 1;
     if (i >= k) h -= tokens[i - k].hash * top;
     h = h * kBase + tokens[i].hash;
@@ -34,21 +39,32 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
     if (start < masked_until) continue;
     grams.emplace_back(Mix64(h), static_cast<uint32_t>(start));
   }
-  // Sorted by hash, an n-gram seen more than once is a run: not an anchor.
-  SortByUniformHash(&grams, [](const std::pair<uint64_t, uint32_t>& g) { return g.first; });
-  // The n-grams seen once, moved to the front.
-  const size_t anchors = KeepUniqueKeys(&grams, [](const std::pair<uint64_t, uint32_t>& g) { return g.first; });
-  index.hashes.resize(anchors);
-  index.positions.resize(anchors);
-  for (size_t i = 0; i < anchors; ++i) {
-    index.hashes[i] = grams[i].first;
-    index.positions[i] = grams[i].second;
+  // Sorted by hash into scratch; an n-gram seen more than once is a run,
+  // not an anchor: the n-grams seen once are copied out as they are met.
+  const size_t g = grams.size();
+  if (g < 32) {
+    sorted.assign(grams.begin(), grams.end());
+    std::sort(sorted.begin(), sorted.end());
+  } else {
+    hash_sort_internal::SortInto(grams.data(), grams.data() + g, &sorted, [](const Gram& x) { return x.first; });
+  }
+  index.hashes.reserve(g);
+  index.positions.reserve(g);
+  for (size_t i = 0; i < g;) {
+    size_t j = i + 1;
+    while (j < g && sorted[j].first == sorted[i].first) ++j;
+    if (j == i + 1) {
+      index.hashes.push_back(sorted[i].first);
+      index.positions.push_back(sorted[i].second);
+    }
+    i = j;
   }
   // Document order: positions are distinct tokens, so a counting pass over
   // the token range sorts them.
+  const size_t anchors = index.hashes.size();
   thread_local std::vector<uint32_t> at;
-  at.assign(tokens.size(), UINT32_MAX);
-  for (uint32_t i = 0; i < index.positions.size(); ++i) at[index.positions[i]] = i;
+  at.assign(m, UINT32_MAX);
+  for (uint32_t i = 0; i < anchors; ++i) at[index.positions[i]] = i;
   index.by_position.reserve(anchors);
   for (uint32_t i : at) {
     if (i != UINT32_MAX) index.by_position.push_back(i);

@@ -1,6 +1,6 @@
 // Sorting values whose order starts with a uniform 64-bit hash (shingle and
-// n-gram hashes): a counting pass on the top bits of the hash puts about one
-// value in each bucket, and an insertion sort finishes each bucket: O(n) on
+// n-gram hashes): a counting pass on the top bits of the hash puts at most
+// about one value in each bucket, and an insertion sort finishes: O(n) on
 // average instead of O(n log n). Values that are not uniform still come out
 // sorted, only slower (a bucket that gets many of them goes to std::sort).
 //
@@ -17,41 +17,46 @@ namespace doppel {
 
 namespace hash_sort_internal {
 
-// Scatters [first, last) into tmp by the top bits of hash and sorts each
-// bucket there.
+// Scatters [first, last) into tmp by the top bits of hash, about two
+// buckets per value, and sorts there: every value of a bucket precedes every
+// value of the next, so one insertion pass over the whole array moves each
+// value within its bucket only, and with most buckets holding one value or
+// none it rarely moves one at all. A bucket of more than 32 values (hashes
+// that are not uniform) goes to std::sort first.
 template <typename T, typename Hash>
 void SortInto(const T* first, const T* last, std::vector<T>* tmp, Hash hash) {
   const size_t m = static_cast<size_t>(last - first);
   int bits = 1;
-  while (bits < 24 && (size_t{2} << bits) <= m) ++bits;
+  while (bits < 24 && (size_t{1} << bits) < 2 * m) ++bits;
   const size_t buckets = size_t{1} << bits;
   const int shift = 64 - bits;
   thread_local std::vector<uint32_t> start;
   start.assign(buckets + 1, 0);
   tmp->resize(m);
   for (const T* x = first; x != last; ++x) ++start[(static_cast<uint64_t>(hash(*x)) >> shift) + 1];
-  for (size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+  uint32_t largest = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    largest = std::max(largest, start[b + 1]);
+    start[b + 1] += start[b];
+  }
   T* out = tmp->data();
   for (const T* x = first; x != last; ++x) out[start[static_cast<uint64_t>(hash(*x)) >> shift]++] = *x;  // start[b]: end of bucket b
-  size_t begin = 0;
-  for (size_t b = 0; b < buckets; ++b) {
-    const size_t end = start[b];
-    T* lo = out + begin;
-    T* hi = out + end;
-    if (end - begin > 32) {
-      std::sort(lo, hi);
-    } else {
-      for (T* i = lo + 1; i < hi; ++i) {
-        const T x = *i;
-        T* j = i;
-        while (j > lo && x < *(j - 1)) {
-          *j = *(j - 1);
-          --j;
-        }
-        *j = x;
-      }
+  if (largest > 32) {
+    size_t begin = 0;
+    for (size_t b = 0; b < buckets; ++b) {
+      if (start[b] - begin > 32) std::sort(out + begin, out + start[b]);
+      begin = start[b];
     }
-    begin = end;
+  }
+  for (size_t i = 1; i < m; ++i) {
+    if (!(out[i] < out[i - 1])) continue;
+    const T x = out[i];
+    size_t j = i;
+    do {
+      out[j] = out[j - 1];
+      --j;
+    } while (j > 0 && x < out[j - 1]);
+    out[j] = x;
   }
 }
 
