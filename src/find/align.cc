@@ -73,19 +73,26 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
 }
 
 std::vector<uint32_t> LongestIncreasingChain(std::span<const std::pair<uint32_t, uint32_t>> points) {
-  std::vector<uint32_t> tails;  // tails[l]: index of the smallest y ending a chain of length l+1
+  // tails[l]: index of the point with the smallest y ending a chain of
+  // length l+1, and tail_y[l] that y (searched without going through
+  // points). A copy's anchors mostly come in order: a point above every
+  // tail extends the longest chain without a search.
+  thread_local std::vector<uint32_t> tails, tail_y;
+  tails.clear();
+  tail_y.clear();
   std::vector<uint32_t> prev(points.size(), UINT32_MAX);
   for (uint32_t i = 0; i < points.size(); ++i) {
     const uint32_t y = points[i].second;
-    auto it = std::lower_bound(tails.begin(), tails.end(), y,
-                               [&](uint32_t t, uint32_t v) { return points[t].second < v; });
-    const size_t l = static_cast<size_t>(it - tails.begin());
-    if (l > 0) prev[i] = tails[l - 1];
-    if (it == tails.end()) {
+    if (tail_y.empty() || tail_y.back() < y) {
+      if (!tails.empty()) prev[i] = tails.back();
       tails.push_back(i);
-    } else {
-      *it = i;
+      tail_y.push_back(y);
+      continue;
     }
+    const size_t l = static_cast<size_t>(std::lower_bound(tail_y.begin(), tail_y.end(), y) - tail_y.begin());
+    if (l > 0) prev[i] = tails[l - 1];
+    tails[l] = i;
+    tail_y[l] = y;
   }
   std::vector<uint32_t> chain;
   for (uint32_t i = tails.empty() ? UINT32_MAX : tails.back(); i != UINT32_MAX; i = prev[i]) chain.push_back(i);
