@@ -22,7 +22,7 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
   const size_t k = static_cast<size_t>(n);
   if (m < k) return index;
   using Gram = std::pair<uint64_t, uint32_t>;
-  thread_local std::vector<Gram> grams, sorted;
+  thread_local std::vector<Gram> grams;
   grams.clear();
   // A rolling polynomial over the token hashes, finished with a mixer.
   constexpr uint64_t kBase = 0x9E3779B97F4A7C15ULL;
@@ -39,23 +39,18 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
     if (start < masked_until) continue;
     grams.emplace_back(Mix64(h), static_cast<uint32_t>(start));
   }
-  // Sorted by hash into scratch; an n-gram seen more than once is a run,
-  // not an anchor: the n-grams seen once are copied out as they are met.
+  // Sorted by hash, an n-gram seen more than once is a run, not an anchor:
+  // the n-grams seen once are copied out as they are met.
+  SortByUniformHash(&grams, [](const Gram& x) { return x.first; });
   const size_t g = grams.size();
-  if (g < 32) {
-    sorted.assign(grams.begin(), grams.end());
-    std::sort(sorted.begin(), sorted.end());
-  } else {
-    hash_sort_internal::SortInto(grams.data(), grams.data() + g, &sorted, [](const Gram& x) { return x.first; });
-  }
   index.hashes.reserve(g);
   index.positions.reserve(g);
   for (size_t i = 0; i < g;) {
     size_t j = i + 1;
-    while (j < g && sorted[j].first == sorted[i].first) ++j;
+    while (j < g && grams[j].first == grams[i].first) ++j;
     if (j == i + 1) {
-      index.hashes.push_back(sorted[i].first);
-      index.positions.push_back(sorted[i].second);
+      index.hashes.push_back(grams[i].first);
+      index.positions.push_back(grams[i].second);
     }
     i = j;
   }
@@ -83,16 +78,17 @@ std::vector<uint32_t> LongestIncreasingChain(std::span<const std::pair<uint32_t,
   std::vector<uint32_t> prev(points.size(), UINT32_MAX);
   for (uint32_t i = 0; i < points.size(); ++i) {
     const uint32_t y = points[i].second;
-    if (tail_y.empty() || tail_y.back() < y) {
-      if (!tails.empty()) prev[i] = tails.back();
+    const size_t l = tail_y.empty() || tail_y.back() < y
+                         ? tail_y.size()
+                         : static_cast<size_t>(std::lower_bound(tail_y.begin(), tail_y.end(), y) - tail_y.begin());
+    if (l > 0) prev[i] = tails[l - 1];
+    if (l == tails.size()) {
       tails.push_back(i);
       tail_y.push_back(y);
-      continue;
+    } else {
+      tails[l] = i;
+      tail_y[l] = y;
     }
-    const size_t l = static_cast<size_t>(std::lower_bound(tail_y.begin(), tail_y.end(), y) - tail_y.begin());
-    if (l > 0) prev[i] = tails[l - 1];
-    tails[l] = i;
-    tail_y[l] = y;
   }
   std::vector<uint32_t> chain;
   for (uint32_t i = tails.empty() ? UINT32_MAX : tails.back(); i != UINT32_MAX; i = prev[i]) chain.push_back(i);

@@ -340,9 +340,9 @@ class GramPartitions {
   Result<SortedPartition> Sorted(size_t p) const {
     const size_t b0 = first_bucket_[p], b1 = first_bucket_[p + 1], nb = b1 - b0;
     // Entries are scattered by group of kGroup consecutive buckets, not by
-    // bucket: a range of documents writes to a few hundred places, whose
-    // cache lines fill before they leave the cache, rather than to every
-    // bucket (16,384 places on syndicate-dev); each group is then sorted
+    // bucket: a range of documents writes to a sixteenth as many places
+    // (1,024 rather than 16,384 on syndicate-dev), whose cache lines fill
+    // before they leave the cache; each group is then sorted
     // while it is in the cache. Where range r starts writing into group g:
     // groups in order, ranges in order within each group.
     const size_t groups = (nb + kGroup - 1) / kGroup;
