@@ -14,6 +14,7 @@
 
 #include "doppel/find.h"
 #include "doppel/text.h"
+#include "find/boilerplate.h"
 #include "find/tokenized.h"
 #include "news_gen.h"
 
@@ -686,6 +687,41 @@ TEST(FindClusters, CopiesWhoseAnchorsMostlyBreakJoin) {
   EXPECT_FALSE(Together(Clusters(c, off), "copy0", "copy1"));
   for (auto& d : c.docs) d.source.clear();
   EXPECT_FALSE(Together(Clusters(c), "copy0", "copy1"));
+}
+
+// The same noise, with one copy on a large site (kLargeSource pages or
+// more, its chrome learned in full) and the other alone on its site (no
+// source: its chrome unknown). A bridge needs its words on both pages, and
+// on the large site's page its chrome is masked, so the pair is aligned
+// with bridges and joins. On a small site the same copies stay apart: the
+// lone copy's chrome is not known, and neither is enough of the small
+// site's.
+doppel::Corpus CopyOnASiteAndALoneCopy(int site_pages) {
+  NewsGen g(29);
+  doppel_test::Rng rng(29);
+  const std::vector<std::string> story = g.Article(12);
+  Site big = MakeSite(g, "feed.example");
+  Corpus c;
+  std::vector<std::string> noisy;
+  for (const std::string& line : story) noisy.push_back(doppel_test::SubstituteLetters(line, rng, 16));
+  Add(&c, "copy0", Page(big, noisy), "feed.example");
+  for (int i = 1; i < site_pages; ++i) Add(&c, fmt::format("page{}", i), Page(big, g.Article(6)), "feed.example");
+  Add(&c, "copy1", doppel_test::SubstituteLetters(JoinLines(story), rng, 16), "lone.example");
+  AddOtherStories(&c, g, 13, 12);
+  return c;
+}
+
+TEST(FindClusters, ANoisyLoneCopyJoinsItsStoryOnALargeSite) {
+  const Corpus large = CopyOnASiteAndALoneCopy(doppel::kLargeSource);
+  auto cl = Clusters(large);
+  EXPECT_TRUE(Together(cl, "copy0", "copy1"));
+  for (uint32_t i = 1; i < doppel::kLargeSource; ++i) EXPECT_FALSE(Together(cl, "copy1", fmt::format("page{}", i)));
+  for (int i = 0; i < 13; ++i) EXPECT_FALSE(Together(cl, "copy1", fmt::format("other{}", i)));
+  // Not bridged: with sources not in use, and on a small site.
+  doppel::FindOptions off;
+  off.use_sources = false;
+  EXPECT_FALSE(Together(Clusters(large, off), "copy0", "copy1"));
+  EXPECT_FALSE(Together(Clusters(CopyOnASiteAndALoneCopy(doppel::kLargeSource - 1)), "copy0", "copy1"));
 }
 
 // Noise on every page of two sites, each page on its own (6% of letters),

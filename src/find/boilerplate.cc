@@ -54,24 +54,6 @@ constexpr SourceCount kMany = UINT16_MAX;
 // text): text that more documents of a source share is its chrome.
 constexpr size_t kStoryRepeats = 8;
 
-// Two to kStoryRepeats documents of one source that share text no other
-// document of it has are one story when their text beyond the source's
-// chrome aligns (pairs) or is mostly that shared text (sets), and, on a
-// source of fewer than this many documents, another source has the text as
-// article text too: on a few pages of a site a block of its template (a
-// section's list of headlines) may show on two pages and no third, while a
-// source seen this often shows such blocks on more pages, so text that
-// only two to eight of its pages share is a story it posted more than once
-// (a feed site's copies of one story; bench/README.md, "Robustness").
-// Measured on syndicate-dev and its subsets: 7, 10, 20 and 30 score the
-// same as 16 (its feed sites have 254-299 pages, every other site at most
-// 23); 5 joins pages of small sites through blocks of their template, 3
-// many more. The price: on a large source, two to eight pages that carry a
-// block no other of its pages has (chrome borrowed from another site, say)
-// join when the block is more than half of their text beyond chrome.
-// Inferred sources (no source field) never count as large.
-constexpr uint32_t kLargeSource = 16;
-
 // Documents of one source that share n-grams no other document of the
 // source has, and how many of those n-grams are found on other sources too.
 struct DocSet {

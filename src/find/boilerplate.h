@@ -61,6 +61,26 @@ struct Boilerplate {
   size_t partitions = 0;                     // the n-gram occurrences were sorted in this many
 };
 
+// A source of at least this many documents (a given source, never an
+// inferred one) is seen often enough that its chrome is learned in full.
+// Boilerplate: two to eight of its pages that share text no other of its
+// pages has are a story it posted more than once, where on a smaller
+// source another source must have the text as article text too (on a few
+// pages of a site a block of its template, a section's list of headlines,
+// may show on two pages and no third; a source seen this often shows such
+// blocks on more pages; bench/README.md, "Robustness"). The price: on a
+// large source, two to eight pages that carry a block no other of its
+// pages has (chrome borrowed from another site, say) join when the block
+// is more than half of their text beyond chrome. Find: a pair with a page
+// of a large source is aligned with bridges (AlignOptions::bridge), as a
+// pair of two pages with sources is: chrome that could carry a bridge
+// would be on both pages, and on that page it is masked.
+// Measured on syndicate-dev and its subsets: 7, 10, 20 and 30 score the
+// same as 16 (its feed sites have 254-299 pages, every other site at most
+// 23); 5 joins pages of small sites through blocks of their template, 3
+// many more.
+inline constexpr uint32_t kLargeSource = 16;
+
 Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options);
 
 // Which of the `tokens` tokens of document d are chrome (1) or article (0).

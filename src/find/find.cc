@@ -246,12 +246,15 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // source. Two documents of a source are enough: what they share is its
   // template unless it is one story, which other sources carry as well
   // (boilerplate's story groups).
+  // Per source, whether it is large (kLargeSource; a given source only).
+  std::vector<uint8_t> large_source(tc.sources + 1, 0);
   {
     std::vector<uint32_t> docs_of(tc.sources + 1, 0);
     for (uint32_t s : tc.source) ++docs_of[s];
     for (uint32_t& s : tc.source) {
       if (s != 0 && docs_of[s] < 2) s = 0;
     }
+    for (uint32_t s = 1; s <= tc.sources; ++s) large_source[s] = !tc.sources_inferred && docs_of[s] >= kLargeSource;
   }
   // Entries, postings and anchors are numbered in 32 bits.
   const uint64_t words = tc.tokens.total();
@@ -407,11 +410,14 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
       auto [a, b] = candidates[c];
       const Indexed& xa = indexed_of(a);
       const Indexed& xb = indexed_of(b);
-      // Gaps are bridged by single words only where both documents' chrome
-      // is known (align.h): chrome is learned per source unless
-      // options.use_sources is off.
+      // Gaps are bridged by single words only where the documents' chrome
+      // is known (align.h): where both have a source, or where one is a
+      // page of a large source (kLargeSource), whose chrome is masked
+      // there, so a block of chrome on both pages cannot carry a bridge.
+      // Chrome is learned per source unless options.use_sources is off.
       AlignOptions pair_ao = ao;
-      pair_ao.bridge = options.use_sources && tc.source[a] != 0 && tc.source[b] != 0;
+      pair_ao.bridge = options.use_sources && ((tc.source[a] != 0 && tc.source[b] != 0) ||
+                                               large_source[tc.source[a]] || large_source[tc.source[b]]);
       std::vector<TokenPassage> passages = AlignDocuments(xa.anchors, xb.anchors, pair_ao);
       if (passages.empty()) return;
       uint32_t cov_a = 0, cov_b = 0;
