@@ -19,6 +19,15 @@ A FRACTION of the documents (chosen at random) get KIND:
   crlf       CR LF line ends
   htmltags   every line wrapped in <p>...</p>
   cut30      cut after 30% of the words (at least 30)
+  tail40     only the last 40% of the words (at least 30): the top cut off
+  middle30   only a window of 30% of the words (at least 30) at a random place
+  wrap       hard-wrapped at 40 characters, a word of 7 letters or more
+             split at the wrap with a hyphen (a printed column)
+  ascii      accents and other marks dropped, non-Latin letters kept
+             (ASCII folding: "café" -> "cafe")
+  ads        a line "ADVERTISEMENT" or "Continue reading below" after every
+             second line
+  dupparas   every third line repeated right after itself
 OUT gets docs.jsonl and links to BENCH's truth.jsonl and stories.jsonl, so
 `../shared/eval/score.py OUT --clusters C.jsonl` scores it. Python 3
 standard library only.
@@ -62,6 +71,49 @@ def degrade(kind, text, rng):
     if kind == "cut30":
         words = text.split(" ")
         return " ".join(words[:max(30, len(words) * 3 // 10)])
+    if kind == "tail40":
+        words = text.split(" ")
+        return " ".join(words[len(words) - max(30, len(words) * 4 // 10):])
+    if kind == "middle30":
+        words = text.split(" ")
+        keep = max(30, len(words) * 3 // 10)
+        start = rng.randrange(max(1, len(words) - keep + 1))
+        return " ".join(words[start:start + keep])
+    if kind == "wrap":
+        out, line = [], ""
+        for word in text.split():
+            room = 40 - len(line) - (1 if line else 0)
+            if len(word) > room and len(word) >= 7 and room >= 4:
+                # Split the word: its head and a hyphen end the line.
+                cut = min(room - 1, len(word) - 3)
+                out.append((line + " " if line else "") + word[:cut] + "-")
+                line = word[cut:]
+            elif len(word) > room and line:
+                out.append(line)
+                line = word
+            else:
+                line = line + " " + word if line else word
+        if line:
+            out.append(line)
+        return "\n".join(out)
+    if kind == "ascii":
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if kind == "ads":
+        lines = text.split("\n")
+        out = []
+        for i, line in enumerate(lines):
+            out.append(line)
+            if i % 2 == 1:
+                out.append(rng.choice(["ADVERTISEMENT", "Continue reading below"]))
+        return "\n".join(out)
+    if kind == "dupparas":
+        lines = text.split("\n")
+        out = []
+        for i, line in enumerate(lines):
+            out.append(line)
+            if i % 3 == 2:
+                out.append(line)
+        return "\n".join(out)
     sys.exit(f"unknown KIND {kind}\n\n{__doc__}")
 
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Scores `doppel find --source-field url` on syndicate-dev and 41 variants
+# Scores `doppel find --source-field url` on syndicate-dev and 47 variants
 # of it that the held-out sets may resemble: OCR noise at 4/8/12% on every
 # document and at 4/8% on half (bench/ocr_noise.py, seed 2), the eight
 # subsets of bench/eval_subsets.py (clean, and of the 4% and 8% variants),
-# and twelve bench/degrade.py kinds on half of the documents (seed 1).
+# and eighteen bench/degrade.py kinds on half of the documents (seed 1).
 #   bench/eval_variants.sh [OUT]   (default OUT: eval-variants.txt)
 #   DOPPEL=/path/to/doppel VARIANTS=/tmp/variants bench/eval_variants.sh ...
 # The variants are written once to VARIANTS (default: a folder in /tmp)
@@ -21,7 +21,8 @@ if [ ! -e "$VARIANTS/done" ]; then
   for r in 0.04 0.08; do python3 bench/ocr_noise.py "$BENCH" "$VARIANTS/noiseh$r" $r 0.5 2; done
   python3 bench/eval_subsets.py "$BENCH" "$VARIANTS/sub" > /dev/null
   for r in 0.04 0.08; do python3 bench/eval_subsets.py "$VARIANTS/noise$r" "$VARIANTS/subn$r" > /dev/null; done
-  for k in mojibake entities lower upper nopunct shy nfd shuffle nbsp crlf htmltags cut30; do
+  for k in mojibake entities lower upper nopunct shy nfd shuffle nbsp crlf htmltags cut30 \
+      tail40 middle30 wrap ascii ads dupparas; do
     python3 bench/degrade.py "$BENCH" "$VARIANTS/deg_$k" $k 0.5 1
   done
   touch "$VARIANTS/done"

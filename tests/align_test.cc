@@ -144,6 +144,15 @@ TEST(LongestIncreasingChain, FindsTheLongestChain) {
   EXPECT_TRUE(doppel::LongestIncreasingChain({}).empty());
 }
 
+// Points that share an x (an n-gram seen twice on one side) come with
+// their y descending: a chain takes at most one of them.
+TEST(LongestIncreasingChain, TakesOnePointOfAnX) {
+  std::vector<std::pair<uint32_t, uint32_t>> pts = {{0, 7}, {0, 1}, {1, 8}, {1, 2}, {2, 9}, {2, 3}};
+  auto chain = doppel::LongestIncreasingChain(pts);
+  ASSERT_EQ(chain.size(), 3u);
+  for (size_t i = 1; i < chain.size(); ++i) EXPECT_LT(pts[chain[i - 1]].first, pts[chain[i]].first);
+}
+
 TEST(Align, IdenticalTextsGiveOneFullPassage) {
   std::string a = Article(1);
   auto p = AlignAndCheck(a, a, 0.99, 0.99);
@@ -464,10 +473,82 @@ TEST(Align, PassagesGrowOverRepeatedWordsUpToBoilerplate) {
   EXPECT_EQ(p[0].b_begin, lead + said);
 }
 
+// With `twice`, the n-grams a text has twice are listed apart, at both of
+// their places, sorted by hash and then place; those it has once are the
+// anchors they were, and those it has three times are in neither list.
+TEST(Align, NgramsSeenTwiceAreListedAtBothPlaces) {
+  const auto t = Tok("a b c x a b c y a b c z d e f q d e f");
+  for (bool twice : {false, true}) {
+    const auto idx = doppel::BuildAnchorIndex(t, {}, 3, twice);
+    const auto once = doppel::BuildAnchorIndex(t, {}, 3);
+    EXPECT_EQ(idx.hashes, once.hashes);
+    EXPECT_EQ(idx.positions, once.positions);
+    if (!twice) {
+      EXPECT_TRUE(idx.twice_hashes.empty());
+      continue;
+    }
+    // "d e f" at 12 and 16; "a b c" (three times) is in neither list.
+    ASSERT_EQ(idx.twice_hashes.size(), 2u);
+    EXPECT_EQ(idx.twice_hashes[0], idx.twice_hashes[1]);
+    EXPECT_EQ(idx.twice_positions, (std::vector<uint32_t>{12, 16}));
+    for (uint32_t p : idx.positions) EXPECT_TRUE(p != 0 && p != 4 && p != 8 && p != 12 && p != 16);
+  }
+  // Sorted by hash, then place, on a text with many n-grams seen twice.
+  const std::string text = Article(31, 6);
+  const auto idx = doppel::BuildAnchorIndex(Tok(text + "\n" + text.substr(0, text.size() / 2)), {}, 3, true);
+  ASSERT_GT(idx.twice_hashes.size(), 100u);
+  for (size_t i = 1; i < idx.twice_hashes.size(); ++i) {
+    const bool ordered = idx.twice_hashes[i - 1] < idx.twice_hashes[i] ||
+                         (idx.twice_hashes[i - 1] == idx.twice_hashes[i] && idx.twice_positions[i - 1] < idx.twice_positions[i]);
+    ASSERT_TRUE(ordered) << i;
+  }
+}
+
+// A page that shows its article twice (the article and a print version),
+// against a lightly edited copy: none of the page's article n-grams is
+// there once, so without the n-grams seen twice only the seam between the
+// two copies anchors, and the passages reach only as far as the words
+// match one for one. With them the copy aligns with the page's text.
+TEST(Align, AnArticleAPageRepeatsIsAnchoredByNgramsSeenTwice) {
+  const std::string story = Article(33, 8);
+  doppel_test::Rng rng(33);
+  const auto ta = Tok(story + "\n" + story);
+  const auto tb = Tok(doppel_test::SubstituteLetters(story, rng, 40));
+  doppel::AlignOptions o;
+  auto covered_b = [](const std::vector<TokenPassage>& p) {
+    uint32_t c = 0;
+    for (const TokenPassage& q : p) c += q.b_end - q.b_begin;
+    return c;
+  };
+  const auto without = doppel::AlignDocuments(doppel::BuildAnchorIndex(ta, {}, o.n),
+                                              doppel::BuildAnchorIndex(tb, {}, o.n), o);
+  EXPECT_LT(covered_b(without), tb.size() / 2);
+  const auto ia = doppel::BuildAnchorIndex(ta, {}, o.n, true), ib = doppel::BuildAnchorIndex(tb, {}, o.n, true);
+  EXPECT_GT(doppel::CountTwiceAnchors(ia, ib), tb.size() / 2);
+  const auto with = doppel::AlignDocuments(ia, ib, o);
+  EXPECT_GE(covered_b(with), tb.size() * 95 / 100);
+  // Each passage is the same text on both sides: the exact alignment of its
+  // two ranges matches about as many words as that of the article and the
+  // copy does (the edits change about one word in eight); which copy of
+  // the article a passage takes is free. Passages do not overlap.
+  const double same = static_cast<double>(Lcs(Tok(story), tb).size()) / static_cast<double>(tb.size());
+  for (const TokenPassage& q : with) {
+    const std::vector<Token> ra(ta.begin() + q.a_begin, ta.begin() + q.a_end);
+    const std::vector<Token> rb(tb.begin() + q.b_begin, tb.begin() + q.b_end);
+    EXPECT_GE(static_cast<double>(Lcs(ra, rb).size()), (same - 0.03) * static_cast<double>(rb.size()));
+  }
+  for (size_t i = 1; i < with.size(); ++i) EXPECT_GE(with[i].a_begin, with[i - 1].a_end);
+  // The option off: as without the lists.
+  o.twice = false;
+  const auto off = doppel::AlignDocuments(ia, ib, o);
+  EXPECT_EQ(covered_b(off), covered_b(without));
+}
+
 // Passages never overlap, in a nor in b, and stay inside both texts, on
 // random token sequences: pieces of a in shuffled order with substitutions
 // and insertions, small vocabularies (many repeats), random boilerplate,
-// and every anchor size and gap. Growing passages over matching words must
+// and every anchor size and gap, with and without the n-grams seen twice
+// as anchors. Growing passages over matching words must
 // keep to the neighbours on both sides, which in b are in another order.
 TEST(Align, PassagesNeverOverlapOnRandomPieces) {
   doppel_test::Rng rng(21);
@@ -493,8 +574,10 @@ TEST(Align, PassagesNeverOverlapOnRandomPieces) {
     o.n = 1 + static_cast<int>(rng.Below(3));
     o.max_gap = static_cast<int>(rng.Below(13));
     o.min_anchors = 1 + static_cast<int>(rng.Below(2));
-    const auto p = doppel::AlignDocuments(doppel::BuildAnchorIndex(a, mask_a, o.n),
-                                          doppel::BuildAnchorIndex(b, mask_b, o.n), o);
+    // Every other round with the n-grams seen twice as anchors as well.
+    const bool twice = round % 2 == 1;
+    const auto p = doppel::AlignDocuments(doppel::BuildAnchorIndex(a, mask_a, o.n, twice),
+                                          doppel::BuildAnchorIndex(b, mask_b, o.n, twice), o);
     for (size_t i = 0; i < p.size(); ++i) {
       ASSERT_LT(p[i].a_begin, p[i].a_end) << "round " << round;
       ASSERT_LT(p[i].b_begin, p[i].b_end) << "round " << round;

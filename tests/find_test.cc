@@ -724,6 +724,31 @@ TEST(FindClusters, ANoisyLoneCopyJoinsItsStoryOnALargeSite) {
   EXPECT_FALSE(Together(Clusters(CopyOnASiteAndALoneCopy(doppel::kLargeSource - 1)), "copy0", "copy1"));
 }
 
+// A page that shows its article twice (the article and a print version)
+// and a lightly edited copy on another site: the page has none of its
+// article's n-grams once, so the pair joins only through the n-grams seen
+// twice, which anchor where a page's chrome is known (it has a source).
+TEST(FindClusters, APageThatRepeatsItsArticleJoinsAnEditedCopy) {
+  NewsGen g(37);
+  doppel_test::Rng rng(37);
+  const std::string story = JoinLines(g.Article(10));
+  Corpus c;
+  Add(&c, "twice", story + "\nPrint this article\n" + story, "one.example");
+  Add(&c, "one-other", JoinLines(g.Article(10)), "one.example");
+  Add(&c, "edited", doppel_test::SubstituteLetters(story, rng, 40), "two.example");
+  Add(&c, "two-other", JoinLines(g.Article(10)), "two.example");
+  AddOtherStories(&c, g, 13, 10);
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "twice", "edited"));
+  EXPECT_FALSE(Together(cl, "twice", "one-other"));
+  EXPECT_FALSE(Together(cl, "edited", "two-other"));
+  for (int i = 0; i < 13; ++i) EXPECT_FALSE(Together(cl, "twice", fmt::format("other{}", i)));
+  // Where chrome is not known the n-grams seen twice do not anchor.
+  doppel::FindOptions off;
+  off.use_sources = false;
+  EXPECT_FALSE(Together(Clusters(c, off), "twice", "edited"));
+}
+
 // Noise on every page of two sites, each page on its own (6% of letters),
 // breaks the n-grams of their large menus at other places on each page, so
 // pieces of the menus stay article text and a story's copies, one on each

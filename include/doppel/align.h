@@ -38,11 +38,20 @@ struct AnchorIndex {
   // Per token: the low 32 bits of its hash (0 for boilerplate), which is
   // all that extending a passage by one word at a time compares.
   std::vector<uint32_t> words;
+  // With `twice` (BuildAnchorIndex): the n-grams that occur exactly twice,
+  // each listed at both of its places, sorted by hash, then position.
+  std::vector<uint64_t> twice_hashes;
+  std::vector<uint32_t> twice_positions;
   size_t size() const { return hashes.size(); }
 };
 
-// mask[i] != 0 marks token i as boilerplate (empty mask: none is).
-AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n);
+// mask[i] != 0 marks token i as boilerplate (empty mask: none is). With
+// `twice`, n-grams that occur twice anchor too (twice_hashes): a headline,
+// a lead or a paragraph that a page repeats still anchors its copy, the
+// longest chain taking one of its two places. Find lists them only for
+// documents with a given source, whose chrome is masked.
+AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n,
+                             bool twice = false);
 
 // A passage in token indices: [a_begin, a_end) of a aligns with
 // [b_begin, b_end) of b. matched_* count the tokens covered by anchors, the
@@ -63,13 +72,23 @@ struct AlignOptions {
   // is known: a bridge carries an alignment through page menus that differ
   // by an item as readily as through OCR noise.
   bool bridge = true;
+  // Anchor on the n-grams the indexes have twice too (BuildAnchorIndex).
+  bool twice = true;
 };
 
-// Passages sorted by a_begin; they do not overlap in a nor in b.
+// Passages sorted by a_begin; they do not overlap in a nor in b. Anchors
+// are the n-grams each of a and b has once, and, where an index has
+// n-grams twice, those that one has twice and the other once or twice
+// (every pairing of their places).
 std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex& b, const AlignOptions& options);
 
+// How many shared anchors the n-grams seen twice add (AlignOptions::twice):
+// with none, aligning with them gives what aligning without them does.
+size_t CountTwiceAnchors(const AnchorIndex& a, const AnchorIndex& b);
+
 // The longest chain of (x, y) points strictly increasing in both, given
-// points sorted by x with distinct x. Returns indices into `points`.
+// points sorted by x, and by y descending where they share an x. Returns
+// indices into `points`.
 std::vector<uint32_t> LongestIncreasingChain(std::span<const std::pair<uint32_t, uint32_t>> points);
 
 }  // namespace doppel

@@ -8,7 +8,7 @@
 
 namespace doppel {
 
-AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n) {
+AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n, bool twice) {
   AnchorIndex index;
   const size_t m = tokens.size();
   // 0 never matches (ExtendPassages); a word whose bits are 0 just never extends one.
@@ -51,6 +51,12 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
     if (j == i + 1) {
       index.hashes.push_back(grams[i].first);
       index.positions.push_back(grams[i].second);
+    } else if (twice && j == i + 2) {
+      const uint32_t p = std::min(grams[i].second, grams[i + 1].second);
+      const uint32_t q = std::max(grams[i].second, grams[i + 1].second);
+      index.twice_hashes.insert(index.twice_hashes.end(), 2, grams[i].first);
+      index.twice_positions.push_back(p);
+      index.twice_positions.push_back(q);
     }
     i = j;
   }
@@ -191,7 +197,70 @@ int Bridge(const AnchorIndex& a, const AnchorIndex& b, uint32_t a0, uint32_t a1,
   return static_cast<int>(chain.size());
 }
 
+// The first index at or after `from` of sorted `v` whose value is at least
+// h, searched with steps that double from `from`: ascending searches cost
+// the log of the distance each goes.
+size_t Gallop(const std::vector<uint64_t>& v, size_t from, uint64_t h) {
+  size_t step = 1, hi = from;
+  while (hi < v.size() && v[hi] < h) {
+    from = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  const auto end = v.begin() + static_cast<ptrdiff_t>(std::min(hi, v.size()));
+  return static_cast<size_t>(std::lower_bound(v.begin() + static_cast<ptrdiff_t>(from), end, h) - v.begin());
+}
+
+// Calls f(x, y) for each pairing of the places of the n-grams that a has
+// twice and b once or twice, or b has twice and a once, found by galloping
+// searches in the other document's lists in the order of the hashes; the
+// two y of one x of a come in descending order.
+template <typename F>
+void ForEachTwiceAnchor(const AnchorIndex& a, const AnchorIndex& b, F&& f) {
+  size_t once = 0, twice = 0;  // where the last searches ended
+  for (size_t i = 0; i < a.twice_hashes.size(); ++i) {
+    const uint64_t h = a.twice_hashes[i];
+    const uint32_t x = a.twice_positions[i];
+    once = Gallop(b.hashes, once, h);
+    if (once < b.hashes.size() && b.hashes[once] == h) f(x, b.positions[once]);
+    twice = Gallop(b.twice_hashes, twice, h);
+    if (twice < b.twice_hashes.size() && b.twice_hashes[twice] == h) {
+      f(x, b.twice_positions[twice + 1]);
+      f(x, b.twice_positions[twice]);
+    }
+  }
+  once = 0;
+  for (size_t j = 0; j < b.twice_hashes.size(); ++j) {
+    const uint64_t h = b.twice_hashes[j];
+    once = Gallop(a.hashes, once, h);
+    if (once < a.hashes.size() && a.hashes[once] == h) f(a.positions[once], b.twice_positions[j]);
+  }
+}
+
+// Adds to `points` (shared anchors, one per x, ascending) the pairings of
+// ForEachTwiceAnchor. The points stay sorted by x, and the two y of one x
+// descend, so that a chain takes at most one of them.
+void AddTwiceAnchors(const AnchorIndex& a, const AnchorIndex& b, std::vector<std::pair<uint32_t, uint32_t>>* points) {
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> extra;
+  extra.clear();
+  ForEachTwiceAnchor(a, b, [&](uint32_t x, uint32_t y) { extra.emplace_back(x, y); });
+  if (extra.empty()) return;
+  auto order = [](const std::pair<uint32_t, uint32_t>& p, const std::pair<uint32_t, uint32_t>& q) {
+    return p.first != q.first ? p.first < q.first : p.second > q.second;
+  };
+  std::sort(extra.begin(), extra.end(), order);
+  const size_t before = points->size();
+  points->insert(points->end(), extra.begin(), extra.end());
+  std::inplace_merge(points->begin(), points->begin() + static_cast<ptrdiff_t>(before), points->end(), order);
+}
+
 }  // namespace
+
+size_t CountTwiceAnchors(const AnchorIndex& a, const AnchorIndex& b) {
+  size_t count = 0;
+  if (!a.twice_hashes.empty() || !b.twice_hashes.empty()) ForEachTwiceAnchor(a, b, [&](uint32_t, uint32_t) { ++count; });
+  return count;
+}
 
 std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex& b, const AlignOptions& o) {
   // Shared anchors as (position in a, position in b), in the order of a:
@@ -245,6 +314,7 @@ std::vector<TokenPassage> AlignDocuments(const AnchorIndex& a, const AnchorIndex
       if (match[i] != UINT32_MAX) points.emplace_back(a.positions[i], match[i]);
     }
   }
+  if (o.twice && (!a.twice_hashes.empty() || !b.twice_hashes.empty())) AddTwiceAnchors(a, b, &points);
   const auto n = static_cast<uint32_t>(o.n);
   const auto gap = static_cast<uint32_t>(o.max_gap);
   std::vector<TokenPassage> passages;

@@ -50,7 +50,8 @@ Status CheckFindOptions(const FindOptions& options);
 
 // What aligning a batch of documents holds per token: the token (when read
 // from the scratch file), its mask byte, its word for growing passages, and
-// an anchor (hash, position, document order). Batches of candidate pairs
+// an anchor (hash, position, document order; an n-gram seen twice takes
+// 12 bytes at each of its places instead). Batches of candidate pairs
 // hold at most their share of the memory / kBatchBytesPerToken tokens.
 inline constexpr size_t kBatchBytesPerToken = sizeof(Token) + 1 + 4 + 16;
 
