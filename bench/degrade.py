@@ -40,6 +40,16 @@ import unicodedata
 from eval_copy import write_changed_copy
 
 
+def insert_after(text, every, make):
+    """After every `every`-th line of text, a line make(that line)."""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        out.append(line)
+        if i % every == every - 1:
+            out.append(make(line))
+    return "\n".join(out)
+
+
 def degrade(kind, text, rng):
     if kind == "mojibake":
         return text.encode("utf-8").decode("cp1252", errors="replace")
@@ -99,21 +109,9 @@ def degrade(kind, text, rng):
     if kind == "ascii":
         return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     if kind == "ads":
-        lines = text.split("\n")
-        out = []
-        for i, line in enumerate(lines):
-            out.append(line)
-            if i % 2 == 1:
-                out.append(rng.choice(["ADVERTISEMENT", "Continue reading below"]))
-        return "\n".join(out)
+        return insert_after(text, 2, lambda line: rng.choice(["ADVERTISEMENT", "Continue reading below"]))
     if kind == "dupparas":
-        lines = text.split("\n")
-        out = []
-        for i, line in enumerate(lines):
-            out.append(line)
-            if i % 3 == 2:
-                out.append(line)
-        return "\n".join(out)
+        return insert_after(text, 3, lambda line: line)
     sys.exit(f"unknown KIND {kind}\n\n{__doc__}")
 
 
