@@ -504,6 +504,24 @@ TEST(Align, NgramsSeenTwiceAreListedAtBothPlaces) {
   }
 }
 
+// The 3-gram "one two three" is once in a and twice in b: both of b's
+// places pair with a's one, and the chain takes one of them, so the
+// passage holds one anchor per 3-gram of a (with the two points in the
+// other order it would take both: 9 anchors for 8 places).
+TEST(Align, ANgramSeenTwiceAnchorsOncePerPlace) {
+  const auto ta = Tok("one two three four five six seven eight nine ten");
+  const auto tb = Tok("one two three and one two three four five six seven eight nine ten");
+  doppel::AlignOptions o;
+  const auto ia = doppel::BuildAnchorIndex(ta, {}, o.n, true), ib = doppel::BuildAnchorIndex(tb, {}, o.n, true);
+  EXPECT_EQ(doppel::CountTwiceAnchors(ia, ib), 2u);
+  const auto p = doppel::AlignDocuments(ia, ib, o);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].anchors, 8u);
+  EXPECT_EQ(p[0].a_begin, 0u);
+  EXPECT_EQ(p[0].a_end, 10u);
+  EXPECT_EQ(p[0].b_end, 14u);
+}
+
 // A page that shows its article twice (the article and a print version),
 // against a lightly edited copy: none of the page's article n-grams is
 // there once, so without the n-grams seen twice only the seam between the

@@ -43,8 +43,26 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
   // the n-grams seen once are copied out as they are met.
   SortByUniformHash(&grams, [](const Gram& x) { return x.first; });
   const size_t g = grams.size();
-  index.hashes.reserve(g);
-  index.positions.reserve(g);
+  if (twice) {
+    // Exact sizes, so that an n-gram seen twice takes 12 bytes at each of
+    // its places and no room in the lists of the n-grams seen once
+    // (kBatchBytesPerToken counts 16 bytes per token for either).
+    size_t once = 0, two = 0;
+    for (size_t i = 0; i < g;) {
+      size_t j = i + 1;
+      while (j < g && grams[j].first == grams[i].first) ++j;
+      once += j == i + 1;
+      two += j == i + 2 ? 2 : 0;
+      i = j;
+    }
+    index.hashes.reserve(once);
+    index.positions.reserve(once);
+    index.twice_hashes.reserve(two);
+    index.twice_positions.reserve(two);
+  } else {
+    index.hashes.reserve(g);
+    index.positions.reserve(g);
+  }
   for (size_t i = 0; i < g;) {
     size_t j = i + 1;
     while (j < g && grams[j].first == grams[i].first) ++j;
