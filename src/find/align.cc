@@ -43,18 +43,24 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
   // the n-grams seen once are copied out as they are met.
   SortByUniformHash(&grams, [](const Gram& x) { return x.first; });
   const size_t g = grams.size();
+  // Calls f(i, j) for each run [i, j) of one hash.
+  auto for_each_run = [&](auto&& f) {
+    for (size_t i = 0; i < g;) {
+      size_t j = i + 1;
+      while (j < g && grams[j].first == grams[i].first) ++j;
+      f(i, j);
+      i = j;
+    }
+  };
   if (twice) {
     // Exact sizes, so that an n-gram seen twice takes 12 bytes at each of
     // its places and no room in the lists of the n-grams seen once
     // (kBatchBytesPerToken counts 16 bytes per token for either).
     size_t once = 0, two = 0;
-    for (size_t i = 0; i < g;) {
-      size_t j = i + 1;
-      while (j < g && grams[j].first == grams[i].first) ++j;
+    for_each_run([&](size_t i, size_t j) {
       once += j == i + 1;
       two += j == i + 2 ? 2 : 0;
-      i = j;
-    }
+    });
     index.hashes.reserve(once);
     index.positions.reserve(once);
     index.twice_hashes.reserve(two);
@@ -63,21 +69,16 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
     index.hashes.reserve(g);
     index.positions.reserve(g);
   }
-  for (size_t i = 0; i < g;) {
-    size_t j = i + 1;
-    while (j < g && grams[j].first == grams[i].first) ++j;
+  for_each_run([&](size_t i, size_t j) {
     if (j == i + 1) {
       index.hashes.push_back(grams[i].first);
       index.positions.push_back(grams[i].second);
     } else if (twice && j == i + 2) {
-      const uint32_t p = std::min(grams[i].second, grams[i + 1].second);
-      const uint32_t q = std::max(grams[i].second, grams[i + 1].second);
       index.twice_hashes.insert(index.twice_hashes.end(), 2, grams[i].first);
-      index.twice_positions.push_back(p);
-      index.twice_positions.push_back(q);
+      index.twice_positions.push_back(std::min(grams[i].second, grams[i + 1].second));
+      index.twice_positions.push_back(std::max(grams[i].second, grams[i + 1].second));
     }
-    i = j;
-  }
+  });
   // Document order: positions are distinct tokens, so a counting pass over
   // the token range sorts them.
   const size_t anchors = index.hashes.size();

@@ -245,8 +245,8 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // A source of one document gives no evidence of chrome: as if it had no
   // source. Two documents of a source are enough: what they share is its
   // template unless it is one story, which other sources carry as well
-  // (boilerplate's story groups).
-  // Per source, whether it is large (kLargeSource; a given source only).
+  // (boilerplate's story groups). Per source, whether it is large
+  // (kLargeSource; a given source only).
   std::vector<uint8_t> large_source(tc.sources + 1, 0);
   {
     std::vector<uint32_t> docs_of(tc.sources + 1, 0);
