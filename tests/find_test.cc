@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -144,7 +145,7 @@ TEST(FindClusters, ChromeIsLearnedFromRepetitionWithoutSources) {
 
 // The pseudo-sources that InferSources gives the texts, by index.
 std::vector<uint32_t> Inferred(const std::vector<std::string>& texts) {
-  doppel::TokenizedCorpus tc{doppel::TokenStore(size_t{1} << 30, ""), std::vector<uint32_t>(texts.size(), 0), 0, false, {}};
+  doppel::TokenizedCorpus tc{doppel::TokenStore(size_t{1} << 30, ""), std::vector<uint32_t>(texts.size(), 0), 0, false, {}, {}, {}};
   for (const std::string& t : texts) {
     std::vector<doppel::Token> tokens;
     doppel::TokenizeCodePoints(t, &tokens);
@@ -770,6 +771,131 @@ TEST(FindClusters, APageThatRepeatsItsArticleJoinsAnEditedCopy) {
   EXPECT_FALSE(Together(Clusters(c), "twice", "edited"));
 }
 
+// The menus of one text (find/menus.h), as [first, last) token indices.
+std::vector<std::pair<uint32_t, uint32_t>> MenusOf(const std::string& text) {
+  std::vector<doppel::Token> tokens;
+  std::vector<doppel::TokenRange> menus;
+  doppel::TokenizeCodePoints(text, &tokens, &menus);
+  std::vector<std::pair<uint32_t, uint32_t>> out;
+  for (const doppel::TokenRange& r : menus) out.emplace_back(r.begin, r.end);
+  return out;
+}
+
+// Menu items of varying widths: three words, then two of one word, so
+// the next item would often have fitted on the line.
+std::vector<std::string> MenuItems(NewsGen& g, int count) {
+  std::vector<std::string> items;
+  for (int i = 0; i < count; ++i) items.push_back(i % 3 == 0 ? g.Word() + " " + g.Word() + " " + g.Word() : g.Word());
+  return items;
+}
+
+size_t WordsOf(const std::vector<std::string>& lines) {
+  size_t n = 0;
+  for (const std::string& l : lines) {
+    std::vector<doppel::Token> t;
+    doppel::Tokenize(l, &t);
+    n += t.size();
+  }
+  return n;
+}
+
+TEST(Menus, ShortLinesInARowAreAMenu) {
+  NewsGen g(61);
+  const std::vector<std::string> items = MenuItems(g, 9);
+  std::vector<std::string> lines = {"Top of the page with its title"};  // 7 words
+  lines.insert(lines.end(), items.begin(), items.end());
+  lines.push_back(g.Sentence(15));
+  const auto menus = MenusOf(JoinLines(lines));
+  ASSERT_EQ(menus.size(), 1u);
+  EXPECT_EQ(menus[0].first, 7u);
+  EXPECT_EQ(menus[0].second, 7u + WordsOf(items));
+  // Blank lines and lines without words inside do not break it.
+  std::vector<std::string> spaced = {items[0], "", items[1], " | ", items[2], items[3], "", "", items[4], items[5]};
+  EXPECT_EQ(MenusOf(JoinLines(spaced)).size(), 1u);
+}
+
+TEST(Menus, FewerShortLinesOrALongerLineAreNoMenu) {
+  NewsGen g(62);
+  const std::vector<std::string> items = MenuItems(g, doppel::kMenuLines);
+  std::vector<std::string> fewer(items.begin(), items.end() - 1);
+  fewer.push_back(g.Sentence(12));
+  EXPECT_TRUE(MenusOf(JoinLines(fewer)).empty());
+  EXPECT_EQ(MenusOf(JoinLines(items)).size(), 1u);
+  // A line of kMenuLineWords + 1 words splits the run in two short ones.
+  std::vector<std::string> split(items.begin(), items.begin() + 3);
+  split.push_back(g.Sentence(doppel::kMenuLineWords + 1));
+  split.insert(split.end(), items.begin() + 3, items.end());
+  EXPECT_TRUE(MenusOf(JoinLines(split)).empty());
+  // The same items on one line (a page whose line breaks were lost).
+  EXPECT_TRUE(MenusOf(JoinLines(items, " ")).empty());
+}
+
+TEST(Menus, EveryKindOfLineBreakSeparatesItems) {
+  NewsGen g(63);
+  const std::vector<std::string> items = MenuItems(g, 8);
+  for (const char* sep : {"\n", "\r\n", "\r", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"}) {
+    EXPECT_EQ(MenusOf(JoinLines(items, sep)).size(), 1u) << "separator bytes " << std::string(sep).size();
+  }
+  for (const char* sep : {" ", "\t", " | ", "\xC2\xA0"}) EXPECT_TRUE(MenusOf(JoinLines(items, sep)).empty());
+}
+
+// Prose hard-wrapped in a narrow column has lines of at most three words,
+// but they fill the column: no menu.
+TEST(Menus, ANarrowColumnIsNoMenu) {
+  NewsGen g(64);
+  std::vector<std::string> column;
+  for (int p = 0; p < 3; ++p) {
+    std::string line;
+    std::istringstream words(g.Paragraph());
+    for (std::string w; words >> w;) {
+      if (!line.empty() && line.size() + 1 + w.size() > 18) {
+        column.push_back(line);
+        line.clear();
+      }
+      line += (line.empty() ? "" : " ") + w;
+    }
+    column.push_back(line);
+  }
+  size_t short_lines = 0;
+  for (const std::string& l : column) short_lines += WordsOf({l}) <= doppel::kMenuLineWords;
+  ASSERT_GE(short_lines, 0.9 * static_cast<double>(column.size()));  // the case this test is about
+  ASSERT_GE(column.size(), 3 * doppel::kMenuLines);
+  EXPECT_TRUE(MenusOf(JoinLines(column)).empty());
+}
+
+// Two pages of different stories, each alone on its site, that carry one
+// site's navigation as one item per line (the template of the site they
+// copy): repetition cannot tell the navigation from a story they share,
+// its layout can. A copy of one of the stories under the same navigation
+// still joins it, and so does a copy whose line breaks were lost.
+TEST(FindClusters, LonePagesThatShareASitesMenusAreNoCopies) {
+  NewsGen g(65);
+  const std::vector<std::string> nav = MenuItems(g, 150);
+  const std::vector<std::string> one = g.Article(2), two = g.Article(2);
+  ASSERT_GT(WordsOf(nav), WordsOf(one));  // the menus are most of each page
+  auto page = [&](const std::vector<std::string>& article) {
+    std::vector<std::string> lines = nav;
+    lines.insert(lines.end(), article.begin(), article.end());
+    return JoinLines(lines);
+  };
+  Corpus c;
+  Add(&c, "one", page(one), "one.example");
+  Add(&c, "two", page(two), "two.example");
+  Add(&c, "copy", page(one), "copy.example");
+  Add(&c, "flat", JoinLines(nav, " ") + " " + JoinLines(one, " "), "flat.example");
+  AddLonePages(&c, g, 13);
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "one", "two"));
+  EXPECT_TRUE(Together(cl, "one", "copy"));
+  EXPECT_TRUE(Together(cl, "one", "flat"));
+  // Without sources too.
+  for (auto& d : c.docs) d.source.clear();
+  cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "one", "two"));
+  EXPECT_TRUE(Together(cl, "one", "copy"));
+}
+
+
 // Noise on every page of two sites, each page on its own (6% of letters),
 // breaks the n-grams of their large menus at other places on each page, so
 // pieces of the menus stay article text and a story's copies, one on each
@@ -982,7 +1108,7 @@ TEST(FindPairs, IdenticalTextsPairWithTheFirstAndCollisionsAreToldApart) {
   const std::string x = JoinLines(g.Article(5)), y = JoinLines(g.Article(5));
   const std::vector<std::string> texts = {x, y, "Zürich — " + x, x, y, x};  // 2 is not x: a word more
   doppel::TokenizedCorpus tc{doppel::TokenStore(size_t{1} << 30, ""), std::vector<uint32_t>(texts.size(), 0), 0,
-                             false, std::vector<uint64_t>(texts.size(), 42)};
+                             false, std::vector<uint64_t>(texts.size(), 42), {}, {}};
   for (const std::string& t : texts) {
     std::vector<doppel::Token> tokens;
     doppel::TokenizeCodePoints(t, &tokens);

@@ -676,6 +676,25 @@ Status MarkAlignedChrome(const TokenizedCorpus& corpus, const FindOptions& optio
   return Status::Ok();
 }
 
+// Menus are chrome (find/menus.h), whatever repeats: every n-gram inside
+// one. They are marked last, so that they take no part in the evidence of
+// the steps above (a site's menu is its chrome there anyway, and a page
+// whose line breaks were lost learns it from the site's other pages).
+void MarkMenus(const TokenizedCorpus& corpus, Boilerplate* out) {
+  const auto n = static_cast<uint32_t>(out->ngram);
+  std::vector<uint32_t> docs;
+  for (size_t m = 0; m < corpus.menus.size(); ++m) {
+    const TokenRange r = corpus.menus[m];
+    if (r.end - r.begin < n) continue;
+    const uint32_t d = corpus.menu_doc[m];
+    for (uint32_t p = r.begin; p + n <= r.end; ++p) out->chrome.Set(out->offset[d] + p, 1);
+    if (docs.empty() || docs.back() != d) docs.push_back(d);
+  }
+  tbb::parallel_for(size_t{0}, docs.size(), [&](size_t i) {
+    out->article_tokens[docs[i]] = ShapeOf(*out, docs[i], corpus.tokens.count(docs[i])).tokens;
+  });
+}
+
 }  // namespace
 
 void Mask(const Boilerplate& bp, size_t d, size_t tokens, std::vector<uint8_t>* mask) {
@@ -1169,6 +1188,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   if (sources && !corpus.sources_inferred) {
     DOPPEL_RETURN_IF_ERROR(MarkAlignedChrome(corpus, options, group, inner, work, &out));
   }
+  MarkMenus(corpus, &out);
   return out;
 }
 

@@ -91,17 +91,27 @@ Status InferSources(TokenizedCorpus* tc, int gram_n) {
   return Status::Ok();
 }
 
-void TokenizeCodePoints(std::string_view text, std::vector<Token>* out) {
+void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vector<TokenRange>* menus) {
   // Into scratch, then copied at its exact size: growing by doubling would
   // leave up to half of every list unused.
   thread_local std::vector<Token> scratch;
+  thread_local std::vector<uint32_t> line_starts;
   scratch.clear();
+  line_starts.clear();
   Tokenize(text, &scratch);
+  if (menus != nullptr) {
+    for (size_t i = 1; i < scratch.size(); ++i) {
+      if (BreaksLine(text.substr(scratch[i - 1].end, scratch[i].begin - scratch[i - 1].end))) {
+        line_starts.push_back(static_cast<uint32_t>(i));
+      }
+    }
+  }
   CodePointCursor cursor(text);  // tokens come in text order
   for (Token& t : scratch) {
     t.begin = cursor.ToCodePoint(t.begin);
     t.end = cursor.ToCodePoint(t.end);
   }
+  if (menus != nullptr) FindMenus(scratch, line_starts, menus);
   out->insert(out->end(), scratch.begin(), scratch.end());
 }
 
@@ -209,7 +219,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   DOPPEL_RETURN_IF_ERROR(CheckFindOptions(options));
   const auto t = Clock::now();
   const size_t n = corpus.docs.size();
-  TokenizedCorpus tc{TokenStore(TokenMemory(options), ScratchDir(options.tmp_dir)), {}, 0, false, {}};
+  TokenizedCorpus tc{TokenStore(TokenMemory(options), ScratchDir(options.tmp_dir)), {}, 0, false, {}, {}, {}};
   tc.source.assign(n, 0);
   std::unordered_map<std::string_view, uint32_t> ids;
   for (size_t d = 0; d < n; ++d) {
@@ -220,12 +230,16 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     tc.source[d] = it->second;
   }
   std::vector<std::vector<Token>> tokens(n);
+  std::vector<std::vector<TokenRange>> menus(n);
   tc.fingerprint.resize(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    TokenizeCodePoints(corpus.docs[d].text, &tokens[d]);
+    TokenizeCodePoints(corpus.docs[d].text, &tokens[d], &menus[d]);
     tc.fingerprint[d] = TokenFingerprint(tokens[d]);
   });
-  for (std::vector<Token>& v : tokens) DOPPEL_RETURN_IF_ERROR(tc.tokens.Append(std::move(v)));
+  for (size_t d = 0; d < n; ++d) {
+    tc.AddMenus(static_cast<uint32_t>(d), menus[d]);
+    DOPPEL_RETURN_IF_ERROR(tc.tokens.Append(std::move(tokens[d])));
+  }
   DOPPEL_RETURN_IF_ERROR(tc.tokens.Finish());
   const double seconds = Since(t);
   auto result = FindInTokens(std::move(tc), options);

@@ -75,6 +75,7 @@ struct LoadedDocument {
   std::string id_json;
   std::string source;  // SourceKey of the source field
   std::vector<Token> tokens;
+  std::vector<TokenRange> menus;
   uint64_t fingerprint = 0;
 };
 
@@ -93,7 +94,8 @@ Status LoadTokens(const CorpusOptions& opt, TokenizedCorpus* tc, IdTable* ids, R
     out->id_json = doc.id_json;
     out->source = doc.source.empty() ? std::string() : SourceKey(doc.source);
     out->tokens.clear();
-    TokenizeCodePoints(doc.text, &out->tokens);
+    out->menus.clear();
+    TokenizeCodePoints(doc.text, &out->tokens, &out->menus);
     out->fingerprint = TokenFingerprint(out->tokens);
   };
   auto sink = [&](LoadedDocument&& d) -> Status {
@@ -106,6 +108,7 @@ Status LoadTokens(const CorpusOptions& opt, TokenizedCorpus* tc, IdTable* ids, R
     }
     tc->source.push_back(source);
     tc->fingerprint.push_back(d.fingerprint);
+    tc->AddMenus(static_cast<uint32_t>(tc->source.size() - 1), d.menus);
     return tc->tokens.Append(std::move(d.tokens));
   };
   DOPPEL_RETURN_IF_ERROR(
@@ -140,7 +143,7 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   std::unique_ptr<OutputFile> rejects;
   FindOptions find_options = options.find;
   if (find_options.tmp_dir.empty()) find_options.tmp_dir = options.corpus.tmp_dir;
-  TokenizedCorpus tc{TokenStore(TokenMemory(find_options), ScratchDir(find_options.tmp_dir)), {}, 0, false, {}};
+  TokenizedCorpus tc{TokenStore(TokenMemory(find_options), ScratchDir(find_options.tmp_dir)), {}, 0, false, {}, {}, {}};
   IdTable ids;
   DOPPEL_RETURN_IF_ERROR(LoadTokens(options.corpus, &tc, &ids, &summary.counts, &rejects));
   summary.stages.push_back({"read+tokenize", Since(t)});

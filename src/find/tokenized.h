@@ -16,6 +16,7 @@
 #include "doppel/find.h"
 #include "doppel/status.h"
 #include "doppel/text.h"
+#include "find/menus.h"
 #include "find/token_store.h"
 
 namespace doppel {
@@ -28,10 +29,20 @@ struct TokenizedCorpus {
   bool sources_inferred = false;            // from page templates (InferSources), not a source field
   std::vector<uint64_t> fingerprint;        // per document: TokenFingerprint of its tokens (computed
                                             // by FindInTokens when missing)
+  // The menus of every document (find/menus.h) in document order, and
+  // per menu its document (12 bytes a menu, a few per page with chrome).
+  std::vector<TokenRange> menus;
+  std::vector<uint32_t> menu_doc;
+
+  void AddMenus(uint32_t d, std::span<const TokenRange> m) {
+    menus.insert(menus.end(), m.begin(), m.end());
+    menu_doc.insert(menu_doc.end(), m.size(), d);
+  }
 };
 
-// Appends the tokens of `text` to `out`, with code-point offsets.
-void TokenizeCodePoints(std::string_view text, std::vector<Token>* out);
+// Appends the tokens of `text` to `out`, with code-point offsets, and when
+// `menus` is given, the token ranges of its menus (find/menus.h).
+void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vector<TokenRange>* menus = nullptr);
 
 // A hash of the sequence of token hashes: documents with the same tokens
 // (the same words, whatever the spacing, case or punctuation between them)

@@ -1,0 +1,61 @@
+#include "find/menus.h"
+
+#include <algorithm>
+#include <cstddef>
+
+namespace doppel {
+
+bool BreaksLine(std::string_view gap) {
+  for (size_t i = 0; i < gap.size(); ++i) {
+    const auto c = static_cast<unsigned char>(gap[i]);
+    if (c == '\n' || c == '\r') return true;
+    if (c == 0xC2 && i + 1 < gap.size() && static_cast<unsigned char>(gap[i + 1]) == 0x85) return true;  // NEL
+    if (c == 0xE2 && i + 2 < gap.size() && static_cast<unsigned char>(gap[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(gap[i + 2]) == 0xA8 || static_cast<unsigned char>(gap[i + 2]) == 0xA9)) {
+      return true;  // LS, PS
+    }
+  }
+  return false;
+}
+
+namespace {
+
+// A run of short lines [first, last) of `starts` (line i is tokens
+// starts[i] .. starts[i + 1]) is a menu unless its lines fill a column
+// (widths from a line's first word to its last, in code points).
+bool IsMenu(std::span<const Token> tokens, std::span<const uint32_t> starts, size_t first, size_t last) {
+  auto width = [&](size_t i) { return tokens[starts[i + 1] - 1].end - tokens[starts[i]].begin; };
+  uint32_t widest = 0;
+  for (size_t i = first; i < last; ++i) widest = std::max(widest, width(i));
+  size_t full = 0, wrapped = 0;
+  for (size_t i = first; i < last; ++i) {
+    full += 4 * width(i) >= 3 * widest;
+    if (i + 1 < last) {
+      const Token& next = tokens[starts[i + 1]];
+      wrapped += width(i) + 1 + (next.end - next.begin) > widest;
+    }
+  }
+  const size_t lines = last - first;
+  return 4 * full < 3 * lines && 5 * wrapped < 3 * (lines - 1);
+}
+
+}  // namespace
+
+void FindMenus(std::span<const Token> tokens, std::span<const uint32_t> line_starts, std::vector<TokenRange>* out) {
+  if (tokens.empty()) return;
+  // starts[i]: the first token of line i; a last entry closes the last line.
+  thread_local std::vector<uint32_t> starts;
+  starts.clear();
+  starts.push_back(0);
+  starts.insert(starts.end(), line_starts.begin(), line_starts.end());
+  starts.push_back(static_cast<uint32_t>(tokens.size()));
+  const size_t lines = starts.size() - 1;
+  for (size_t i = 0; i < lines;) {
+    size_t j = i;
+    while (j < lines && starts[j + 1] - starts[j] <= kMenuLineWords) ++j;
+    if (j - i >= kMenuLines && IsMenu(tokens, starts, i, j)) out->push_back({starts[i], starts[j]});
+    i = j == i ? i + 1 : j;
+  }
+}
+
+}  // namespace doppel
