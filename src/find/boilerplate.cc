@@ -687,6 +687,7 @@ void MarkMenus(const TokenizedCorpus& corpus, Boilerplate* out) {
     const TokenRange r = corpus.menus[m];
     if (r.end - r.begin < n) continue;
     const uint32_t d = corpus.menu_doc[m];
+    assert(docs.empty() || docs.back() <= d);  // in document order (TokenizedCorpus::AddMenus)
     for (uint32_t p = r.begin; p + n <= r.end; ++p) out->chrome.Set(out->offset[d] + p, 1);
     if (docs.empty() || docs.back() != d) docs.push_back(d);
   }

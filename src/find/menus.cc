@@ -36,6 +36,11 @@ bool IsMenu(std::span<const Token> tokens, std::span<const uint32_t> starts, siz
     }
   }
   const size_t lines = last - first;
+  // A column holds two words a line or more on average; items of one word
+  // (Home, News, Sport) are as wide as each other and would each "not fit"
+  // after the one before.
+  const size_t words = starts[last] - starts[first];
+  if (words < 2 * lines) return true;
   return 4 * full < 3 * lines && 5 * wrapped < 3 * (lines - 1);
 }
 

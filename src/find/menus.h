@@ -18,8 +18,12 @@
 // (the run is a column when that holds for three in five of its lines),
 // and where words are split at the wrap the lines are nearly as wide as
 // the column (a column too when three quarters of them are three quarters
-// as wide as the widest). A list's items vary in width, and the next item
-// often would have fitted. A page whose line breaks were lost has no
+// as wide as the widest); and a column holds two words a line or more on
+// average (a narrower one is no layout for prose), so a list of one-word
+// items, whose next item would never have fitted after the one before, is
+// a menu. A list's longer items vary in width, and the next item often
+// would have fitted. Runs shorter than an n-gram (5 words) are not marked.
+// Verse and tables of short lines are taken for menus too. A page whose line breaks were lost has no
 // menus: its copy of a menu stays article text, but it does not align with
 // a page that has the menu in lines, as alignment anchors only where both
 // pages have article text.

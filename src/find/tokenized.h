@@ -29,8 +29,9 @@ struct TokenizedCorpus {
   bool sources_inferred = false;            // from page templates (InferSources), not a source field
   std::vector<uint64_t> fingerprint;        // per document: TokenFingerprint of its tokens (computed
                                             // by FindInTokens when missing)
-  // The menus of every document (find/menus.h) in document order, and
-  // per menu its document (12 bytes a menu, a few per page with chrome).
+  // The menus of every document (find/menus.h) in document order (menu_doc
+  // never decreases: boilerplate counts each document's menus on one
+  // thread), and per menu its document (12 bytes a menu).
   std::vector<TokenRange> menus;
   std::vector<uint32_t> menu_doc;
 
@@ -41,7 +42,8 @@ struct TokenizedCorpus {
 };
 
 // Appends the tokens of `text` to `out`, with code-point offsets, and when
-// `menus` is given, the token ranges of its menus (find/menus.h).
+// `menus` is given, the token ranges of its menus (find/menus.h), counted
+// from the first token of `text` (so `out` should start empty).
 void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vector<TokenRange>* menus = nullptr);
 
 // A hash of the sequence of token hashes: documents with the same tokens
