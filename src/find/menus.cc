@@ -3,17 +3,14 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "text/chars.h"
+
 namespace doppel {
 
 bool BreaksLine(std::string_view gap) {
-  for (size_t i = 0; i < gap.size(); ++i) {
-    const auto c = static_cast<unsigned char>(gap[i]);
-    if (c == '\n' || c == '\r') return true;
-    if (c == 0xC2 && i + 1 < gap.size() && static_cast<unsigned char>(gap[i + 1]) == 0x85) return true;  // NEL
-    if (c == 0xE2 && i + 2 < gap.size() && static_cast<unsigned char>(gap[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(gap[i + 2]) == 0xA8 || static_cast<unsigned char>(gap[i + 2]) == 0xA9)) {
-      return true;  // LS, PS
-    }
+  for (size_t i = 0, len = 0; i < gap.size(); i += len) {
+    const int32_t c = DecodeAt(gap, i, &len);
+    if (c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029) return true;  // LF CR NEL LS PS
   }
   return false;
 }
@@ -24,6 +21,11 @@ namespace {
 // starts[i] .. starts[i + 1]) is a menu unless its lines fill a column
 // (widths from a line's first word to its last, in code points).
 bool IsMenu(std::span<const Token> tokens, std::span<const uint32_t> starts, size_t first, size_t last) {
+  // A column holds two words a line or more on average; items of one word
+  // (Home, News, Sport) are as wide as each other and would each "not fit"
+  // after the one before.
+  const size_t lines = last - first;
+  if (starts[last] - starts[first] < 2 * lines) return true;
   auto width = [&](size_t i) { return tokens[starts[i + 1] - 1].end - tokens[starts[i]].begin; };
   uint32_t widest = 0;
   for (size_t i = first; i < last; ++i) widest = std::max(widest, width(i));
@@ -35,12 +37,6 @@ bool IsMenu(std::span<const Token> tokens, std::span<const uint32_t> starts, siz
       wrapped += width(i) + 1 + (next.end - next.begin) > widest;
     }
   }
-  const size_t lines = last - first;
-  // A column holds two words a line or more on average; items of one word
-  // (Home, News, Sport) are as wide as each other and would each "not fit"
-  // after the one before.
-  const size_t words = starts[last] - starts[first];
-  if (words < 2 * lines) return true;
   return 4 * full < 3 * lines && 5 * wrapped < 3 * (lines - 1);
 }
 

@@ -23,10 +23,11 @@
 // items, whose next item would never have fitted after the one before, is
 // a menu. A list's longer items vary in width, and the next item often
 // would have fitted. Runs shorter than an n-gram (5 words) are not marked.
-// Verse and tables of short lines are taken for menus too. A page whose line breaks were lost has no
-// menus: its copy of a menu stays article text, but it does not align with
-// a page that has the menu in lines, as alignment anchors only where both
-// pages have article text.
+// Verse and tables of short lines are taken for menus too. A page whose
+// line breaks were lost has no menus: its copy of a menu stays article
+// text, but beyond a passage's largest gap (FindOptions::max_gap) it does
+// not align with a page that has the menu in lines, as alignment anchors
+// only where both pages have article text.
 //
 // Internal to doppel. Thread-safe.
 #ifndef DOPPEL_FIND_MENUS_H_
