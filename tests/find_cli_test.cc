@@ -143,6 +143,38 @@ TEST_F(FindCliTest, JsonlWithSourcesWritesEveryDocumentAndPairFields) {
   EXPECT_EQ(s["identical_pairs"], 0);
 }
 
+// Two stories with copies, and a page of each that share a long template
+// (no source field): the template pair bridges them and is left out, of
+// clusters and pairs, unless --bridge-neighbours 0.
+TEST_F(FindCliTest, BridgeNeighboursLeavesOutAPairThatJoinsTwoStories) {
+  NewsGen g(31);
+  const std::string chrome = JoinLines(g.Article(4));
+  const std::string a = JoinLines(g.Article(4)), b = JoinLines(g.Article(4));
+  std::vector<std::pair<std::string, std::string>> docs{{"", chrome + "\n" + a}, {"", b + "\n" + chrome}};
+  for (int i = 0; i < 3; ++i) {
+    docs.push_back({"", a});
+    docs.push_back({"", b});
+  }
+  for (int i = 0; i < 40; ++i) docs.push_back({"", JoinLines(g.Article(4))});
+  Write("docs.jsonl", Jsonl(docs));
+  size_t pairs[2];
+  for (int keep_all = 0; keep_all < 2; ++keep_all) {
+    auto r = Doppel(std::string("find --clusters C.jsonl --pairs P.jsonl --summary S.json docs.jsonl") +
+                    (keep_all ? " --bridge-neighbours 0" : ""));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto clusters = ParseClusters(parser_, Read("C.jsonl"));
+    ASSERT_EQ(clusters.size(), docs.size());
+    EXPECT_EQ(clusters[0].second == clusters[1].second, keep_all == 1);
+    EXPECT_EQ(clusters[0].second, clusters[2].second);
+    EXPECT_EQ(clusters[1].second, clusters[3].second);
+    auto s = ParseSummary(parser_, Read("S.json"));
+    EXPECT_EQ(s.at("bridges"), keep_all ? 0 : 1);
+    pairs[keep_all] = SplitLines(Read("P.jsonl")).size();
+    EXPECT_EQ(s.at("pairs"), pairs[keep_all]);
+  }
+  EXPECT_EQ(pairs[0] + 1, pairs[1]);
+}
+
 TEST_F(FindCliTest, BadRecordStopsTheRunAndLeavesNoOutput) {
   Write("docs.jsonl", "{\"id\":\"a\",\"text\":\"fine\"}\n{\"id\":\"b\",\"text\":7}\n");
   auto r = Doppel("find --clusters C.jsonl --pairs P.jsonl docs.jsonl");

@@ -588,6 +588,41 @@ TEST(FindClusters, ABoxOnThreePagesOfASiteDoesNotJoinThem) {
   EXPECT_FALSE(Together(cl, "a0", "b0"));
 }
 
+// Without a source field, two pages of one small site whose template (a
+// comment form, sidebar lists) is as long as their articles align on it:
+// nothing tells it from a copy. But each page's story has copies elsewhere
+// that share nothing with the other's, so the pair bridges two stories and
+// is left out, of the clusters and of the pairs.
+TEST(FindClusters, APairThatBridgesTwoStoriesWithCopiesIsLeftOut) {
+  NewsGen g(31);
+  const std::string chrome = JoinLines(g.Article(4));
+  const std::vector<std::string> a = g.Article(4), b = g.Article(4);
+  Corpus c;
+  Add(&c, "a0", chrome + "\n" + JoinLines(a), "");
+  Add(&c, "b0", JoinLines(b) + "\n" + chrome, "");
+  for (int i = 1; i <= 3; ++i) {
+    Add(&c, fmt::format("a{}", i), JoinLines(a), "");
+    Add(&c, fmt::format("b{}", i), JoinLines(b), "");
+  }
+  AddOtherStories(&c, g, 40, 4);
+  doppel::FindOptions keep_all;
+  keep_all.bridge_min_neighbours = 0;
+  auto all = doppel::FindCopies(c, keep_all);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->cluster[0], all->cluster[1]) << "the template should join a0 and b0 without the bridge rule";
+  auto found = doppel::FindCopies(c, {});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->bridges, 1u);
+  EXPECT_EQ(found->pairs.size(), all->pairs.size() - 1);
+  for (const auto& p : found->pairs) EXPECT_FALSE(p.a == 0 && p.b == 1);
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "a0", "b0"));
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_TRUE(Together(cl, "a0", fmt::format("a{}", i)));
+    EXPECT_TRUE(Together(cl, "b0", fmt::format("b{}", i)));
+  }
+}
+
 TEST(FindClusters, SharedQuotationDoesNotJoinTwoStories) {
   NewsGen g(12);
   std::string quote = fmt::format("\"{}\" he said.", g.Sentence(25));

@@ -110,6 +110,11 @@ int main(int argc, char** argv) {
   find->add_option("--min-tokens", fo.find.min_tokens,
                    "aligned article words needed to join two documents (identical texts: words in all)")
       ->capture_default_str();
+  find->add_option("--bridge-neighbours", fo.find.bridge_min_neighbours,
+                   "leave out an aligned pair whose documents each have at least this many other partners and "
+                   "share none of them (at most a tenth of the fewer): it bridges two stories; 0: keep every pair")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   find->add_option("--ngram", fo.find.boiler_ngram, "words per n-gram for boilerplate and candidates")
       ->capture_default_str();
   find->add_option("--anchor", fo.find.align_ngram, "words per alignment anchor")->capture_default_str();

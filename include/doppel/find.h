@@ -43,6 +43,12 @@ struct FindOptions {
   int max_gap = 0;           // largest gap (tokens) inside a passage; 0: 2 * boiler_ngram
   double min_coverage = 0.5;  // aligned share of the shorter article that joins two documents
   int min_tokens = 20;       // and at least this many aligned article words
+  // An aligned pair whose documents each have at least this many other
+  // partners, and share at most bridge_max_shared of the smaller number,
+  // bridges two groups of copies and is left out (src/cluster/bridges.h,
+  // docs/design.md step 5). 0: none is.
+  int bridge_min_neighbours = 2;
+  double bridge_max_shared = 0.1;
   // Memory that find's large tables share, with the same result whatever
   // it is: the tokens (16 bytes each) are kept in memory up to half of it,
   // else in a scratch file in tmp_dir; what they leave is shared in turn by
@@ -88,6 +94,7 @@ struct FindResult {
   std::vector<StageTime> stages;
   uint64_t candidates = 0;  // pairs aligned (candidates from shared rare n-grams)
   uint64_t identical_pairs = 0;  // pairs of identical texts that alignment had not joined
+  uint64_t bridges = 0;  // aligned pairs left out as bridges between groups of copies
   FindMemoryUse memory;
 };
 
@@ -108,6 +115,7 @@ struct FindSummary {
   uint64_t pairs = 0;
   uint64_t candidates = 0;  // pairs aligned
   uint64_t identical_pairs = 0;  // of `pairs`: identical texts that alignment had not joined
+  uint64_t bridges = 0;          // aligned pairs left out as bridges (not in `pairs`)
   std::vector<StageTime> stages;
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;

@@ -14,6 +14,7 @@
 
 #include "doppel/align.h"
 #include "doppel/union_find.h"
+#include "cluster/bridges.h"
 #include "find/boilerplate.h"
 #include "util/fd_io.h"
 #include "util/run.h"
@@ -211,6 +212,9 @@ Status CheckFindOptions(const FindOptions& options) {
   }
   if (!(options.min_shared_per_word >= 0 && options.min_shared_per_word <= 1)) {
     return InvalidArgument("min_shared_per_word must be in [0, 1]");
+  }
+  if (options.bridge_min_neighbours < 0 || !(options.bridge_max_shared >= 0 && options.bridge_max_shared < 1)) {
+    return InvalidArgument("--bridge-neighbours must be at least 0 and bridge_max_shared in [0, 1)");
   }
   return Status::Ok();
 }
@@ -509,29 +513,46 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
       }));
   result.stages.push_back({"align", Since(t)});
 
-  // Clusters: the pairs that aligned, and identical texts.
+  // Clusters: the pairs that aligned, and identical texts, less the pairs
+  // that bridge two groups of copies without sharing any (bridges.h).
   t = Clock::now();
-  UnionFind uf(n);
   // Sorted: candidates are (d, e) with e > d, in order of d, then of e.
   std::vector<std::pair<uint32_t, uint32_t>> joined;
+  std::vector<RelatedPair> pairs;
   for (size_t c = 0; c < candidates.size(); ++c) {
     if (!joins[c]) continue;
-    uf.Union(candidates[c].first, candidates[c].second);
     joined.push_back(candidates[c]);
-    result.pairs.push_back(std::move(related[c]));
+    pairs.push_back(std::move(related[c]));
   }
   assert(std::is_sorted(joined.begin(), joined.end()));
   auto identical = IdenticalPairs(tc, options, joined);
   if (!identical.ok()) return identical.status();
   result.identical_pairs = identical->size();
-  if (!identical->empty()) {
-    for (RelatedPair& p : *identical) {
-      uf.Union(p.a, p.b);
-      result.pairs.push_back(std::move(p));
+  std::vector<char> is_identical(pairs.size(), 0);
+  for (RelatedPair& p : *identical) {
+    pairs.push_back(std::move(p));
+    is_identical.push_back(1);
+  }
+  std::vector<uint32_t> order(pairs.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    return pairs[x].a != pairs[y].a ? pairs[x].a < pairs[y].a : pairs[x].b < pairs[y].b;
+  });
+  std::vector<std::pair<uint32_t, uint32_t>> edges(order.size());
+  std::vector<char> keep(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    edges[i] = {pairs[order[i]].a, pairs[order[i]].b};
+    keep[i] = is_identical[order[i]];
+  }
+  const std::vector<char> bridge = FindBridges(n, edges, keep, options.bridge_min_neighbours, options.bridge_max_shared);
+  UnionFind uf(n);
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (bridge[i]) {
+      ++result.bridges;
+      continue;
     }
-    std::stable_sort(result.pairs.begin(), result.pairs.end(), [](const RelatedPair& x, const RelatedPair& y) {
-      return x.a != y.a ? x.a < y.a : x.b < y.b;
-    });
+    uf.Union(edges[i].first, edges[i].second);
+    result.pairs.push_back(std::move(pairs[order[i]]));
   }
   result.cluster.resize(n);
   for (uint32_t d = 0; d < n; ++d) result.cluster[d] = uf.Find(d);
