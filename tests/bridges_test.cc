@@ -80,8 +80,26 @@ TEST(Bridges, ASharedPartnerKeepsAPair) {
   EXPECT_EQ(FindBridges(8, e, {}, 0, 0.1), std::vector<char>(e.size(), 0)) << "0 turns it off";
 }
 
-// Reference: common partners by set intersection.
-std::vector<char> SlowBridges(uint32_t n, const Edges& e, int k, double max_shared) {
+TEST(Bridges, OneSharedPartnerInTenIsAllowedNotTwo) {
+  // 0 and 1 each have ten other partners (2..11 and 12..21), and share
+  // `shared` of them: at most a tenth of ten is a bridge.
+  for (uint32_t shared = 0; shared <= 2; ++shared) {
+    Edges e{{0, 1}};
+    for (uint32_t x = 2; x < 12; ++x) e.push_back({0, x});
+    for (uint32_t x = 12; x < 22; ++x) e.push_back({1, x});
+    // Make 1's first `shared` partners 0's partners too.
+    for (uint32_t s = 0; s < shared; ++s) {
+      e.erase(std::find(e.begin(), e.end(), std::make_pair(1u, 12 + s)));
+      e.push_back({1, 2 + s});
+    }
+    std::sort(e.begin(), e.end());
+    EXPECT_EQ(Bridges(22, e)[IndexOf(e, 0, 1)], shared <= 1) << shared << " shared";
+  }
+}
+
+// Reference: common partners by set intersection; kept edges are never
+// bridges but count as partners.
+std::vector<char> SlowBridges(uint32_t n, const Edges& e, const std::vector<char>& keep, int k, double max_shared) {
   std::vector<std::set<uint32_t>> adj(n);
   for (auto [a, b] : e) {
     adj[a].insert(b);
@@ -89,6 +107,7 @@ std::vector<char> SlowBridges(uint32_t n, const Edges& e, int k, double max_shar
   }
   std::vector<char> out(e.size(), 0);
   for (size_t i = 0; i < e.size(); ++i) {
+    if (!keep.empty() && keep[i]) continue;
     auto [a, b] = e[i];
     std::set<uint32_t> na = adj[a], nb = adj[b];
     na.erase(b);
@@ -118,8 +137,13 @@ TEST(Bridges, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
     Edges e(set.begin(), set.end());
     for (size_t i = e.size(); i > 1; --i) std::swap(e[i - 1], e[rng.Below(i)]);
     const int k = static_cast<int>(rng.Below(4));
-    const double share = rng.Below(3) * 0.1;
-    EXPECT_EQ(FindBridges(n, e, {}, k, share), k == 0 ? std::vector<char>(e.size(), 0) : SlowBridges(n, e, k, share))
+    const double share = static_cast<double>(rng.Below(3)) * 0.1;
+    std::vector<char> keep;
+    if (rng.Below(2)) {
+      for (size_t i = 0; i < e.size(); ++i) keep.push_back(rng.Below(5) == 0);
+    }
+    EXPECT_EQ(FindBridges(n, e, keep, k, share),
+              k == 0 ? std::vector<char>(e.size(), 0) : SlowBridges(n, e, keep, k, share))
         << "round " << round;
   }
 }

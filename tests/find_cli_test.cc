@@ -173,6 +173,9 @@ TEST_F(FindCliTest, BridgeNeighboursLeavesOutAPairThatJoinsTwoStories) {
     EXPECT_EQ(s.at("pairs"), pairs[keep_all]);
   }
   EXPECT_EQ(pairs[0] + 1, pairs[1]);
+  auto r = Doppel("find --clusters C2.jsonl docs.jsonl --bridge-neighbours -1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--bridge-neighbours"), std::string::npos) << r.err;
 }
 
 TEST_F(FindCliTest, BadRecordStopsTheRunAndLeavesNoOutput) {

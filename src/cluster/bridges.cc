@@ -8,6 +8,8 @@ namespace doppel {
 std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, uint32_t>> edges,
                               std::span<const char> keep, int min_neighbours, double max_shared) {
   std::vector<char> bridge(edges.size(), 0);
+  assert(keep.empty() || keep.size() == edges.size());
+  assert(edges.size() < (size_t{1} << 31));  // 32-bit offsets into the rows
   if (min_neighbours <= 0 || edges.empty()) return bridge;
   // Adjacency in compressed rows, each sorted.
   std::vector<uint32_t> start(size_t{n} + 1, 0);
@@ -23,7 +25,10 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
     adj[fill[a]++] = b;
     adj[fill[b]++] = a;
   }
-  for (uint32_t d = 0; d < n; ++d) std::sort(adj.begin() + start[d], adj.begin() + start[d + 1]);
+  for (uint32_t d = 0; d < n; ++d) {
+    std::sort(adj.begin() + start[d], adj.begin() + start[d + 1]);
+    assert(std::adjacent_find(adj.begin() + start[d], adj.begin() + start[d + 1]) == adj.begin() + start[d + 1]);
+  }
 
   const uint32_t k = static_cast<uint32_t>(min_neighbours);
   for (size_t e = 0; e < edges.size(); ++e) {

@@ -12,7 +12,8 @@
 // with N(x) the partners of x other than the pair's other document, both of
 // at least min_neighbours. A pair whose documents have few partners is
 // never a bridge: a story with three copies has nothing to judge by.
-// (docs/design.md, step 5.)
+// (docs/design.md, step 5. Not to be confused with the gaps that alignment
+// bridges with single words, step 4 of aligning.)
 #ifndef DOPPEL_CLUSTER_BRIDGES_H_
 #define DOPPEL_CLUSTER_BRIDGES_H_
 
@@ -24,7 +25,7 @@
 namespace doppel {
 
 // For each of `edges` (document pairs over n documents, no pair twice, no
-// self pairs) whether it is a bridge, judged on the graph of all of them.
+// self pairs, fewer than 2^31) whether it is a bridge, judged on the graph of all of them.
 // `keep` marks edges that are never bridges themselves (identical texts);
 // they still count as neighbours. min_neighbours 0: no pair is a bridge. Deterministic; time O(sum over edges of
 // the two degrees) at worst, stopping each count once it is past the bound.

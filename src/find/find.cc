@@ -213,8 +213,9 @@ Status CheckFindOptions(const FindOptions& options) {
   if (!(options.min_shared_per_word >= 0 && options.min_shared_per_word <= 1)) {
     return InvalidArgument("min_shared_per_word must be in [0, 1]");
   }
-  if (options.bridge_min_neighbours < 0 || !(options.bridge_max_shared >= 0 && options.bridge_max_shared < 1)) {
-    return InvalidArgument("--bridge-neighbours must be at least 0 and bridge_max_shared in [0, 1)");
+  if (options.bridge_min_neighbours < 0) return InvalidArgument("--bridge-neighbours must be at least 0");
+  if (!(options.bridge_max_shared >= 0 && options.bridge_max_shared < 1)) {
+    return InvalidArgument("bridge_max_shared must be in [0, 1)");
   }
   return Status::Ok();
 }
@@ -544,7 +545,23 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
     edges[i] = {pairs[order[i]].a, pairs[order[i]].b};
     keep[i] = is_identical[order[i]];
   }
-  const std::vector<char> bridge = FindBridges(n, edges, keep, options.bridge_min_neighbours, options.bridge_max_shared);
+  std::vector<char> bridge = FindBridges(n, edges, keep, options.bridge_min_neighbours, options.bridge_max_shared);
+  // Identical texts that alignment joined are never bridges either (their
+  // partners differ only where their sources' chrome does). Checked on the
+  // few bridges only: the fingerprint, then the tokens.
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (!bridge[i]) continue;
+    const auto [a, b] = edges[i];
+    if (tc.fingerprint[a] != tc.fingerprint[b] || tc.tokens.count(a) != tc.tokens.count(b)) continue;
+    std::vector<Token> buf_a, buf_b;
+    std::span<const Token> ta, tb;
+    DOPPEL_RETURN_IF_ERROR(tc.tokens.Read(a, &buf_a, &ta));
+    DOPPEL_RETURN_IF_ERROR(tc.tokens.Read(b, &buf_b, &tb));
+    if (std::equal(ta.begin(), ta.end(), tb.begin(), tb.end(),
+                   [](const Token& x, const Token& y) { return x.hash == y.hash; })) {
+      bridge[i] = 0;
+    }
+  }
   UnionFind uf(n);
   for (size_t i = 0; i < order.size(); ++i) {
     if (bridge[i]) {
