@@ -224,6 +224,32 @@ TEST(Fuse, RelatedStoriesList) {
   for (uint32_t s = 1; s < 4; ++s) EXPECT_EQ(b.FusedOf(s - 1), JoinLines(stories[s]));
 }
 
+// A page alone on its site keeps its menus through cleaning (nothing shows
+// them as its chrome). Only that copy covers them, and though the block is
+// long, none of its lines reads as prose: fusion leaves them out. The
+// story's tail that the same copy alone kept stays, the subheading inside
+// it too.
+TEST(Fuse, AMenuBlockOneCopyAloneCoversIsLeftOutLineByLine) {
+  NewsGen gen(41);
+  std::vector<std::string> story = gen.Article(6);
+  std::string subheading = gen.Sentence(3);
+  subheading.pop_back();
+  story.insert(story.begin() + 5, subheading);
+  std::vector<std::string> menus, footer;
+  for (int i = 0; i < 10; ++i) menus.push_back(gen.MenuLine(2));
+  for (int i = 0; i < 4; ++i) footer.push_back(gen.MenuLine(3));
+  std::vector<std::string> page = menus;
+  page.insert(page.end(), story.begin(), story.end());
+  page.insert(page.end(), footer.begin(), footer.end());
+  Builder b;
+  b.Add(JoinLines(page), 0);
+  const std::vector<std::string> lead(story.begin(), story.begin() + 3);
+  b.Add(JoinLines(lead), 0);
+  b.Add(JoinLines(lead), 0);
+  ASSERT_NE(b.Clean()[0].text.find(menus[3]), std::string::npos) << "cleaning should keep the menus here";
+  EXPECT_EQ(b.FusedOf(0), JoinLines(story));
+}
+
 TEST(Fuse, SingletonGetsItsCleanedText) {
   NewsGen gen(30);
   Builder b;

@@ -10,8 +10,9 @@
 //  4. a column is kept when most covering copies have it; on a tie, when
 //     the longest copy has it, when it lies in a run of words the longest
 //     copy lacks (a lost link text), or when a copy lacking it shows a hole
-//     right there; in clusters of kLoneMinCopies or more, a stretch only one
-//     copy covers stays only if it reads as prose;
+//     right there; in clusters of kLoneMinCopies or more, of a stretch only
+//     one copy covers only the lines that read as prose stay, with the lines
+//     between them and the line just before the first (its headline);
 //  5. a kept column shows its most common spelling, after a line break
 //     when at least half of the copies with lines start a line there.
 // Every emitted word is a slice of one copy's original text; consecutive
@@ -156,9 +157,34 @@ std::vector<uint8_t> KeepColumns(const std::vector<Copy>& copies, const std::vec
         ++i;
         continue;
       }
-      const Vote& last_vote = columns[seq[j - 1]].votes[0];
-      const Copy& c = copies[last_vote.copy];
-      if (!IsProse(c.Surface(c.words[last_vote.word]), j - i)) std::fill(keep.begin() + i, keep.begin() + j, 0);
+      // Judged a line at a time (where the copy has lines): a block of menu
+      // lines is long, but none of its lines reads as prose. Lines between
+      // two that do (a subheading in the story's tail that one copy alone
+      // kept) stay with them, and so does the line just before the first
+      // (the headline of a lead that the other copies lack).
+      std::vector<std::pair<size_t, size_t>> lines;  // [begin, end) columns
+      std::vector<char> prose;
+      for (size_t a = i; a < j;) {
+        const Vote& first_vote = columns[seq[a]].votes[0];
+        const Copy& c = copies[first_vote.copy];
+        size_t b = a + 1;
+        while (b < j && columns[seq[b]].votes[0].copy == first_vote.copy &&
+               !c.words[columns[seq[b]].votes[0].word].brk) {
+          ++b;
+        }
+        const Word& w0 = c.words[first_vote.word];
+        const Word& w1 = c.words[columns[seq[b - 1]].votes[0].word];
+        lines.emplace_back(a, b);
+        prose.push_back(IsProse(std::string_view(c.cleaned->text).substr(w0.begin, w1.end - w0.begin), b - a));
+        a = b;
+      }
+      const auto first_prose = std::find(prose.begin(), prose.end(), 1);
+      const auto last_prose = std::find(prose.rbegin(), prose.rend(), 1);
+      for (size_t l = 0; l < lines.size(); ++l) {
+        const bool inside = first_prose != prose.end() && l + 1 >= static_cast<size_t>(first_prose - prose.begin()) &&
+                            l < prose.size() - static_cast<size_t>(last_prose - prose.rbegin());
+        if (!inside) std::fill(keep.begin() + lines[l].first, keep.begin() + lines[l].second, 0);
+      }
       i = j;
     }
   }
