@@ -228,7 +228,8 @@ TEST(Fuse, RelatedStoriesList) {
 // them as its chrome). Only that copy covers them, and though the block is
 // long, none of its lines reads as prose: fusion leaves them out. The
 // story's tail that the same copy alone kept stays, the subheading inside
-// it too.
+// it too. (The headline kept before a lead only one copy has:
+// Fuse.MissingLeadParagraph.)
 TEST(Fuse, AMenuBlockOneCopyAloneCoversIsLeftOutLineByLine) {
   NewsGen gen(41);
   std::vector<std::string> story = gen.Article(6);
@@ -247,6 +248,7 @@ TEST(Fuse, AMenuBlockOneCopyAloneCoversIsLeftOutLineByLine) {
   b.Add(JoinLines(lead), 0);
   b.Add(JoinLines(lead), 0);
   ASSERT_NE(b.Clean()[0].text.find(menus[3]), std::string::npos) << "cleaning should keep the menus here";
+  ASSERT_NE(b.Clean()[0].text.find(footer[1]), std::string::npos) << "and the footer";
   EXPECT_EQ(b.FusedOf(0), JoinLines(story));
 }
 

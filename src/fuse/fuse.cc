@@ -11,8 +11,9 @@
 //     the longest copy has it, when it lies in a run of words the longest
 //     copy lacks (a lost link text), or when a copy lacking it shows a hole
 //     right there; in clusters of kLoneMinCopies or more, of a stretch only
-//     one copy covers only the lines that read as prose stay, with the lines
-//     between them and the line just before the first (its headline);
+//     one copy covers only the lines that read as prose stay, with the
+//     lines between them and the line just before the first (a headline,
+//     if the lead is there);
 //  5. a kept column shows its most common spelling, after a line break
 //     when at least half of the copies with lines start a line there.
 // Every emitted word is a slice of one copy's original text; consecutive
@@ -143,9 +144,9 @@ std::vector<uint8_t> KeepColumns(const std::vector<Copy>& copies, const std::vec
     keep[i] = k;
     for (const Vote& vote : col.votes) last_word[vote.copy] = vote.word;
   }
-  // A stretch that only one copy covers, in a cluster of three or more, is
-  // article only if it reads as prose: the others agree on where the story
-  // ends and begins, and short leftovers there are page chrome.
+  // A stretch that only one copy covers, in a cluster of three or more:
+  // the others agree on where the story begins and ends, so what one copy
+  // alone has beyond them is page chrome unless it reads as prose.
   if (nc >= kLoneMinCopies) {
     int depth = 0;
     std::vector<int> cover_at(ncol);
@@ -157,11 +158,16 @@ std::vector<uint8_t> KeepColumns(const std::vector<Copy>& copies, const std::vec
         ++i;
         continue;
       }
-      // Judged a line at a time (where the copy has lines): a block of menu
-      // lines is long, but none of its lines reads as prose. Lines between
-      // two that do (a subheading in the story's tail that one copy alone
-      // kept) stay with them, and so does the line just before the first
-      // (the headline of a lead that the other copies lack).
+      // Judged a line at a time (a line ends where the copy starts one or
+      // where the voting copy changes; a copy without lines is one line): a
+      // block of menu lines is long, but none of its lines reads as prose.
+      // Lines between two that do (a subheading in the story's tail that
+      // one copy alone kept) stay with them, and so does the line just
+      // before the first, whatever it is (the headline of a lead that the
+      // other copies lack). A first or last line may be the end or the
+      // start of a line whose rest is outside the stretch; it is judged on
+      // its own words (bench/README.md, "Fusion: lone stretches a line at
+      // a time").
       std::vector<std::pair<size_t, size_t>> lines;  // [begin, end) columns
       std::vector<char> prose;
       for (size_t a = i; a < j;) {
