@@ -539,29 +539,18 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
     return pairs[x].a != pairs[y].a ? pairs[x].a < pairs[y].a : pairs[x].b < pairs[y].b;
   });
+  // Identical texts are never bridges: those IdenticalPairs added, and
+  // those alignment joined (told by the fingerprint of their tokens; a
+  // collision would only keep a pair).
   std::vector<std::pair<uint32_t, uint32_t>> edges(order.size());
   std::vector<char> keep(order.size());
   for (size_t i = 0; i < order.size(); ++i) {
-    edges[i] = {pairs[order[i]].a, pairs[order[i]].b};
-    keep[i] = is_identical[order[i]];
+    const RelatedPair& p = pairs[order[i]];
+    edges[i] = {p.a, p.b};
+    keep[i] = is_identical[order[i]] || tc.fingerprint[p.a] == tc.fingerprint[p.b];
   }
-  std::vector<char> bridge = FindBridges(n, edges, keep, options.bridge_min_neighbours, options.bridge_max_shared);
-  // Identical texts that alignment joined are never bridges either (their
-  // partners differ only where their sources' chrome does). Checked on the
-  // few bridges only: the fingerprint, then the tokens.
-  for (size_t i = 0; i < order.size(); ++i) {
-    if (!bridge[i]) continue;
-    const auto [a, b] = edges[i];
-    if (tc.fingerprint[a] != tc.fingerprint[b] || tc.tokens.count(a) != tc.tokens.count(b)) continue;
-    std::vector<Token> buf_a, buf_b;
-    std::span<const Token> ta, tb;
-    DOPPEL_RETURN_IF_ERROR(tc.tokens.Read(a, &buf_a, &ta));
-    DOPPEL_RETURN_IF_ERROR(tc.tokens.Read(b, &buf_b, &tb));
-    if (std::equal(ta.begin(), ta.end(), tb.begin(), tb.end(),
-                   [](const Token& x, const Token& y) { return x.hash == y.hash; })) {
-      bridge[i] = 0;
-    }
-  }
+  const std::vector<char> bridge =
+      FindBridges(n, edges, keep, options.bridge_min_neighbours, options.bridge_max_shared);
   UnionFind uf(n);
   for (size_t i = 0; i < order.size(); ++i) {
     if (bridge[i]) {

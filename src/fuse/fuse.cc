@@ -184,12 +184,12 @@ std::vector<uint8_t> KeepColumns(const std::vector<Copy>& copies, const std::vec
         prose.push_back(IsProse(std::string_view(c.cleaned->text).substr(w0.begin, w1.end - w0.begin), b - a));
         a = b;
       }
-      const auto first_prose = std::find(prose.begin(), prose.end(), 1);
-      const auto last_prose = std::find(prose.rbegin(), prose.rend(), 1);
+      // Kept: lines lo..hi (lo the line before the first prose line).
+      const size_t first = static_cast<size_t>(std::find(prose.begin(), prose.end(), 1) - prose.begin());
+      const size_t lo = first == 0 ? 0 : first - 1;
+      const size_t hi = prose.size() - 1 - static_cast<size_t>(std::find(prose.rbegin(), prose.rend(), 1) - prose.rbegin());
       for (size_t l = 0; l < lines.size(); ++l) {
-        const bool inside = first_prose != prose.end() && l + 1 >= static_cast<size_t>(first_prose - prose.begin()) &&
-                            l < prose.size() - static_cast<size_t>(last_prose - prose.rbegin());
-        if (!inside) std::fill(keep.begin() + lines[l].first, keep.begin() + lines[l].second, 0);
+        if (first == prose.size() || l < lo || l > hi) std::fill(keep.begin() + lines[l].first, keep.begin() + lines[l].second, 0);
       }
       i = j;
     }
