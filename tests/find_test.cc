@@ -543,6 +543,76 @@ TEST(FindClusters, AStoryASitePublishedThreeTimesJoinsItsCopies) {
   EXPECT_EQ(distinct.size(), 32u) << "two different stories share a cluster";
 }
 
+// A feed site (a large source) that posted a story twice and an excerpt
+// of it under a headline line of its own, each read with its own light
+// noise; the story is also on another site. Noise breaks some n-grams in
+// one feed copy and not the other, and the two copies join as a pair on
+// those; what the excerpt shares with both is then in two groups of the
+// site, its chrome, unless the excerpt is aligned with the copies' group
+// (beyond the site's common chrome, over text the other site has).
+TEST(FindClusters, AnExcerptOfAStoryALargeSitePostedTwiceJoinsTheCopies) {
+  NewsGen g(41);
+  const Site a = MakeSite(g, "feeds.example"), b = MakeSite(g, "daily.example");
+  const std::vector<std::string> story = g.Article(8);
+  doppel_test::Rng rng(41);
+  auto noisy = [&](const std::vector<std::string>& lines) {
+    std::vector<std::string> out;
+    for (const std::string& l : lines) out.push_back(doppel_test::SubstituteLetters(l, rng, 40));
+    return out;
+  };
+  Corpus c;
+  for (int i = 0; i < 20; ++i) Add(&c, fmt::format("a{}", i), Page(a, g.Article(6)), "https://feeds.example/" + std::to_string(i));
+  for (int i = 0; i < 6; ++i) Add(&c, fmt::format("b{}", i), Page(b, g.Article(6)), "https://daily.example/" + std::to_string(i));
+  Add(&c, "feed1", Page(a, noisy(story)), "https://feeds.example/feed1");
+  Add(&c, "feed2", Page(a, noisy(story)), "https://feeds.example/feed2");
+  std::vector<std::string> excerpt = {g.Sentence(16), g.Sentence(16)};
+  for (const std::string& l : noisy({story[0], story[1], story[2]})) excerpt.push_back(l);
+  excerpt.push_back("Read more at Daily Example.");
+  Add(&c, "excerpt", Page(a, excerpt), "https://feeds.example/excerpt");
+  Add(&c, "reprint", Page(b, story), "https://daily.example/reprint");
+  for (auto& d : c.docs) d.source = doppel::SourceKey(d.source);
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "feed1", "feed2"));
+  EXPECT_TRUE(Together(cl, "feed1", "reprint"));
+  EXPECT_TRUE(Together(cl, "feed1", "excerpt"));
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(Together(cl, "feed1", fmt::format("a{}", i))) << i;
+  for (int i = 0; i < 6; ++i) EXPECT_FALSE(Together(cl, "feed1", fmt::format("b{}", i))) << i;
+}
+
+// The same feed site, where a box of text (a "most read" list of the hour)
+// ran on both copies and on a short page of another story, and nowhere
+// else: the short page is mostly the box, but the box is not article text
+// on another site, so the page does not join the copies.
+TEST(FindClusters, ABoxOnAStoryALargeSitePostedTwiceDoesNotJoinAThirdPage) {
+  NewsGen g(43);
+  const Site a = MakeSite(g, "feeds.example"), b = MakeSite(g, "daily.example");
+  const std::vector<std::string> story = g.Article(8);
+  std::vector<std::string> box;
+  for (int i = 0; i < 5; ++i) box.push_back(g.Sentence(10));
+  doppel_test::Rng rng(43);
+  auto noisy = [&](const std::vector<std::string>& lines) {
+    std::vector<std::string> out;
+    for (const std::string& l : lines) out.push_back(doppel_test::SubstituteLetters(l, rng, 40));
+    return out;
+  };
+  std::vector<std::string> with_box = story;
+  with_box.insert(with_box.end(), box.begin(), box.end());
+  Corpus c;
+  for (int i = 0; i < 20; ++i) Add(&c, fmt::format("a{}", i), Page(a, g.Article(6)), "https://feeds.example/" + std::to_string(i));
+  for (int i = 0; i < 6; ++i) Add(&c, fmt::format("b{}", i), Page(b, g.Article(6)), "https://daily.example/" + std::to_string(i));
+  Add(&c, "feed1", Page(a, noisy(with_box)), "https://feeds.example/feed1");
+  Add(&c, "feed2", Page(a, noisy(with_box)), "https://feeds.example/feed2");
+  std::vector<std::string> short_page = {g.Sentence(12)};
+  for (const std::string& l : noisy(box)) short_page.push_back(l);
+  Add(&c, "short", Page(a, short_page), "https://feeds.example/short");
+  Add(&c, "reprint", Page(b, story), "https://daily.example/reprint");
+  for (auto& d : c.docs) d.source = doppel::SourceKey(d.source);
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "feed1", "feed2"));
+  EXPECT_TRUE(Together(cl, "feed1", "reprint"));
+  EXPECT_FALSE(Together(cl, "feed1", "short"));
+}
+
 // The same on a larger scale: a story one site posted three times that
 // fourteen pages without a site carry as well, so each of its n-grams is in
 // seventeen documents (more than the runs counted on the stack).
@@ -690,6 +760,26 @@ TEST(FindClusters, CopiesWithHeavyOcrNoiseJoin) {
   EXPECT_TRUE(Together(cl, "copy0", "copy1"));
   EXPECT_TRUE(Together(cl, "copy0", "copy2"));
   EXPECT_FALSE(Together(cl, "copy0", "other0"));
+}
+
+// A reprint that OCR read with look-alike confusions in most of its words
+// (rn for m, 1 for l, c for e, ...): compared letter for letter nearly
+// every 3-gram that anchors an alignment is broken and the copies stay
+// apart; with look-alikes folded (the default) they are one text.
+TEST(FindClusters, AnOcrCopyWithLookalikeConfusionsJoinsWhenLookalikesFold) {
+  NewsGen g(31);
+  const std::string story = JoinLines(g.Article(12));
+  doppel_test::Rng rng(31);
+  Corpus c;
+  Add(&c, "print", story, "");
+  Add(&c, "ocr", doppel_test::ConfuseLookalikes(story, rng, 2), "");
+  AddOtherStories(&c, g, 13, 12);
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "print", "ocr"));
+  for (int i = 0; i < 13; ++i) EXPECT_FALSE(Together(cl, "print", fmt::format("other{}", i)));
+  doppel::FindOptions exact;
+  exact.fold_lookalikes = false;
+  EXPECT_FALSE(Together(Clusters(c, exact), "print", "ocr"));
 }
 
 // Heavier noise, each copy on its own (6% of letters): most of the 3-grams

@@ -204,6 +204,39 @@ inline std::string SubstituteLetters(std::string s, Rng& rng, int one_in) {
   return s;
 }
 
+// `s` as OCR reads a worn print: each word, with chance 1 in `one_in`, has
+// one look-alike confusion where it has one (rn for m, 1 for l, 0 for o, c
+// for e, ...; the pairs that TokenizeFolded folds, in either direction).
+inline std::string ConfuseLookalikes(const std::string& s, Rng& rng, int one_in) {
+  static const std::pair<const char*, const char*> kPairs[] = {
+      {"m", "rn"}, {"rn", "m"}, {"l", "1"}, {"i", "l"}, {"o", "0"}, {"e", "c"}, {"c", "e"}, {"h", "b"},
+      {"d", "cl"}, {"w", "vv"}, {"u", "n"}, {"n", "u"}, {"t", "f"}, {"s", "5"}, {"a", "o"}};
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = i;
+    while (j < s.size() && s[j] != ' ' && s[j] != '\n') ++j;
+    std::string word = s.substr(i, j - i);
+    if (!word.empty() && rng.Below(static_cast<uint64_t>(one_in)) == 0) {
+      // The first pair, from a random start, that the word has.
+      const size_t n = sizeof kPairs / sizeof kPairs[0];
+      const size_t first = rng.Below(n);
+      for (size_t k = 0; k < n; ++k) {
+        const auto& [from, to] = kPairs[(first + k) % n];
+        const size_t at = word.find(from);
+        if (at != std::string::npos) {
+          word.replace(at, std::string_view(from).size(), to);
+          break;
+        }
+      }
+    }
+    out += word;
+    if (j < s.size()) out += s[j];
+    i = j + 1;
+  }
+  return out;
+}
+
 }  // namespace doppel_test
 
 #endif  // DOPPEL_TESTS_TEST_UTIL_H_

@@ -390,6 +390,86 @@ TEST(Tokenize, AgreesWithSlowReferenceOnRandomText) {
 }
 
 // ---------------------------------------------------------------------------
+// Look-alike folding (TokenizeFolded, FoldLookalikes).
+
+uint64_t FoldedHash(std::string_view word) {
+  std::vector<Token> t;
+  TokenizeFolded(word, &t);
+  EXPECT_EQ(t.size(), 1u) << word;
+  return t.empty() ? 0 : t[0].hash;
+}
+
+TEST(FoldLookalikes, GlyphsThatOcrConfusesAreOneToken) {
+  // Each group: the word and what OCR made of it.
+  const std::vector<Strings> groups = {
+      {"modern", "rnodern", "MODERN", "M0DERN", "rnoclern"},
+      {"life", "1ife", "Iife", "lifc", "Life"},
+      {"wave", "vvave", "wovc"},
+      {"the", "tbe", "fhe", "THE"},
+      {"number", "nurnber", "unmber"},
+      {"Sable", "5ab1e", "sable"},
+      {"Bible", "8ible", "B1ble"},
+      {"café", "cafe", "CAFÉ", "cafe\u0301"},
+      {"naïve", "naive", "noive"},
+  };
+  for (const Strings& group : groups) {
+    for (const std::string& w : group) {
+      EXPECT_EQ(FoldedHash(w), FoldedHash(group[0])) << w << " vs " << group[0];
+    }
+  }
+  // Words of different letters stay apart.
+  const Strings distinct = {"cat", "dog", "house", "river", "market", "people", "kgx", "zzz", "pyramid"};
+  std::set<uint64_t> hashes;
+  for (const std::string& w : distinct) hashes.insert(FoldedHash(w));
+  EXPECT_EQ(hashes.size(), distinct.size());
+  // Without folding, the look-alikes are different tokens.
+  EXPECT_NE(Hashes("modern")[0], Hashes("rnodern")[0]);
+  EXPECT_NE(Hashes("life")[0], Hashes("1ife")[0]);
+}
+
+TEST(FoldLookalikes, FoldsTheNormalizedForm) {
+  EXPECT_EQ(FoldLookalikes("modern"), "modcm");
+  EXPECT_EQ(FoldLookalikes("rnodern"), "modcm");
+  EXPECT_EQ(FoldLookalikes("clear"), "dcor");
+  EXPECT_EQ(FoldLookalikes("vvhite"), "wblfc");
+  EXPECT_EQ(FoldLookalikes("1950"), "l9so");
+  EXPECT_EQ(FoldLookalikes("r\u00e9sum\u00e9"), "rcsnmc");
+  // Marks of scripts other than Latin are kept: a Devanagari vowel sign is
+  // part of its letter, not an accent.
+  EXPECT_NE(FoldLookalikes("\u0915\u093f"), FoldLookalikes("\u0915"));
+  EXPECT_EQ(FoldLookalikes("\u6771\u4eac"), "\u6771\u4eac");
+  EXPECT_EQ(FoldLookalikes(""), "");
+}
+
+TEST(TokenizeFolded, AgreesWithSlowReferenceOnRandomText) {
+  // The fast path (ASCII words folded in a buffer) and the general one
+  // (decomposed, marks dropped, composed) against the definition: the hash
+  // of FoldLookalikes of the normalized token, with Tokenize's offsets.
+  const std::vector<std::string> pieces = {
+      "a", "Z", "9", "rn", "m", "cl", "d", "vv", "w", "0", "1", "I", "l", "5", "8", "e", "c", "h", "b", "u", "n",
+      "t", "f", "the", "Modern", "rnodern", "HELLO", " ", "  ", "\n", ".", "'", "-", "é", "É", "í", "café",
+      "e\xcc\x81", "\xcc\x81", "東", "กิน", "ＡＢＣ", "ﬁ", "ß", "Σ", "\xff", "\xc3", "ｶﾞ", "½", "\u00AD",
+      "\u200B", "\u0915\u093f", std::string(63, 'r'), std::string(64, 'n'), std::string(65, 'v'),
+      std::string(130, 'M'), std::string(17, '1')};
+  Rng rng(20261206);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int parts = static_cast<int>(rng.Range(0, 60));
+    for (int k = 0; k < parts; ++k) text += pieces[rng.Below(pieces.size())];
+    std::vector<Token> got, plain;
+    TokenizeFolded(text, &got);
+    Tokenize(text, &plain);
+    ASSERT_EQ(got.size(), plain.size()) << "text: " << text;
+    for (size_t i = 0; i < got.size(); ++i) {
+      ASSERT_EQ(got[i].begin, plain[i].begin) << "token " << i << " of: " << text;
+      ASSERT_EQ(got[i].end, plain[i].end) << "token " << i << " of: " << text;
+      const std::string word = text.substr(got[i].begin, got[i].end - got[i].begin);
+      ASSERT_EQ(got[i].hash, HashNormalized(FoldLookalikes(NormalizeToken(word)))) << "token " << i << " of: " << text;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
 // CodePointCursor.
 
 TEST(CodePointCursor, CountsCodePointsBeforeAByteOffset) {

@@ -115,6 +115,9 @@ int main(int argc, char** argv) {
                    "share at most a tenth of the fewer (none, below ten): it bridges two stories; 0: keep every pair")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  find->add_flag("!--exact-letters", fo.find.fold_lookalikes,
+                 "compare words letter for letter; by default glyphs that OCR confuses count as one "
+                 "(rn/m, cl/d, vv/w, l/i/1, o/0/a, c/e, b/h/8, n/u, f/t, s/5, accents on Latin letters)");
   find->add_option("--ngram", fo.find.boiler_ngram, "words per n-gram for boilerplate and candidates")
       ->capture_default_str();
   find->add_option("--anchor", fo.find.align_ngram, "words per alignment anchor")->capture_default_str();

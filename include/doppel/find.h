@@ -29,6 +29,10 @@ namespace doppel {
 
 struct FindOptions {
   bool use_sources = true;   // learn chrome per source when documents have one
+  // Tokens are compared with look-alike glyphs folded (TokenizeFolded in
+  // doppel/text.h: "rn" and "m", "l", "1" and "i", "0" and "o", ...), so
+  // that OCR'd copies keep their n-grams; docs/design.md, step 1.
+  bool fold_lookalikes = true;
   int boiler_ngram = 5;      // words per n-gram for boilerplate and candidates
   int align_ngram = 3;       // words per alignment anchor
   int min_shared = 2;        // shared rare n-grams that make a candidate pair
@@ -56,7 +60,7 @@ struct FindOptions {
   // partitions), the postings of shared n-grams (beyond their share in a
   // scratch file), the candidate lists (built for a range of documents at
   // a time) and the documents of an alignment batch. What grows with the
-  // corpus is outside it: flags per n-gram position (three bits, then one,
+  // corpus is outside it: flags per n-gram position (four bits, then one,
   // or a byte while that is small against the budget),
   // candidate and related pairs, ids and a few integers per document.
   size_t memory = size_t{256} << 20;

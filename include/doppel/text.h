@@ -40,6 +40,21 @@ struct Token {
 
 // Appends the tokens of `text` (valid UTF-8) to `out`.
 void Tokenize(std::string_view text, std::vector<Token>* out);
+
+// Look-alike folding, for text that went through OCR (find's default):
+// glyphs that OCR engines read for one another give one hash. After NFKC
+// and case folding, accents on Latin letters are dropped ("í" is "i"); then
+// each letter or digit of a class becomes its first: {l, i, 1}, {o, 0, a},
+// {c, e}, {b, h, 8}, {n, u}, {f, t}, {s, 5}; then, left to right, "rn"
+// becomes "m", "cl" "d" and "vv" "w". So "rnodern", "M0DERN" and "modern"
+// are one token, and so are "cIear" and "dear". Classes are taken whole,
+// so folding commutes with case folding and with one confusion anywhere in
+// a word. Distinct words do collide ("burn" and "bum", "he" and "be"), which
+// n-grams of three or five words make rare.
+std::string FoldLookalikes(std::string_view normalized);
+// Tokenize, with each token hashed as HashNormalized(FoldLookalikes(its
+// normalized form)): the same tokens and offsets, folded hashes.
+void TokenizeFolded(std::string_view text, std::vector<Token>* out);
 // The same tokens' hashes only: the dedup fast path.
 void TokenHashes(std::string_view text, std::vector<uint64_t>* out);
 // The normalized form of one token (NFKC + case fold), as hashed.

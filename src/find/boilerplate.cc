@@ -752,10 +752,12 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   // Before the story groups, with sources: kShown, chrome shown by a third
   // document of the source (or too common); kElsewhere, another source has
   // it as article text; kTwice, in exactly two documents (or groups) of its
-  // source. An n-gram with neither kShown nor kTwice is in no other document
-  // of its source: most article text, which is so left unwritten.
+  // source; kCommon, in more groups of its source than a story is posted
+  // (kStoryRepeats), or too common. An n-gram with neither kShown nor kTwice
+  // is in no other document of its source: most article text, which is so
+  // left unwritten.
   const bool flag_bytes = offset[n] <= work / 8;
-  enum : int { kShown = 0, kElsewhere = 1, kTwice = 2 };
+  enum : int { kShown = 0, kElsewhere = 1, kTwice = 2, kCommon = 3 };
   PositionFlags facts;
   std::vector<uint32_t> group(n);
   for (uint32_t d = 0; d < n; ++d) group[d] = d;
@@ -853,7 +855,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     tbb::enumerable_thread_specific<std::vector<std::pair<uint32_t, uint32_t>>> found;
     tbb::enumerable_thread_specific<std::vector<DocSet>> found_sets;
     std::vector<DocSet> sets;  // sorted by documents
-    facts = PositionFlags(offset[n], 3, flag_bytes);
+    facts = PositionFlags(offset[n], 4, flag_bytes);
     struct PairCount {
       std::pair<uint32_t, uint32_t> pair;
       uint32_t count;  // shared n-grams
@@ -904,7 +906,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         // one with neither kShown nor kTwice is in that group alone.
         assert(v >= 1);
         return static_cast<uint8_t>((v >= 3 ? 1 << kShown : 0) | (elsewhere_of(e, df) ? 1 << kElsewhere : 0) |
-                                    (v == 2 ? 1 << kTwice : 0));
+                                    (v == 2 ? 1 << kTwice : 0) | (v > kStoryRepeats ? 1 << kCommon : 0));
       });
       {
         std::vector<DocSet> fresh;
@@ -983,15 +985,22 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     // pages of one source may be its chrome, while a copied story is found
     // elsewhere too. On a large source (kLargeSource) no other source is
     // needed.
-    std::vector<uint8_t> joined(candidates.size(), 0);
+    //
+    // align(pairs, chrome, elsewhere_only, &joined) aligns each pair with
+    // the chrome of flag `chrome` masked; with `elsewhere_only`, aligned
+    // text counts only where another source has it as article text, on a
+    // large source too.
     std::vector<Local> local;
     std::span<const uint32_t> batch_docs;
     auto local_of = [&](uint32_t d) -> const Local& {
       return local[static_cast<size_t>(std::lower_bound(batch_docs.begin(), batch_docs.end(), d) - batch_docs.begin())];
     };
     const uint64_t budget = std::max<uint64_t>(1, work / 2 / kBatchBytesPerToken);
-    DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachPairBatch(
-        candidates, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
+    auto align = [&](const std::vector<std::pair<uint32_t, uint32_t>>& pairs, int chrome, bool elsewhere_only,
+                     std::vector<uint8_t>* joined) -> Status {
+      joined->assign(pairs.size(), 0);
+      return corpus.tokens.ForEachPairBatch(
+        pairs, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
           batch_docs = docs;
           local.clear();
           local.resize(docs.size());
@@ -1002,11 +1011,11 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             const uint64_t from = offset[d], to = offset[d] + grams;
             CoverTokens([&](auto&& f) { facts.ForEachSet(kElsewhere, from, to, f); }, tokens, options.boiler_ngram,
                         &l.elsewhere);
-            MaskTokens([&](auto&& f) { facts.ForEachSet(kShown, from, to, f); }, tokens, options.boiler_ngram, &l.mask);
+            MaskTokens([&](auto&& f) { facts.ForEachSet(chrome, from, to, f); }, tokens, options.boiler_ngram, &l.mask);
             l.anchors = BuildAnchorIndex(doc_tokens, l.mask, ao.n);
           }));
           tbb::parallel_for(c0, c1, [&](size_t c) {
-            auto [x, y] = candidates[c];
+            auto [x, y] = pairs[c];
             const Local& lx = local_of(x);
             const Local& ly = local_of(y);
             auto passages = AlignDocuments(lx.anchors, ly.anchors, ao);
@@ -1014,7 +1023,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             const uint32_t art_y = Unmasked(ly.mask, 0, static_cast<uint32_t>(ly.mask.size()));
             // Aligned text counts when another source has it as article
             // text, or when the pair's source is large (kLargeSource).
-            const bool large_x = large(corpus.source[x]), large_y = large(corpus.source[y]);
+            const bool large_x = !elsewhere_only && large(corpus.source[x]);
+            const bool large_y = !elsewhere_only && large(corpus.source[y]);
             uint32_t cov_x = 0, cov_y = 0;
             for (const TokenPassage& p : passages) {
               for (uint32_t i = p.a_begin; i < p.a_end; ++i) cov_x += !lx.mask[i] && (large_x || lx.elsewhere[i]);
@@ -1022,10 +1032,13 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             }
             const bool x_shorter = art_x <= art_y;
             const uint32_t art = x_shorter ? art_x : art_y, cov = x_shorter ? cov_x : cov_y;
-            joined[c] = art > 0 && cov >= options.min_coverage * art && cov >= static_cast<uint32_t>(options.min_tokens);
+            (*joined)[c] = art > 0 && cov >= options.min_coverage * art && cov >= static_cast<uint32_t>(options.min_tokens);
           });
           return Status::Ok();
-        }));
+        });
+    };
+    std::vector<uint8_t> joined;
+    DOPPEL_RETURN_IF_ERROR(align(candidates, kShown, /*elsewhere_only=*/false, &joined));
     UnionFind groups(n);
     for (size_t c = 0; c < candidates.size(); ++c) {
       // Both documents are of one source (so are a set's below): a group
@@ -1046,7 +1059,48 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       const uint64_t b = offset[d], e = offset[d + 1];
       own[d] = static_cast<uint32_t>((e - b) - facts.Count(kShown, b, e) - facts.Count(kTwice, b, e));
     });
+    // A set of a large source whose documents are mostly one group of
+    // pairs (two or more of them): each of its other documents is aligned
+    // with that group's first document of the set (to_align), and joins
+    // the group when it aligns as a pair does, with two differences: only
+    // what more than kStoryRepeats groups of the source show is masked
+    // (kCommon: what a large source shows that often is its chrome learned
+    // in full), and aligned text counts only where another source has it
+    // as article text (a box or list that ran on a few of the source's
+    // pages is not). Noise breaks the n-grams of a site's copies of a story
+    // one copy at a time: two feed copies group as a pair on the n-grams
+    // only they share, while what an excerpt shares with both is a set of
+    // three that the count below may not take (the excerpt's own headline
+    // and noise outweigh it), and once the copies are one group it is in
+    // two groups of the source: chrome (docs/design.md, step 2). The groups
+    // of pairs are taken as they were before the sets joined anything, so
+    // the sets' order does not matter.
+    std::vector<uint32_t> pair_group(n);
+    for (uint32_t d = 0; d < n; ++d) pair_group[d] = groups.Find(d);
+    std::vector<std::pair<uint32_t, uint32_t>> to_align;
     for (const DocSet& set : sets) {
+      if (set.count >= static_cast<uint32_t>(options.min_shared) && large(corpus.source[set.docs[0]])) {
+        uint32_t most = UINT32_MAX, most_docs = 0;  // the group with most of the set's documents
+        for (uint32_t i = 0; i < set.size; ++i) {
+          const uint32_t g = pair_group[set.docs[i]];
+          uint32_t k = 0;
+          for (uint32_t j = 0; j < set.size; ++j) k += pair_group[set.docs[j]] == g;
+          if (k > most_docs || (k == most_docs && g < most)) {
+            most = g;
+            most_docs = k;
+          }
+        }
+        uint32_t most_first = 0;  // its first document of the set (they are ascending)
+        for (uint32_t i = set.size; i-- > 0;) {
+          if (pair_group[set.docs[i]] == most) most_first = set.docs[i];
+        }
+        if (most_docs >= 2) {
+          for (uint32_t i = 0; i < set.size; ++i) {
+            const uint32_t d = set.docs[i];
+            if (pair_group[d] != most) to_align.emplace_back(std::min(d, most_first), std::max(d, most_first));
+          }
+        }
+      }
       if (set.count < static_cast<uint32_t>(options.min_tokens)) continue;
       uint32_t first = UINT32_MAX;
       for (uint32_t i = 0; i < set.size; ++i) {
@@ -1058,6 +1112,13 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           regrouped |= groups.Union(first, d);
         }
       }
+    }
+    std::sort(to_align.begin(), to_align.end());
+    to_align.erase(std::unique(to_align.begin(), to_align.end()), to_align.end());
+    std::vector<uint8_t> aligned;
+    DOPPEL_RETURN_IF_ERROR(align(to_align, kCommon, /*elsewhere_only=*/true, &aligned));
+    for (size_t c = 0; c < to_align.size(); ++c) {
+      if (aligned[c]) regrouped |= groups.Union(to_align[c].first, to_align[c].second);
     }
     if (regrouped) {
       for (uint32_t d = 0; d < n; ++d) group[d] = groups.Find(d);

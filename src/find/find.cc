@@ -92,14 +92,19 @@ Status InferSources(TokenizedCorpus* tc, int gram_n) {
   return Status::Ok();
 }
 
-void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vector<TokenRange>* menus) {
+void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vector<TokenRange>* menus,
+                        bool fold_lookalikes) {
   // Into scratch, then copied at its exact size: growing by doubling would
   // leave up to half of every list unused.
   thread_local std::vector<Token> scratch;
   thread_local std::vector<uint32_t> line_starts;
   scratch.clear();
   line_starts.clear();
-  Tokenize(text, &scratch);
+  if (fold_lookalikes) {
+    TokenizeFolded(text, &scratch);
+  } else {
+    Tokenize(text, &scratch);
+  }
   if (menus != nullptr) {
     for (size_t i = 1; i < scratch.size(); ++i) {
       if (BreaksLine(text.substr(scratch[i - 1].end, scratch[i].begin - scratch[i - 1].end))) {
@@ -238,7 +243,7 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   std::vector<std::vector<TokenRange>> menus(n);
   tc.fingerprint.resize(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    TokenizeCodePoints(corpus.docs[d].text, &tokens[d], &menus[d]);
+    TokenizeCodePoints(corpus.docs[d].text, &tokens[d], &menus[d], options.fold_lookalikes);
     tc.fingerprint[d] = TokenFingerprint(tokens[d]);
   });
   for (size_t d = 0; d < n; ++d) {

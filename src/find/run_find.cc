@@ -81,7 +81,7 @@ struct LoadedDocument {
 
 // Reads the input once, tokenizing on all threads as it goes: the texts are
 // never held, only their tokens (with code-point offsets) and the ids.
-Status LoadTokens(const CorpusOptions& opt, TokenizedCorpus* tc, IdTable* ids, RecordCounts* counts,
+Status LoadTokens(const CorpusOptions& opt, bool fold_lookalikes, TokenizedCorpus* tc, IdTable* ids, RecordCounts* counts,
                   std::unique_ptr<OutputFile>* rejects_out) {
   auto opened = InputSet::Open(opt.inputs, opt.tmp_dir, /*rereadable=*/false);
   if (!opened.ok()) return opened.status();
@@ -90,12 +90,12 @@ Status LoadTokens(const CorpusOptions& opt, TokenizedCorpus* tc, IdTable* ids, R
   DOPPEL_RETURN_IF_ERROR(rejects.Open());
   std::unordered_map<std::string, uint32_t> source_number;
   std::vector<uint8_t> states;
-  auto work = [](const Document& doc, LoadedDocument* out) {
+  auto work = [fold_lookalikes](const Document& doc, LoadedDocument* out) {
     out->id_json = doc.id_json;
     out->source = doc.source.empty() ? std::string() : SourceKey(doc.source);
     out->tokens.clear();
     out->menus.clear();
-    TokenizeCodePoints(doc.text, &out->tokens, &out->menus);
+    TokenizeCodePoints(doc.text, &out->tokens, &out->menus, fold_lookalikes);
     out->fingerprint = TokenFingerprint(out->tokens);
   };
   auto sink = [&](LoadedDocument&& d) -> Status {
@@ -145,7 +145,8 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   if (find_options.tmp_dir.empty()) find_options.tmp_dir = options.corpus.tmp_dir;
   TokenizedCorpus tc{TokenStore(TokenMemory(find_options), ScratchDir(find_options.tmp_dir)), {}, 0, false, {}, {}, {}};
   IdTable ids;
-  DOPPEL_RETURN_IF_ERROR(LoadTokens(options.corpus, &tc, &ids, &summary.counts, &rejects));
+  DOPPEL_RETURN_IF_ERROR(
+      LoadTokens(options.corpus, options.find.fold_lookalikes, &tc, &ids, &summary.counts, &rejects));
   summary.stages.push_back({"read+tokenize", Since(t)});
   const size_t n = ids.size();
   auto found = FindInTokens(std::move(tc), find_options);

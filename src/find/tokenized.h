@@ -44,7 +44,8 @@ struct TokenizedCorpus {
 // Appends the tokens of `text` to `out`, with code-point offsets, and when
 // `menus` is given, the token ranges of its menus (find/menus.h), counted
 // from the first token of `text` (so `out` should start empty).
-void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vector<TokenRange>* menus = nullptr);
+void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vector<TokenRange>* menus = nullptr,
+                        bool fold_lookalikes = true);
 
 // A hash of the sequence of token hashes: documents with the same tokens
 // (the same words, whatever the spacing, case or punctuation between them)

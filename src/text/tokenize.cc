@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -77,6 +78,53 @@ CharClass Classify(int32_t cp) {
 }
 
 constexpr int kMapOptions = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+// Decomposed, for look-alike folding, which drops the marks on Latin letters.
+constexpr int kDecomposeOptions =
+    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+
+// Look-alike classes (FoldLookalikes): each byte to the first of its class.
+constexpr std::array<char, 256> MakeLookalikeTable() {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) t[static_cast<size_t>(c)] = static_cast<char>(c);
+  t['i'] = t['1'] = 'l';
+  t['0'] = t['a'] = 'o';
+  t['e'] = 'c';
+  t['h'] = t['8'] = 'b';
+  t['u'] = 'n';
+  t['t'] = 'f';
+  t['5'] = 's';
+  return t;
+}
+constexpr std::array<char, 256> kLookalike = MakeLookalikeTable();
+
+// Whether two folded bytes are "rn", "cl" or "vv" (FoldPairs).
+inline bool IsFoldedPair(char c, char d) {
+  return (c == 'r' && d == 'n') | (c == 'c' && d == 'l') | (c == 'v' && d == 'v');
+}
+
+// Folds `n` bytes at `in`, whose classes are folded already, into `out`
+// (room for n bytes): "rn", "cl" and "vv" left to right. Returns the length.
+inline size_t FoldPairs(const char* in, size_t n, char* out) {
+  size_t m = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (i + 1 < n && IsFoldedPair(in[i], in[i + 1])) {
+      out[m++] = in[i] == 'r' ? 'm' : in[i] == 'c' ? 'd' : 'w';
+      ++i;
+    } else {
+      out[m++] = in[i];
+    }
+  }
+  return m;
+}
+
+// Folds `n` case-folded bytes at `in` into `out` (room for n bytes):
+// classes first, then "rn", "cl" and "vv" left to right. Returns the
+// length. Bytes of multi-byte characters are kept as they are.
+inline size_t FoldBytes(const char* in, size_t n, char* out) {
+  std::string classes(n, '\0');
+  for (size_t i = 0; i < n; ++i) classes[i] = kLookalike[static_cast<unsigned char>(in[i])];
+  return FoldPairs(classes.data(), n, out);
+}
 
 __extension__ typedef unsigned __int128 Uint128;
 
@@ -96,15 +144,21 @@ constexpr ShortMasks kShortMasks;
 // are readable: both halves masked to the token, folded with one 128-bit
 // multiply as XXH3 does for short inputs, and finished with Mix64. No branch
 // depends on the length, which is what makes it faster than XXH3 on words.
-inline uint64_t ShortHash(const char* p, size_t n) {
-  uint64_t a, b;
-  std::memcpy(&a, p, 8);
-  std::memcpy(&b, p + 8, 8);
+// ShortHashWords: the same of the token's 16 bytes as two little-endian
+// words.
+inline uint64_t ShortHashWords(uint64_t a, uint64_t b, size_t n) {
   a = (a & kShortMasks.lo[n]) ^ 0x9E3779B97F4A7C15ULL;
   b = (b & kShortMasks.hi[n]) ^ 0xC2B2AE3D27D4EB4FULL;
   const Uint128 m = static_cast<Uint128>(a) * b;
   const uint64_t acc = n + __builtin_bswap64(a) + b + (static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64));
   return Mix64(acc);
+}
+
+inline uint64_t ShortHash(const char* p, size_t n) {
+  uint64_t a, b;
+  std::memcpy(&a, p, 8);
+  std::memcpy(&b, p + 8, 8);
+  return ShortHashWords(a, b, n);
 }
 
 }  // namespace
@@ -117,6 +171,21 @@ uint64_t HashNormalized(std::string_view normalized) {
 }
 
 namespace {
+
+// Latin letters (the ASCII ones after decomposition) lose their marks in
+// look-alike folding; marks of other scripts are kept (Devanagari vowel
+// signs are letters' parts, not accents).
+bool DropsMark(utf8proc_int32_t base, utf8proc_int32_t mark) {
+  if (base < 0 || base >= 0x80 || !kAsciiWord[static_cast<size_t>(base)]) return false;
+  const utf8proc_property_t* property = utf8proc_get_property(mark);
+  return property->category == UTF8PROC_CATEGORY_MN;
+}
+
+// The look-alike-folded hash of a token that holds a multi-byte character
+// (rare in most text: no faster path).
+uint64_t HashTokenFolded(const char* p, size_t n) {
+  return HashNormalized(FoldLookalikes(NormalizeToken(std::string_view(p, n))));
+}
 
 // The hash of a token that holds a multi-byte character (ASCII words are
 // hashed by the block path of Scan).
@@ -141,6 +210,27 @@ struct ScanScratch {
   std::vector<char> lower;
   std::vector<uint64_t> word, high;
 };
+
+#ifdef __SSE2__
+// The look-alike classes (kLookalike) of 16 lower-cased ASCII bytes.
+inline __m128i FoldClasses(__m128i v) {
+  auto to = [&v](char from, char into) {
+    const __m128i hit = _mm_cmpeq_epi8(v, _mm_set1_epi8(from));
+    v = _mm_xor_si128(v, _mm_and_si128(hit, _mm_set1_epi8(static_cast<char>(from ^ into))));
+  };
+  to('i', 'l');
+  to('1', 'l');
+  to('0', 'o');
+  to('a', 'o');
+  to('e', 'c');
+  to('h', 'b');
+  to('8', 'b');
+  to('u', 'n');
+  to('t', 'f');
+  to('5', 's');
+  return v;
+}
+#endif
 
 // Fills `sc` for `text`. Bits and bytes past the end are zero, and one
 // extra zero bitmap word follows, so that scans for a zero bit always stop.
@@ -213,7 +303,7 @@ inline size_t NextClear(const uint64_t* a, size_t i) {
 
 // The general path: one token of code points starting at s[i], or one
 // separator skipped. Returns where the scan goes on.
-template <typename Emit>
+template <bool kFold, typename Emit>
 inline size_t GeneralToken(const char* s, size_t n, size_t i, Emit& emit) {
   size_t start = i;
   bool solo = false;
@@ -246,14 +336,15 @@ inline size_t GeneralToken(const char* s, size_t n, size_t i, Emit& emit) {
     any = true;
     i += static_cast<size_t>(len);
   }
-  if (any) emit(HashToken(s + start, i - start), start, i);
+  if (any) emit(kFold ? HashTokenFolded(s + start, i - start) : HashToken(s + start, i - start), start, i);
   return i;
 }
 
 // Calls emit(hash, begin, end) for every token of `text`. ASCII words are
 // found with bitmaps built a block at a time and hashed from the lower-cased
-// copy; a word that touches a multi-byte character takes the general path.
-template <typename Emit>
+// copy (look-alikes folded with kFold); a word that touches a
+// multi-byte character takes the general path.
+template <bool kFold, typename Emit>
 inline void Scan(std::string_view text, Emit&& emit) {
   thread_local ScanScratch sc;
   Prepare(text, &sc);
@@ -265,7 +356,7 @@ inline void Scan(std::string_view text, Emit&& emit) {
   size_t i = 0;
   while ((i = NextSet(word, high, i, n)) < n) {
     if ((high[i >> 6] >> (i & 63)) & 1) {
-      i = GeneralToken(s, n, i, emit);
+      i = GeneralToken<kFold>(s, n, i, emit);
       continue;
     }
     const size_t start = i;
@@ -278,11 +369,48 @@ inline void Scan(std::string_view text, Emit&& emit) {
                                              static_cast<utf8proc_ssize_t>(n - end), &cp);
       CharClass cls = cl <= 0 ? CharClass::kSeparator : Classify(cp);
       if (cls != CharClass::kSeparator && cls != CharClass::kSolo) {
-        i = GeneralToken(s, n, start, emit);
+        i = GeneralToken<kFold>(s, n, start, emit);
         continue;
       }
     }
     const size_t len = end - start;
+    if constexpr (kFold) {
+#ifdef __SSE2__
+      if (len <= 16) {
+        // The classes of the word's 16 bytes at once (the copy is padded,
+        // and a word's next byte there is 0); "rn", "cl" and "vv", which
+        // 5% of words have, are merged a byte at a time.
+        const __m128i v = FoldClasses(_mm_loadu_si128(reinterpret_cast<const __m128i*>(lower + start)));
+        const __m128i next = _mm_srli_si128(v, 1);
+        auto both = [&](char c, char d) {
+          return _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)), _mm_cmpeq_epi8(next, _mm_set1_epi8(d)));
+        };
+        const __m128i pairs = _mm_or_si128(_mm_or_si128(both('r', 'n'), both('c', 'l')), both('v', 'v'));
+        if ((static_cast<unsigned>(_mm_movemask_epi8(pairs)) & ((1u << len) - 1)) == 0) [[likely]] {
+          const auto a = static_cast<uint64_t>(_mm_cvtsi128_si64(v));
+          const auto b = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_srli_si128(v, 8)));
+          emit(ShortHashWords(a, b, len), start, end);
+        } else {
+          alignas(16) char classes[16], buf[16];
+          _mm_store_si128(reinterpret_cast<__m128i*>(classes), v);
+          const size_t m = FoldPairs(classes, len, buf);
+          std::memset(buf + m, 0, sizeof buf - m);
+          emit(ShortHash(buf, m), start, end);
+        }
+#else
+      if (len <= 16) {
+        char buf[16] = {};
+        const size_t m = FoldBytes(lower + start, len, buf);
+        emit(ShortHash(buf, m), start, end);
+#endif
+      } else {
+        std::string folded(len, '\0');
+        folded.resize(FoldBytes(lower + start, len, folded.data()));
+        emit(HashNormalized(folded), start, end);
+      }
+      i = end;
+      continue;
+    }
     emit(len <= 16 ? ShortHash(lower + start, len) : XXH3_64bits(lower + start, len), start, end);
     i = end;
   }
@@ -291,13 +419,55 @@ inline void Scan(std::string_view text, Emit&& emit) {
 }  // namespace
 
 void Tokenize(std::string_view text, std::vector<Token>* out) {
-  Scan(text, [out](uint64_t h, size_t b, size_t e) {
+  Scan<false>(text, [out](uint64_t h, size_t b, size_t e) {
+    out->push_back({h, static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
+  });
+}
+
+void TokenizeFolded(std::string_view text, std::vector<Token>* out) {
+  Scan<true>(text, [out](uint64_t h, size_t b, size_t e) {
     out->push_back({h, static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
   });
 }
 
 void TokenHashes(std::string_view text, std::vector<uint64_t>* out) {
-  Scan(text, [out](uint64_t h, size_t, size_t) { out->push_back(h); });
+  Scan<false>(text, [out](uint64_t h, size_t, size_t) { out->push_back(h); });
+}
+
+std::string FoldLookalikes(std::string_view normalized) {
+  // Marks on Latin letters dropped: decomposed, filtered, composed again.
+  std::string text(normalized);
+  bool ascii = true;
+  for (char c : text) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (!ascii) {
+    utf8proc_int32_t* cps = nullptr;
+    std::vector<utf8proc_int32_t> buf(text.size() + 1);
+    utf8proc_ssize_t m = utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                                            static_cast<utf8proc_ssize_t>(text.size()), buf.data(),
+                                            static_cast<utf8proc_ssize_t>(buf.size()),
+                                            static_cast<utf8proc_option_t>(kDecomposeOptions));
+    if (m > static_cast<utf8proc_ssize_t>(buf.size())) {
+      buf.resize(static_cast<size_t>(m));
+      m = utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                             static_cast<utf8proc_ssize_t>(text.size()), buf.data(), m,
+                             static_cast<utf8proc_option_t>(kDecomposeOptions));
+    }
+    if (m >= 0) {
+      cps = buf.data();
+      utf8proc_ssize_t kept = 0;
+      utf8proc_int32_t base = -1;
+      for (utf8proc_ssize_t i = 0; i < m; ++i) {
+        if (base >= 0 && DropsMark(base, cps[i])) continue;
+        if (utf8proc_get_property(cps[i])->combining_class == 0) base = cps[i];
+        cps[kept++] = cps[i];
+      }
+      kept = utf8proc_reencode(cps, kept, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+      if (kept >= 0) text.assign(reinterpret_cast<const char*>(cps), static_cast<size_t>(kept));
+    }
+  }
+  std::string out(text.size(), '\0');
+  out.resize(FoldBytes(text.data(), text.size(), out.data()));
+  return out;
 }
 
 std::string NormalizeToken(std::string_view token) {
