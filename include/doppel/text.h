@@ -49,7 +49,8 @@ void Tokenize(std::string_view text, std::vector<Token>* out);
 // becomes "m", "cl" "d" and "vv" "w". So "rnodern", "M0DERN" and "modern"
 // are one token, and so are "cIear" and "dear". Classes are taken whole,
 // so folding commutes with case folding and with one confusion anywhere in
-// a word. Distinct words do collide ("burn" and "bum", "he" and "be"), which
+// a word, except where a "v" meets a "w" ("vw" stays, while OCR's "vvv"
+// becomes "wv"). Distinct words do collide ("burn" and "bum", "he" and "be"), which
 // n-grams of three or five words make rare.
 std::string FoldLookalikes(std::string_view normalized);
 // Tokenize, with each token hashed as HashNormalized(FoldLookalikes(its

@@ -1059,13 +1059,15 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       const uint64_t b = offset[d], e = offset[d + 1];
       own[d] = static_cast<uint32_t>((e - b) - facts.Count(kShown, b, e) - facts.Count(kTwice, b, e));
     });
-    // A set of a large source whose documents are mostly one group of
-    // pairs (two or more of them): each of its other documents is aligned
-    // with that group's first document of the set (to_align), and joins
+    // A set of a large source (sharing min_shared n-grams or more) in
+    // which two or more documents are one group of pairs (the group with
+    // the most of them; ties to the lowest): each of its documents outside
+    // that group is aligned with the group's first document of the set
+    // (to_align), and joins
     // the group when it aligns as a pair does, with two differences: only
     // what more than kStoryRepeats groups of the source show is masked
-    // (kCommon: what a large source shows that often is its chrome learned
-    // in full), and aligned text counts only where another source has it
+    // (kCommon: what a large source shows that often, or what more than
+    // sqrt(N) documents have, is its chrome learned in full), and aligned text counts only where another source has it
     // as article text (a box or list that ran on a few of the source's
     // pages is not). Noise breaks the n-grams of a site's copies of a story
     // one copy at a time: two feed copies group as a pair on the n-grams

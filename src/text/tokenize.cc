@@ -196,7 +196,9 @@ uint64_t HashToken(const char* p, size_t n) {
   const auto opts = static_cast<utf8proc_option_t>(kMapOptions);
   utf8proc_ssize_t m = utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(p),
                                           static_cast<utf8proc_ssize_t>(n), cps, 256, opts);
-  if (m >= 0 && m <= 256) {
+  // Below 256: utf8proc_reencode writes a terminating 0 after the bytes,
+  // which for 256 four-byte characters would be past the buffer.
+  if (m >= 0 && m < 256) {
     m = utf8proc_reencode(cps, m, opts);
     if (m >= 0) return HashNormalized(std::string_view(reinterpret_cast<const char*>(cps), static_cast<size_t>(m)));
   }
@@ -446,8 +448,8 @@ std::string FoldLookalikes(std::string_view normalized) {
                                             static_cast<utf8proc_ssize_t>(text.size()), buf.data(),
                                             static_cast<utf8proc_ssize_t>(buf.size()),
                                             static_cast<utf8proc_option_t>(kDecomposeOptions));
-    if (m > static_cast<utf8proc_ssize_t>(buf.size())) {
-      buf.resize(static_cast<size_t>(m));
+    if (m >= static_cast<utf8proc_ssize_t>(buf.size())) {
+      buf.resize(static_cast<size_t>(m) + 1);  // reencode's terminating 0 (HashToken)
       m = utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
                              static_cast<utf8proc_ssize_t>(text.size()), buf.data(), m,
                              static_cast<utf8proc_option_t>(kDecomposeOptions));
