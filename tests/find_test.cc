@@ -543,40 +543,61 @@ TEST(FindClusters, AStoryASitePublishedThreeTimesJoinsItsCopies) {
   EXPECT_EQ(distinct.size(), 32u) << "two different stories share a cluster";
 }
 
-// A feed site (a large source) that posted a story twice and an excerpt
-// of it under a headline line of its own, each read with its own light
-// noise; the story is also on another site. Noise breaks some n-grams in
-// one feed copy and not the other, and the two copies join as a pair on
-// those; what the excerpt shares with both is then in two groups of the
-// site, its chrome, unless the excerpt is aligned with the copies' group
-// (beyond the site's common chrome, over text the other site has).
-TEST(FindClusters, AnExcerptOfAStoryALargeSitePostedTwiceJoinsTheCopies) {
-  NewsGen g(41);
-  const Site a = MakeSite(g, "feeds.example"), b = MakeSite(g, "daily.example");
-  const std::vector<std::string> story = g.Article(8);
-  doppel_test::Rng rng(41);
-  auto noisy = [&](const std::vector<std::string>& lines) {
+// A feed site of 20 pages (a large source) and another site of 6, each page
+// a story of its own, to which a test adds copies of one story; Noisy reads
+// lines with light noise of their own (one letter in 40 substituted).
+struct FeedSiteCorpus {
+  explicit FeedSiteCorpus(uint64_t seed)
+      : g(seed), feeds(MakeSite(g, "feeds.example")), daily(MakeSite(g, "daily.example")), rng(seed) {
+    for (int i = 0; i < 20; ++i) AddPage(feeds, fmt::format("a{}", i), g.Article(6));
+    for (int i = 0; i < 6; ++i) AddPage(daily, fmt::format("b{}", i), g.Article(6));
+  }
+  void AddPage(const Site& site, const std::string& id, const std::vector<std::string>& article) {
+    Add(&corpus, id, Page(site, article), doppel::SourceKey("https://" + site.name + "/" + id));
+  }
+  std::vector<std::string> Noisy(const std::vector<std::string>& lines) {
     std::vector<std::string> out;
     for (const std::string& l : lines) out.push_back(doppel_test::SubstituteLetters(l, rng, 40));
     return out;
-  };
-  Corpus c;
-  for (int i = 0; i < 20; ++i) Add(&c, fmt::format("a{}", i), Page(a, g.Article(6)), "https://feeds.example/" + std::to_string(i));
-  for (int i = 0; i < 6; ++i) Add(&c, fmt::format("b{}", i), Page(b, g.Article(6)), "https://daily.example/" + std::to_string(i));
-  Add(&c, "feed1", Page(a, noisy(story)), "https://feeds.example/feed1");
-  Add(&c, "feed2", Page(a, noisy(story)), "https://feeds.example/feed2");
-  std::vector<std::string> excerpt = {g.Sentence(16), g.Sentence(16)};
-  for (const std::string& l : noisy({story[0], story[1], story[2]})) excerpt.push_back(l);
+  }
+  // Two noisy copies on the feed site ("feed1", "feed2": `lines`, the
+  // story and what the site ran beside it) and the story on the other site
+  // ("reprint"), plus `page` on the feed site; returns whether `page` joins
+  // the copies, having checked that the copies and the reprint are one
+  // cluster apart from every other page.
+  bool JoinsTwoCopies(const std::vector<std::string>& story, const std::vector<std::string>& lines,
+                      const std::vector<std::string>& page) {
+    AddPage(feeds, "feed1", Noisy(lines));
+    AddPage(feeds, "feed2", Noisy(lines));
+    AddPage(daily, "reprint", story);
+    AddPage(feeds, "page", page);
+    auto cl = Clusters(corpus);
+    EXPECT_TRUE(Together(cl, "feed1", "feed2"));
+    EXPECT_TRUE(Together(cl, "feed1", "reprint"));
+    for (int i = 0; i < 20; ++i) EXPECT_FALSE(Together(cl, "feed1", fmt::format("a{}", i))) << i;
+    for (int i = 0; i < 6; ++i) EXPECT_FALSE(Together(cl, "feed1", fmt::format("b{}", i))) << i;
+    return Together(cl, "feed1", "page");
+  }
+  NewsGen g;
+  Site feeds, daily;
+  doppel_test::Rng rng;
+  Corpus corpus;
+};
+
+// The feed site posted a story twice and an excerpt of it under a headline
+// line of its own, each read with its own light noise; the story is also on
+// the other site. Noise breaks some n-grams in one feed copy and not the
+// other, and the two copies join as a pair on those; what the excerpt
+// shares with both is then in two groups of the site, its chrome, unless
+// the excerpt is aligned with the copies' group (beyond the site's common
+// chrome, over text the other site has).
+TEST(FindClusters, AnExcerptOfAStoryALargeSitePostedTwiceJoinsTheCopies) {
+  FeedSiteCorpus t(41);
+  const std::vector<std::string> story = t.g.Article(8);
+  std::vector<std::string> excerpt = {t.g.Sentence(16), t.g.Sentence(16)};
+  for (const std::string& l : t.Noisy({story[0], story[1], story[2]})) excerpt.push_back(l);
   excerpt.push_back("Read more at Daily Example.");
-  Add(&c, "excerpt", Page(a, excerpt), "https://feeds.example/excerpt");
-  Add(&c, "reprint", Page(b, story), "https://daily.example/reprint");
-  for (auto& d : c.docs) d.source = doppel::SourceKey(d.source);
-  auto cl = Clusters(c);
-  EXPECT_TRUE(Together(cl, "feed1", "feed2"));
-  EXPECT_TRUE(Together(cl, "feed1", "reprint"));
-  EXPECT_TRUE(Together(cl, "feed1", "excerpt"));
-  for (int i = 0; i < 20; ++i) EXPECT_FALSE(Together(cl, "feed1", fmt::format("a{}", i))) << i;
-  for (int i = 0; i < 6; ++i) EXPECT_FALSE(Together(cl, "feed1", fmt::format("b{}", i))) << i;
+  EXPECT_TRUE(t.JoinsTwoCopies(story, story, excerpt));
 }
 
 // The same feed site, where a box of text (a "most read" list of the hour)
@@ -584,33 +605,14 @@ TEST(FindClusters, AnExcerptOfAStoryALargeSitePostedTwiceJoinsTheCopies) {
 // else: the short page is mostly the box, but the box is not article text
 // on another site, so the page does not join the copies.
 TEST(FindClusters, ABoxOnAStoryALargeSitePostedTwiceDoesNotJoinAThirdPage) {
-  NewsGen g(43);
-  const Site a = MakeSite(g, "feeds.example"), b = MakeSite(g, "daily.example");
-  const std::vector<std::string> story = g.Article(8);
-  std::vector<std::string> box;
-  for (int i = 0; i < 5; ++i) box.push_back(g.Sentence(10));
-  doppel_test::Rng rng(43);
-  auto noisy = [&](const std::vector<std::string>& lines) {
-    std::vector<std::string> out;
-    for (const std::string& l : lines) out.push_back(doppel_test::SubstituteLetters(l, rng, 40));
-    return out;
-  };
-  std::vector<std::string> with_box = story;
+  FeedSiteCorpus t(43);
+  const std::vector<std::string> story = t.g.Article(8);
+  std::vector<std::string> box, with_box = story;
+  for (int i = 0; i < 5; ++i) box.push_back(t.g.Sentence(10));
   with_box.insert(with_box.end(), box.begin(), box.end());
-  Corpus c;
-  for (int i = 0; i < 20; ++i) Add(&c, fmt::format("a{}", i), Page(a, g.Article(6)), "https://feeds.example/" + std::to_string(i));
-  for (int i = 0; i < 6; ++i) Add(&c, fmt::format("b{}", i), Page(b, g.Article(6)), "https://daily.example/" + std::to_string(i));
-  Add(&c, "feed1", Page(a, noisy(with_box)), "https://feeds.example/feed1");
-  Add(&c, "feed2", Page(a, noisy(with_box)), "https://feeds.example/feed2");
-  std::vector<std::string> short_page = {g.Sentence(12)};
-  for (const std::string& l : noisy(box)) short_page.push_back(l);
-  Add(&c, "short", Page(a, short_page), "https://feeds.example/short");
-  Add(&c, "reprint", Page(b, story), "https://daily.example/reprint");
-  for (auto& d : c.docs) d.source = doppel::SourceKey(d.source);
-  auto cl = Clusters(c);
-  EXPECT_TRUE(Together(cl, "feed1", "feed2"));
-  EXPECT_TRUE(Together(cl, "feed1", "reprint"));
-  EXPECT_FALSE(Together(cl, "feed1", "short"));
+  std::vector<std::string> short_page = {t.g.Sentence(12)};
+  for (const std::string& l : t.Noisy(box)) short_page.push_back(l);
+  EXPECT_FALSE(t.JoinsTwoCopies(story, with_box, short_page));
 }
 
 // The same on a larger scale: a story one site posted three times that
