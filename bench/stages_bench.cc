@@ -74,17 +74,24 @@ BENCHMARK(BM_Tokenize);
 void BM_TokenizeAscii(benchmark::State& state) { TokenizeBench(state, AsciiText()); }
 BENCHMARK(BM_TokenizeAscii);
 
+// Tokens with offsets, letter for letter (Arg 0, dedup's and fuse's) or
+// with look-alike glyphs folded (Arg 1, find's), of the text (Arg 2: 0) or
+// its ASCII form (1).
 void BM_TokenizeWithOffsets(benchmark::State& state) {
-  const std::string& text = Text();
+  const std::string& text = state.range(1) ? AsciiText() : Text();
   std::vector<doppel::Token> tokens;
   for (auto _ : state) {
     tokens.clear();
-    doppel::Tokenize(text, &tokens);
+    if (state.range(0)) {
+      doppel::TokenizeFolded(text, &tokens);
+    } else {
+      doppel::Tokenize(text, &tokens);
+    }
     benchmark::DoNotOptimize(tokens.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
-BENCHMARK(BM_TokenizeWithOffsets);
+BENCHMARK(BM_TokenizeWithOffsets)->Args({0, 0})->Args({1, 0})->Args({0, 1})->Args({1, 1});
 
 // Documents of 900 tokens cut from the text, and a copy of each with every
 // 20th token changed and its middle tenth left out (what alignment meets).

@@ -117,13 +117,12 @@ inline size_t FoldPairs(const char* in, size_t n, char* out) {
   return m;
 }
 
-// Folds `n` case-folded bytes at `in` into `out` (room for n bytes):
-// classes first, then "rn", "cl" and "vv" left to right. Returns the
-// length. Bytes of multi-byte characters are kept as they are.
+// Folds `n` case-folded bytes at `in` into `out` (room for n bytes; may be
+// `in`): classes first, then "rn", "cl" and "vv" left to right. Returns
+// the length. Bytes of multi-byte characters are kept as they are.
 inline size_t FoldBytes(const char* in, size_t n, char* out) {
-  std::string classes(n, '\0');
-  for (size_t i = 0; i < n; ++i) classes[i] = kLookalike[static_cast<unsigned char>(in[i])];
-  return FoldPairs(classes.data(), n, out);
+  for (size_t i = 0; i < n; ++i) out[i] = kLookalike[static_cast<unsigned char>(in[i])];
+  return FoldPairs(out, n, out);  // in place: it writes at or behind where it reads
 }
 
 __extension__ typedef unsigned __int128 Uint128;
@@ -181,9 +180,34 @@ bool DropsMark(utf8proc_int32_t base, utf8proc_int32_t mark) {
   return property->category == UTF8PROC_CATEGORY_MN;
 }
 
-// The look-alike-folded hash of a token that holds a multi-byte character
-// (rare in most text: no faster path).
+// Drops the marks on Latin letters from `m` decomposed code points, in
+// place; returns how many are kept.
+utf8proc_ssize_t DropLatinMarks(utf8proc_int32_t* cps, utf8proc_ssize_t m) {
+  utf8proc_ssize_t kept = 0;
+  utf8proc_int32_t base = -1;
+  for (utf8proc_ssize_t i = 0; i < m; ++i) {
+    if (base >= 0 && DropsMark(base, cps[i])) continue;
+    if (utf8proc_get_property(cps[i])->combining_class == 0) base = cps[i];
+    cps[kept++] = cps[i];
+  }
+  return kept;
+}
+
+// The look-alike-folded hash of a token that holds a multi-byte character:
+// decomposed (with case folding) into a stack buffer, marks on Latin
+// letters dropped, composed and re-encoded in place, folded and hashed.
 uint64_t HashTokenFolded(const char* p, size_t n) {
+  utf8proc_int32_t cps[256];
+  utf8proc_ssize_t m = utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(p),
+                                          static_cast<utf8proc_ssize_t>(n), cps, 256,
+                                          static_cast<utf8proc_option_t>(kDecomposeOptions));
+  if (m >= 0 && m < 256) {  // below 256: room for reencode's terminating 0 (HashToken)
+    m = utf8proc_reencode(cps, DropLatinMarks(cps, m), static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    if (m >= 0) {
+      char* bytes = reinterpret_cast<char*>(cps);
+      return HashNormalized(std::string_view(bytes, FoldBytes(bytes, static_cast<size_t>(m), bytes)));
+    }
+  }
   return HashNormalized(FoldLookalikes(NormalizeToken(std::string_view(p, n))));
 }
 
@@ -236,6 +260,9 @@ inline __m128i FoldClasses(__m128i v) {
 
 // Fills `sc` for `text`. Bits and bytes past the end are zero, and one
 // extra zero bitmap word follows, so that scans for a zero bit always stop.
+// With kFold, the copy holds the look-alike classes of the lower-cased
+// bytes (kLookalike).
+template <bool kFold>
 void Prepare(std::string_view text, ScanScratch* sc) {
   const size_t n = text.size();
   const size_t blocks = n / 64 + 1;
@@ -265,7 +292,9 @@ void Prepare(std::string_view text, ScanScratch* sc) {
                                      _mm_set1_epi8(static_cast<char>(-128 + 26)));
       __m128i is_word = _mm_or_si128(digit, alpha);
       // Digits already have bit 0x20 set: OR-ing it lower-cases every word byte.
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + b * 64 + 16 * k), _mm_and_si128(is_word, folded));
+      __m128i lower = _mm_and_si128(is_word, folded);
+      if constexpr (kFold) lower = FoldClasses(lower);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + b * 64 + 16 * k), lower);
       word |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_word))) << (16 * k);
       high |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(v))) << (16 * k);
     }
@@ -274,6 +303,7 @@ void Prepare(std::string_view text, ScanScratch* sc) {
       unsigned char c = p[k];
       bool w = c < 0x80 && kAsciiWord[c];
       dst[b * 64 + k] = w ? static_cast<unsigned char>(c | 0x20) : 0;
+      if constexpr (kFold) dst[b * 64 + k] = static_cast<unsigned char>(kLookalike[dst[b * 64 + k]]);
       word |= static_cast<uint64_t>(w) << k;
       high |= static_cast<uint64_t>(c >> 7) << k;
     }
@@ -349,7 +379,7 @@ inline size_t GeneralToken(const char* s, size_t n, size_t i, Emit& emit) {
 template <bool kFold, typename Emit>
 inline void Scan(std::string_view text, Emit&& emit) {
   thread_local ScanScratch sc;
-  Prepare(text, &sc);
+  Prepare<kFold>(text, &sc);
   const char* s = text.data();
   const size_t n = text.size();
   const uint64_t* word = sc.word.data();
@@ -379,10 +409,10 @@ inline void Scan(std::string_view text, Emit&& emit) {
     if constexpr (kFold) {
 #ifdef __SSE2__
       if (len <= 16) {
-        // The classes of the word's 16 bytes at once (the copy is padded,
-        // and a word's next byte there is 0); "rn", "cl" and "vv", which
-        // 5% of words have, are merged a byte at a time.
-        const __m128i v = FoldClasses(_mm_loadu_si128(reinterpret_cast<const __m128i*>(lower + start)));
+        // The word's 16 bytes, their classes folded (Prepare; the copy is
+        // padded, and a word's next byte there is 0); "rn", "cl" and "vv",
+        // which 5% of words have, are merged a byte at a time.
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(lower + start));
         const __m128i next = _mm_srli_si128(v, 1);
         auto both = [&](char c, char d) {
           return _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)), _mm_cmpeq_epi8(next, _mm_set1_epi8(d)));
@@ -402,12 +432,12 @@ inline void Scan(std::string_view text, Emit&& emit) {
 #else
       if (len <= 16) {
         char buf[16] = {};
-        const size_t m = FoldBytes(lower + start, len, buf);
+        const size_t m = FoldPairs(lower + start, len, buf);
         emit(ShortHash(buf, m), start, end);
 #endif
       } else {
         std::string folded(len, '\0');
-        folded.resize(FoldBytes(lower + start, len, folded.data()));
+        folded.resize(FoldPairs(lower + start, len, folded.data()));
         emit(HashNormalized(folded), start, end);
       }
       i = end;
@@ -456,14 +486,8 @@ std::string FoldLookalikes(std::string_view normalized) {
     }
     if (m >= 0) {
       cps = buf.data();
-      utf8proc_ssize_t kept = 0;
-      utf8proc_int32_t base = -1;
-      for (utf8proc_ssize_t i = 0; i < m; ++i) {
-        if (base >= 0 && DropsMark(base, cps[i])) continue;
-        if (utf8proc_get_property(cps[i])->combining_class == 0) base = cps[i];
-        cps[kept++] = cps[i];
-      }
-      kept = utf8proc_reencode(cps, kept, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+      const utf8proc_ssize_t kept =
+          utf8proc_reencode(cps, DropLatinMarks(cps, m), static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
       if (kept >= 0) text.assign(reinterpret_cast<const char*>(cps), static_cast<size_t>(kept));
     }
   }
