@@ -1063,13 +1063,13 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     // which two or more documents are one group of pairs (the group with
     // the most of them; ties to the lowest): each of its documents outside
     // that group is aligned with the group's first document of the set
-    // (to_align), and joins
-    // the group when it aligns as a pair does, with two differences: only
-    // what more than kStoryRepeats groups of the source show is masked
-    // (kCommon: what a large source shows that often, or what more than
-    // sqrt(N) documents have, is its chrome learned in full), and aligned text counts only where another source has it
-    // as article text (a box or list that ran on a few of the source's
-    // pages is not). Noise breaks the n-grams of a site's copies of a story
+    // (to_align), and joins the group when it aligns as a pair does, with
+    // two differences: only what more than kStoryRepeats groups of the
+    // source show is masked (kCommon: what a large source shows that
+    // often, or what more than sqrt(N) documents have, is its chrome
+    // learned in full), and aligned text counts only where another source
+    // has it as article text (a box or list that ran on a few of the
+    // source's pages is not). Noise breaks the n-grams of a site's copies of a story
     // one copy at a time: two feed copies group as a pair on the n-grams
     // only they share, while what an excerpt shares with both is a set of
     // three that the count below may not take (the excerpt's own headline
@@ -1082,7 +1082,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     std::vector<std::pair<uint32_t, uint32_t>> to_align;
     for (const DocSet& set : sets) {
       if (set.count >= static_cast<uint32_t>(options.min_shared) && large(corpus.source[set.docs[0]])) {
-        uint32_t most = UINT32_MAX, most_docs = 0;  // the group with most of the set's documents
+        // The group with most of the set's documents, and its first one:
+        // documents are ascending, so a group is first met at its first.
+        uint32_t most = UINT32_MAX, most_docs = 0, most_first = 0;
         for (uint32_t i = 0; i < set.size; ++i) {
           const uint32_t g = pair_group[set.docs[i]];
           uint32_t k = 0;
@@ -1090,11 +1092,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           if (k > most_docs || (k == most_docs && g < most)) {
             most = g;
             most_docs = k;
+            most_first = set.docs[i];
           }
-        }
-        uint32_t most_first = 0;  // its first document of the set (they are ascending)
-        for (uint32_t i = set.size; i-- > 0;) {
-          if (pair_group[set.docs[i]] == most) most_first = set.docs[i];
         }
         if (most_docs >= 2) {
           for (uint32_t i = 0; i < set.size; ++i) {
