@@ -1236,6 +1236,68 @@ TEST(FindClusters, IdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
   EXPECT_FALSE(Together(Clusters(s), "short-a", "short-b"));
 }
 
+// Near-identical texts (kNearCopy: 90% of each one's words matched) are
+// copies where their source takes what they share for its template:
+// without a source field, a newswire re-issue with a word corrected among
+// reports that open alike (a pseudo-source). Formula reports (one company's
+// production figures, then another's) are not.
+TEST(FindClusters, NearIdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
+  NewsGen g(37);
+  Corpus w;
+  const std::string opening = "Treasury Secretary James Baker said on Monday that ";
+  std::vector<std::string> lines = g.Article(6);
+  const std::string issue = opening + JoinLines(lines);
+  const size_t space = lines[2].find(' ', lines[2].size() / 2);
+  ASSERT_NE(space, std::string::npos);
+  lines[2].insert(space, " corrected");
+  const std::string reissue = opening + JoinLines(lines);
+  Add(&w, "issue", issue, "");
+  for (int i = 0; i < 3; ++i) Add(&w, fmt::format("report{}", i), opening + JoinLines(g.Article(6)), "");
+  Add(&w, "reissue", reissue, "");
+  AddOtherStories(&w, g, 10, 6);
+  auto found = doppel::FindCopies(w, {});
+  ASSERT_TRUE(found.ok());
+  auto cl = Clusters(w);
+  EXPECT_TRUE(Together(cl, "issue", "reissue"));
+  EXPECT_EQ(found->near_copy_pairs, 1u) << "joined as near-identical texts, not by alignment";
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(Together(cl, "issue", fmt::format("report{}", i)));
+  // The pair's passages slice the same words out of both texts (ASCII: code
+  // points are bytes) and cover nearly all of each.
+  bool seen = false;
+  for (const doppel::RelatedPair& p : found->pairs) {
+    if (p.a != 0 || p.b != 4) continue;
+    seen = true;
+    ASSERT_FALSE(p.passages.empty());
+    for (const doppel::Passage& q : p.passages) {
+      const std::string a = issue.substr(q.a_start, q.a_end - q.a_start);
+      const std::string b = reissue.substr(q.b_start, q.b_end - q.b_start);
+      EXPECT_EQ(a.substr(0, 12), b.substr(0, 12));
+      EXPECT_EQ(a.substr(a.size() - 12), b.substr(b.size() - 12));
+    }
+    EXPECT_GE(p.coverage_a, doppel::kNearCopy);
+    EXPECT_GE(p.coverage_b, doppel::kNearCopy);
+  }
+  EXPECT_TRUE(seen) << "a pair for the near-identical texts";
+
+  // Two formula reports on a small site that no other site carries: one
+  // company's figures, then another's. Their passages span each other
+  // through the formula, but a quarter of their words differ.
+  Corpus f;
+  const char* makers[] = {"General Motors Corp", "Ford Motor Co"};
+  for (int i = 0; i < 2; ++i) {
+    Add(&f, fmt::format("formula{}", i),
+        fmt::format("{} said its May North American car production fell {}.{} pct to {},{} units from {},{} a year "
+                    "ago, and its production of commercial vehicles such as trucks and buses rose {}.{} pct to "
+                    "{},{} from {},{} in the same month a year ago, the company said in a statement.",
+                    makers[i], 10 + 7 * i, 3 + i, 300 + 11 * i, 221 + i, 445 - 13 * i, 440 + 3 * i, 1 + i, 5 + i,
+                    158 + 9 * i, 444 - i, 150 - 4 * i, 752 + 5 * i),
+        "autos.example");
+  }
+  for (int i = 0; i < 3; ++i) Add(&f, fmt::format("story{}", i), JoinLines(g.Article(6)), "autos.example");
+  AddOtherStories(&f, g, 10, 6);
+  EXPECT_FALSE(Together(Clusters(f), "formula0", "formula1"));
+}
+
 // k copies of a text give k - 1 pairs, each with the first of them; texts
 // whose fingerprints collide are told apart by their tokens. (The
 // fingerprints are forced equal here: real collisions are too rare to

@@ -98,6 +98,7 @@ struct FindResult {
   std::vector<StageTime> stages;
   uint64_t candidates = 0;  // pairs aligned (candidates from shared rare n-grams)
   uint64_t identical_pairs = 0;  // pairs of identical texts that alignment had not joined
+  uint64_t near_copy_pairs = 0;  // pairs of near-identical texts of one source that alignment had not joined
   uint64_t bridges = 0;  // aligned pairs left out as bridges between groups of copies
   FindMemoryUse memory;
 };
@@ -119,6 +120,7 @@ struct FindSummary {
   uint64_t pairs = 0;
   uint64_t candidates = 0;  // pairs aligned
   uint64_t identical_pairs = 0;  // of `pairs`: identical texts that alignment had not joined
+  uint64_t near_copy_pairs = 0;  // of `pairs`: near-identical texts of one source that alignment had not joined
   uint64_t bridges = 0;          // aligned pairs left out as bridges (not in `pairs`)
   std::vector<StageTime> stages;
   double seconds = 0;

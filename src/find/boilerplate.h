@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "doppel/align.h"
 #include "doppel/find.h"
 #include "doppel/status.h"
 #include "doppel/text.h"
@@ -57,6 +58,14 @@ struct Boilerplate {
   // in memory up to half of the working memory (WorkingMemory) and beyond
   // it in a scratch file.
   PostingStore postings;
+  // Near-identical texts in one source (kNearCopy) that the story-group
+  // rules did not join, each pair once with its passages (token indices),
+  // sorted by pair. Find adds them to its pairs as it adds identical texts.
+  struct NearCopy {
+    uint32_t a, b;  // a < b
+    std::vector<TokenPassage> passages;
+  };
+  std::vector<NearCopy> near_copies;
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
   size_t partitions = 0;                     // the n-gram occurrences were sorted in this many
 };
@@ -80,6 +89,21 @@ struct Boilerplate {
 // 23); 5 joins pages of small sites through blocks of their template, 3
 // many more.
 inline constexpr uint32_t kLargeSource = 16;
+
+// Two documents of one source whose words align over at least this share
+// of the tokens of each (anchors and the single words that bridge them,
+// chrome that a third document of the source shows left out) are copies of
+// one text: a re-issue with a word corrected, a page crawled twice with a
+// counter changed. Where a source's chrome is that small a share of its
+// pages (newswire without a source field: pseudo-sources of reports that
+// open or close alike), what two of its documents share is otherwise taken
+// for its template unless another source has it as article text, as a
+// story a small site posted twice is; a page that is 90% the same words as
+// another is that page again, whatever its source. Counted in matched
+// words, not in the span of the passages: two formula reports (a company's
+// production figures) span each other through their formula with every
+// figure different.
+inline constexpr double kNearCopy = 0.9;
 
 Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options);
 

@@ -208,6 +208,41 @@ Result<std::vector<RelatedPair>> IdenticalPairs(const TokenizedCorpus& tc, const
   return out;
 }
 
+// The near-identical texts that boilerplate found (Boilerplate::NearCopy)
+// and that neither alignment joined (`joined`, sorted) nor IdenticalPairs
+// pairs (the same tokens), with their passages in code points and as
+// coverage the share of each document's tokens that the passages span.
+Result<std::vector<RelatedPair>> NearCopyPairs(const TokenizedCorpus& tc, const Boilerplate& bp,
+                                               std::span<const std::pair<uint32_t, uint32_t>> joined) {
+  std::vector<RelatedPair> out;
+  std::vector<Token> buf_a, buf_b;
+  for (const Boilerplate::NearCopy& c : bp.near_copies) {
+    if (std::binary_search(joined.begin(), joined.end(), std::make_pair(c.a, c.b))) continue;
+    std::span<const Token> ta, tb;
+    DOPPEL_RETURN_IF_ERROR(tc.tokens.Read(c.a, &buf_a, &ta));
+    DOPPEL_RETURN_IF_ERROR(tc.tokens.Read(c.b, &buf_b, &tb));
+    if (ta.size() == tb.size() &&
+        std::equal(ta.begin(), ta.end(), tb.begin(), [](const Token& x, const Token& y) { return x.hash == y.hash; })) {
+      continue;
+    }
+    RelatedPair r;
+    r.a = c.a;
+    r.b = c.b;
+    uint32_t span_a = 0, span_b = 0;
+    for (const TokenPassage& p : c.passages) {
+      const double sim = static_cast<double>(p.matched_a + p.matched_b) /
+                         static_cast<double>((p.a_end - p.a_begin) + (p.b_end - p.b_begin));
+      r.passages.push_back({ta[p.a_begin].begin, ta[p.a_end - 1].end, tb[p.b_begin].begin, tb[p.b_end - 1].end, sim});
+      span_a += p.a_end - p.a_begin;
+      span_b += p.b_end - p.b_begin;
+    }
+    r.coverage_a = std::min(1.0, static_cast<double>(span_a) / static_cast<double>(ta.size()));
+    r.coverage_b = std::min(1.0, static_cast<double>(span_b) / static_cast<double>(tb.size()));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace
 
 Status CheckFindOptions(const FindOptions& options) {
@@ -534,8 +569,15 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   auto identical = IdenticalPairs(tc, options, joined);
   if (!identical.ok()) return identical.status();
   result.identical_pairs = identical->size();
+  auto near = NearCopyPairs(tc, bp, joined);
+  if (!near.ok()) return near.status();
+  result.near_copy_pairs = near->size();
   std::vector<char> is_identical(pairs.size(), 0);
   for (RelatedPair& p : *identical) {
+    pairs.push_back(std::move(p));
+    is_identical.push_back(1);
+  }
+  for (RelatedPair& p : *near) {
     pairs.push_back(std::move(p));
     is_identical.push_back(1);
   }

@@ -177,6 +177,7 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
   summary.pairs = found->pairs.size();
   summary.candidates = found->candidates;
   summary.identical_pairs = found->identical_pairs;
+  summary.near_copy_pairs = found->near_copy_pairs;
   summary.bridges = found->bridges;
   summary.memory = found->memory;
   summary.counts.kept = n;
@@ -190,10 +191,10 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
 std::string FindSummaryJson(const FindSummary& s) {
   return fmt::format(
       "{{\"documents\":{},\"kept\":{},\"removed\":0,\"rejected\":{},\"clusters\":{},\"pairs\":{},"
-      "\"candidates\":{},\"identical_pairs\":{},\"bridges\":{},\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{},"
+      "\"candidates\":{},\"identical_pairs\":{},\"near_copy_pairs\":{},\"bridges\":{},\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{},"
       "\"memory\":{{\"tokens_spilled\":{},\"working_bytes\":{},\"ngram_partitions\":{},\"postings_spilled\":{},"
       "\"candidate_ranges\":{},\"align_batches\":{},\"flag_bytes\":{}}}}}\n",
-      s.counts.read, s.counts.kept, s.counts.rejected, s.clusters, s.pairs, s.candidates, s.identical_pairs, s.bridges, s.seconds,
+      s.counts.read, s.counts.kept, s.counts.rejected, s.clusters, s.pairs, s.candidates, s.identical_pairs, s.near_copy_pairs, s.bridges, s.seconds,
       StageTimesJson(s.stages), s.peak_rss_bytes, s.memory.tokens_spilled, s.memory.working_bytes,
       s.memory.ngram_partitions, s.memory.postings_spilled, s.memory.candidate_ranges, s.memory.align_batches,
       s.memory.flag_bytes);
