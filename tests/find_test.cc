@@ -1236,11 +1236,13 @@ TEST(FindClusters, IdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
   EXPECT_FALSE(Together(Clusters(s), "short-a", "short-b"));
 }
 
-// Near-identical texts (kNearCopy: 90% of each one's words matched) are
-// copies where their source takes what they share for its template:
-// without a source field, a newswire re-issue with a word corrected among
-// reports that open alike (a pseudo-source). Formula reports (one company's
-// production figures, then another's) are not.
+// Near-identical texts (kNearCopy: 90% of each one's words beyond chrome
+// matched) are copies where their source takes what they share for its
+// template: without a source field, a newswire re-issue with a word
+// corrected among reports that open alike (a pseudo-source); with one, a
+// page of a small site crawled twice with a figure changed, whose story no
+// other site carries. Formula reports (one company's production figures,
+// then another's) are not.
 TEST(FindClusters, NearIdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
   NewsGen g(37);
   Corpus w;
@@ -1278,6 +1280,20 @@ TEST(FindClusters, NearIdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
     EXPECT_GE(p.coverage_b, doppel::kNearCopy);
   }
   EXPECT_TRUE(seen) << "a pair for the near-identical texts";
+
+  // A page of a small site crawled twice, its view count changed.
+  Corpus p;
+  const Site small = MakeSite(g, "small.example");
+  std::vector<std::string> article = g.Article(6);
+  article.insert(article.begin() + 1, "Viewed 1204 times");
+  Add(&p, "page", Page(small, article), "small.example");
+  for (int i = 0; i < 4; ++i) Add(&p, fmt::format("other{}", i), Page(small, g.Article(6)), "small.example");
+  article[1] = "Viewed 1312 times";
+  Add(&p, "page-again", Page(small, article), "small.example");
+  AddOtherStories(&p, g, 10, 6);
+  auto p_cl = Clusters(p);
+  EXPECT_TRUE(Together(p_cl, "page", "page-again"));
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(Together(p_cl, "page", fmt::format("other{}", i)));
 
   // Two formula reports on a small site that no other site carries: one
   // company's figures, then another's. Their passages span each other

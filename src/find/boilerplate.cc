@@ -998,7 +998,6 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     };
     const uint64_t budget = std::max<uint64_t>(1, work / 2 / kBatchBytesPerToken);
     tbb::enumerable_thread_specific<std::vector<Boilerplate::NearCopy>> near_found;
-    std::vector<uint8_t> near_check;  // per pair of the batch: passed the first test of near-identical texts
     auto align = [&](const std::vector<std::pair<uint32_t, uint32_t>>& pairs, int chrome, bool elsewhere_only,
                      std::vector<uint8_t>* joined, bool near = false) -> Status {
       joined->assign(pairs.size(), 0);
@@ -1017,7 +1016,6 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             MaskTokens([&](auto&& f) { facts.ForEachSet(chrome, from, to, f); }, tokens, options.boiler_ngram, &l.mask);
             l.anchors = BuildAnchorIndex(doc_tokens, l.mask, ao.n);
           }));
-          near_check.assign(c1 - c0, 0);
           tbb::parallel_for(c0, c1, [&](size_t c) {
             auto [x, y] = pairs[c];
             const Local& lx = local_of(x);
@@ -1039,52 +1037,15 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             const bool x_shorter = art_x <= art_y;
             const uint32_t art = x_shorter ? art_x : art_y, cov = x_shorter ? cov_x : cov_y;
             (*joined)[c] = art > 0 && cov >= options.min_coverage * art && cov >= static_cast<uint32_t>(options.min_tokens);
-            // Near-identical texts (kNearCopy), a first test: their words
-            // beyond chrome match over kNearCopy of each. Whole texts are
-            // aligned below.
-            near_check[c - c0] = near && !(*joined)[c] && matched_x >= kNearCopy * static_cast<double>(art_x) &&
-                                 matched_y >= kNearCopy * static_cast<double>(art_y) &&
-                                 std::min(matched_x, matched_y) >= static_cast<uint32_t>(options.min_tokens);
-          });
-          if (!near) return Status::Ok();
-          // The pairs that passed the first test, aligned again with
-          // nothing masked: near-identical texts when their whole texts'
-          // words match over kNearCopy of each too. (Where chrome is a
-          // large share of two pages, two short stories on them differ
-          // in a small share of their words.)
-          std::vector<size_t> check;
-          std::vector<uint32_t> check_docs;
-          for (size_t c = c0; c < c1; ++c) {
-            if (!near_check[c - c0]) continue;
-            check.push_back(c);
-            check_docs.push_back(pairs[c].first);
-            check_docs.push_back(pairs[c].second);
-          }
-          if (check.empty()) return Status::Ok();
-          std::sort(check_docs.begin(), check_docs.end());
-          check_docs.erase(std::unique(check_docs.begin(), check_docs.end()), check_docs.end());
-          std::vector<AnchorIndex> whole(check_docs.size());
-          DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachOf(
-            check_docs, [&](size_t i, uint32_t, std::span<const Token> doc_tokens) {
-              whole[i] = BuildAnchorIndex(doc_tokens, {}, ao.n);
-            }));
-          auto whole_of = [&](uint32_t d) -> const AnchorIndex& {
-            return whole[static_cast<size_t>(std::lower_bound(check_docs.begin(), check_docs.end(), d) -
-                                             check_docs.begin())];
-          };
-          tbb::parallel_for(size_t{0}, check.size(), [&](size_t k) {
-            auto [x, y] = pairs[check[k]];
-            const AnchorIndex& wx = whole_of(x);
-            const AnchorIndex& wy = whole_of(y);
-            auto passages = AlignDocuments(wx, wy, ao);
-            uint32_t matched_x = 0, matched_y = 0;
-            for (const TokenPassage& p : passages) {
-              matched_x += p.matched_a;
-              matched_y += p.matched_b;
-            }
-            if (matched_x >= kNearCopy * static_cast<double>(wx.words.size()) &&
-                matched_y >= kNearCopy * static_cast<double>(wy.words.size())) {
-              near_found.local().push_back({x, y, std::move(passages)});
+            // Near-identical texts (kNearCopy): their words beyond chrome
+            // match over kNearCopy of each.
+            if (near && !(*joined)[c] && art_x > 0 && art_y > 0 &&
+                matched_x >= kNearCopy * static_cast<double>(art_x) &&
+                matched_y >= kNearCopy * static_cast<double>(art_y) &&
+                std::min(matched_x, matched_y) >= static_cast<uint32_t>(options.min_tokens)) {
+              near_found.local().push_back({x, y, std::min(1.0, static_cast<double>(matched_x) / art_x),
+                                            std::min(1.0, static_cast<double>(matched_y) / art_y),
+                                            std::move(passages)});
             }
           });
           return Status::Ok();

@@ -59,10 +59,12 @@ struct Boilerplate {
   // it in a scratch file.
   PostingStore postings;
   // Near-identical texts in one source (kNearCopy) that the story-group
-  // rules did not join, each pair once with its passages (token indices),
-  // sorted by pair. Find adds them to its pairs as it adds identical texts.
+  // rules did not join, each pair once, sorted by pair: the share of each
+  // one's words beyond chrome that matched, and the passages (token
+  // indices). Find adds them to its pairs as it adds identical texts.
   struct NearCopy {
     uint32_t a, b;  // a < b
+    double coverage_a, coverage_b;
     std::vector<TokenPassage> passages;
   };
   std::vector<NearCopy> near_copies;
@@ -90,19 +92,18 @@ struct Boilerplate {
 // many more.
 inline constexpr uint32_t kLargeSource = 16;
 
-// Two documents of one source whose words align over at least this share
-// of the tokens of each (anchors and the single words that bridge them,
-// chrome that a third document of the source shows left out) are copies of
-// one text: a re-issue with a word corrected, a page crawled twice with a
-// counter changed. Where a source's chrome is that small a share of its
-// pages (newswire without a source field: pseudo-sources of reports that
-// open or close alike), what two of its documents share is otherwise taken
-// for its template unless another source has it as article text, as a
-// story a small site posted twice is; a page that is 90% the same words as
-// another is that page again, whatever its source. Counted in matched
-// words, not in the span of the passages: two formula reports (a company's
-// production figures) span each other through their formula with every
-// figure different.
+// Two documents of one source whose words beyond chrome (what a third
+// document of the source shows) match over at least this share of each
+// one's are copies of one text: a page crawled twice with a counter
+// changed, a re-issue with a word corrected. What two documents of a
+// source share and no third has is otherwise taken for its template unless
+// another source has it as article text (on a source smaller than
+// kLargeSource; without a source field, in a pseudo-source of reports that
+// open or close alike); text that is nine tenths of both documents beyond
+// their chrome is that text twice. Counted in matched words (anchors and
+// the words that bridge or extend them), not in the span of the passages:
+// two formula reports (one company's production figures, then another's)
+// span each other through the formula with every figure different.
 inline constexpr double kNearCopy = 0.9;
 
 Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options);

@@ -211,7 +211,8 @@ Result<std::vector<RelatedPair>> IdenticalPairs(const TokenizedCorpus& tc, const
 // The near-identical texts that boilerplate found (Boilerplate::NearCopy)
 // and that neither alignment joined (`joined`, sorted) nor IdenticalPairs
 // pairs (the same tokens), with their passages in code points and as
-// coverage the share of each document's tokens that the passages span.
+// coverage the share of each one's words beyond the chrome of its source
+// (as boilerplate's story groups saw it) that matched.
 Result<std::vector<RelatedPair>> NearCopyPairs(const TokenizedCorpus& tc, const Boilerplate& bp,
                                                std::span<const std::pair<uint32_t, uint32_t>> joined) {
   std::vector<RelatedPair> out;
@@ -228,16 +229,13 @@ Result<std::vector<RelatedPair>> NearCopyPairs(const TokenizedCorpus& tc, const 
     RelatedPair r;
     r.a = c.a;
     r.b = c.b;
-    uint32_t span_a = 0, span_b = 0;
     for (const TokenPassage& p : c.passages) {
       const double sim = static_cast<double>(p.matched_a + p.matched_b) /
                          static_cast<double>((p.a_end - p.a_begin) + (p.b_end - p.b_begin));
       r.passages.push_back({ta[p.a_begin].begin, ta[p.a_end - 1].end, tb[p.b_begin].begin, tb[p.b_end - 1].end, sim});
-      span_a += p.a_end - p.a_begin;
-      span_b += p.b_end - p.b_begin;
     }
-    r.coverage_a = std::min(1.0, static_cast<double>(span_a) / static_cast<double>(ta.size()));
-    r.coverage_b = std::min(1.0, static_cast<double>(span_b) / static_cast<double>(tb.size()));
+    r.coverage_a = c.coverage_a;
+    r.coverage_b = c.coverage_b;
     out.push_back(std::move(r));
   }
   return out;
