@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Writes a copy of an eval benchmark folder in which COUNT pages of small
-sites (fewer than 16 pages, doppel find's kLargeSource) were crawled
-again: each page gets a second copy, id + "r", with one number raised by
-one and one word of four or more lower-case letters reversed (a counter,
-a typo fixed). With UNIQUE = 1 the other copies of those pages' stories
-are left out, so that no other site carries them: what the page and its
-second crawl share is then shown by no other source, and the story-group
-rules of find take it for the site's template.
+sites (fewer than 16 pages with the new crawls, doppel find's
+kLargeSource) were crawled again: each page gets CRAWLS - 1 more copies
+(default CRAWLS = 2), ids id + "r", id + "rr", ..., each with one number
+raised by one and one word of four or more lower-case letters reversed
+(a counter, a typo fixed), drawn for each copy. With UNIQUE = 1 the other
+copies of those pages' stories are left out, so that no other site carries
+them (of two picked pages of one story, only one is kept): what the page
+and its second crawl share is then shown by no other source, and the
+story-group rules of find take it for the site's template.
 
-  bench/recrawl.py BENCH OUT COUNT UNIQUE [SEED]
+  bench/recrawl.py BENCH OUT COUNT UNIQUE [SEED [CRAWLS]]
 
 OUT gets docs.jsonl and truth.jsonl (with the new copies and without the
 copies left out), a link to BENCH's stories.jsonl, and pages.txt, the ids
@@ -17,7 +19,8 @@ of the pages crawled twice, one a line, so that
   ../shared/eval/score.py OUT --clusters C.jsonl
   bench/recrawl.py --joined OUT C.jsonl
 
-score it and count the pages that joined their second crawl. Python 3
+score it and count the pages that are in one cluster with all their
+crawls. Python 3
 standard library only.
 """
 import json
@@ -48,25 +51,38 @@ def joined(out, clusters_path):
         cluster = {r["id"]: r["cluster"] for r in map(json.loads, f)}
     with open(os.path.join(out, "pages.txt"), encoding="utf-8") as f:
         pages = [line.strip() for line in f if line.strip()]
-    together = sum(cluster.get(p) is not None and cluster.get(p) == cluster.get(p + "r") for p in pages)
-    print(f"{together} of {len(pages)} pages joined their second crawl")
+    together = 0
+    for p in pages:
+        crawls = [p]
+        while p + "r" * len(crawls) in cluster:
+            crawls.append(p + "r" * len(crawls))
+        together += len(crawls) > 1 and len({cluster.get(c) for c in crawls}) == 1
+    print(f"{together} of {len(pages)} pages joined all their crawls")
 
 
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--joined":
         joined(sys.argv[2], sys.argv[3])
         return
-    if len(sys.argv) not in (5, 6) or sys.argv[4] not in ("0", "1"):
+    if len(sys.argv) not in (5, 6, 7) or sys.argv[4] not in ("0", "1"):
         sys.exit(__doc__)
     bench, out, count, unique = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
-    rng = random.Random(int(sys.argv[5]) if len(sys.argv) == 6 else 5)
+    rng = random.Random(int(sys.argv[5]) if len(sys.argv) >= 6 else 5)
+    crawls = int(sys.argv[6]) if len(sys.argv) == 7 else 2
+    if crawls < 2:
+        sys.exit("CRAWLS must be 2 or more")
     with open(os.path.join(bench, "docs.jsonl"), encoding="utf-8") as f:
         docs = [json.loads(line) for line in f]
     with open(os.path.join(bench, "truth.jsonl"), encoding="utf-8") as f:
         truth = {r["id"]: r for r in map(json.loads, f)}
+    # Pages of sites that stay small with their second crawls added.
     pages_of = Counter(urlparse(d["url"]).netloc for d in docs)
-    small = [d for d in docs if pages_of[urlparse(d["url"]).netloc] < LARGE_SOURCE]
-    picked = rng.sample(small, min(count, len(small)))
+    picked = []
+    for d in rng.sample(docs, len(docs)):
+        site = urlparse(d["url"]).netloc
+        if len(picked) < count and pages_of[site] + crawls - 1 < LARGE_SOURCE:
+            picked.append(d)
+            pages_of[site] += crawls - 1
     left_out = set()
     if unique:
         stories = {truth[d["id"]]["story"]: d["id"] for d in picked}
@@ -74,9 +90,10 @@ def main():
     picked = [d for d in picked if d["id"] not in left_out]
     again = []
     for d in picked:
-        copy = dict(d, id=d["id"] + "r", text=changed(d["text"], rng))
-        again.append(copy)
-        truth[copy["id"]] = dict(truth[d["id"]], id=copy["id"])
+        for k in range(1, crawls):
+            copy = dict(d, id=d["id"] + "r" * k, text=changed(d["text"], rng))
+            again.append(copy)
+            truth[copy["id"]] = dict(truth[d["id"]], id=copy["id"])
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "docs.jsonl"), "w", encoding="utf-8") as f, \
             open(os.path.join(out, "truth.jsonl"), "w", encoding="utf-8") as t:

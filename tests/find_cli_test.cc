@@ -124,23 +124,32 @@ TEST_F(FindCliTest, JsonlWithSourcesWritesEveryDocumentAndPairFields) {
   docs.push_back({"https://a.example/1", JoinLines(story)});
   docs.push_back({"https://b.example/2", JoinLines(story, " ")});
   for (int i = 0; i < 4; ++i) docs.push_back({fmt::format("https://c.example/{}", i), JoinLines(g.Article(5))});
+  // c.example/2 again, crawled later with one word added: a near-identical
+  // text of its site, which no other site carries.
+  std::string again = docs[2].second;
+  again.insert(again.find(' '), " later");
+  docs.push_back({"https://c.example/4", again});
   Write("docs.jsonl", Jsonl(docs));
   auto r = Doppel("find --source-field url --clusters C.jsonl --pairs P.jsonl --summary S.json docs.jsonl");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto clusters = ParseClusters(parser_, Read("C.jsonl"));
   ASSERT_EQ(clusters.size(), docs.size());
   EXPECT_EQ(clusters[0].second, clusters[1].second);
-  for (size_t i = 2; i < clusters.size(); ++i) EXPECT_EQ(clusters[i].first, clusters[i].second);
+  EXPECT_EQ(clusters[6].second, clusters[2].second);
+  for (size_t i = 3; i < 6; ++i) EXPECT_EQ(clusters[i].first, clusters[i].second);
   auto pairs = SplitLines(Read("P.jsonl"));
-  ASSERT_EQ(pairs.size(), 1u);
-  simdjson::dom::element p = parser_.parse(pairs[0]);
-  for (const char* f : {"a", "b", "passages", "coverage_a", "coverage_b"}) EXPECT_FALSE(p[f].error()) << f;
+  ASSERT_EQ(pairs.size(), 2u);
+  for (const std::string& line : pairs) {
+    simdjson::dom::element p = parser_.parse(line);
+    for (const char* f : {"a", "b", "passages", "coverage_a", "coverage_b"}) EXPECT_FALSE(p[f].error()) << f;
+  }
   auto s = ParseSummary(parser_, Read("S.json"));
   EXPECT_EQ(s["documents"], docs.size());
-  EXPECT_EQ(s["clusters"], 1);
+  EXPECT_EQ(s["clusters"], 2);
   // The two copies have the same words (only line breaks differ), and
   // alignment joined them already: no pair is added for identical texts.
   EXPECT_EQ(s["identical_pairs"], 0);
+  EXPECT_EQ(s["near_copy_pairs"], 1);
 }
 
 // Two stories with copies, and a page of each that share a long template

@@ -1281,19 +1281,31 @@ TEST(FindClusters, NearIdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
   }
   EXPECT_TRUE(seen) << "a pair for the near-identical texts";
 
-  // A page of a small site crawled twice, its view count changed.
+  // A page of a small site crawled twice, its view count changed; and
+  // another crawled three times, where what the three share is shown by a
+  // third page of the site.
   Corpus p;
   const Site small = MakeSite(g, "small.example");
-  std::vector<std::string> article = g.Article(6);
+  std::vector<std::string> article = g.Article(6), thrice = g.Article(6);
   article.insert(article.begin() + 1, "Viewed 1204 times");
   Add(&p, "page", Page(small, article), "small.example");
   for (int i = 0; i < 4; ++i) Add(&p, fmt::format("other{}", i), Page(small, g.Article(6)), "small.example");
   article[1] = "Viewed 1312 times";
   Add(&p, "page-again", Page(small, article), "small.example");
+  for (int i = 0; i < 3; ++i) {
+    thrice[2] = fmt::format("Updated at {}:{}0 with {} comments", 9 + i, i, 14 + 5 * i);
+    Add(&p, fmt::format("crawl{}", i), Page(small, thrice), "small.example");
+  }
   AddOtherStories(&p, g, 10, 6);
   auto p_cl = Clusters(p);
   EXPECT_TRUE(Together(p_cl, "page", "page-again"));
-  for (int i = 0; i < 4; ++i) EXPECT_FALSE(Together(p_cl, "page", fmt::format("other{}", i)));
+  EXPECT_TRUE(Together(p_cl, "crawl0", "crawl1"));
+  EXPECT_TRUE(Together(p_cl, "crawl0", "crawl2"));
+  EXPECT_FALSE(Together(p_cl, "page", "crawl0"));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_FALSE(Together(p_cl, "page", fmt::format("other{}", i)));
+    EXPECT_FALSE(Together(p_cl, "crawl0", fmt::format("other{}", i)));
+  }
 
   // Two formula reports on a small site that no other site carries: one
   // company's figures, then another's. Their passages span each other

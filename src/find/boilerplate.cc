@@ -59,7 +59,8 @@ constexpr size_t kStoryRepeats = 8;
 struct DocSet {
   std::array<uint32_t, kStoryRepeats> docs;
   uint32_t size;
-  uint32_t count;
+  uint32_t count;       // shared n-grams another source has as article text (any, on a large source)
+  uint32_t near_count;  // shared n-grams, on a source that is not large (near-identical texts)
   bool same_docs(const DocSet& o) const {
     return size == o.size && std::equal(docs.begin(), docs.begin() + size, o.docs.begin());
   }
@@ -889,12 +890,13 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             const size_t k = j - i;
             if (k == 2) {
               out_pairs.emplace_back(static_cast<uint32_t>(members[i].first), static_cast<uint32_t>(members[i + 1].first));
-            } else if (k >= 3 && k <= kStoryRepeats &&
-                       (part.elsewhere[members[i].second] || large(static_cast<uint32_t>(members[i].first >> 32)))) {
+            } else if (k >= 3 && k <= kStoryRepeats) {
+              const bool is_large = large(static_cast<uint32_t>(members[i].first >> 32));
               DocSet set{};
               for (size_t x = i; x < j; ++x) set.docs[set.size++] = static_cast<uint32_t>(members[x].first);
-              set.count = 1;
-              out_sets.push_back(set);
+              set.count = part.elsewhere[members[i].second] || is_large ? 1 : 0;
+              set.near_count = is_large ? 0 : 1;
+              if (set.count + set.near_count > 0) out_sets.push_back(set);
             }
             i = j;
           }
@@ -920,6 +922,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         for (const DocSet& x : fresh) {
           if (!sets.empty() && sets.back().same_docs(x)) {
             sets.back().count += x.count;
+            sets.back().near_count += x.near_count;
           } else {
             sets.push_back(x);
           }
@@ -1053,13 +1056,64 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     };
     std::vector<uint8_t> joined;
     DOPPEL_RETURN_IF_ERROR(align(candidates, kShown, /*elsewhere_only=*/false, &joined, /*near=*/true));
-    for (auto& v : near_found) {
-      out.near_copies.insert(out.near_copies.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+    // Per document of a source: its own n-gram positions (no other document
+    // of its source has them), for near-identical sets, the sets below and site_like.
+    std::vector<uint32_t> own(n, 0);
+    tbb::parallel_for(size_t{0}, n, [&](size_t d) {
+      if (corpus.source[d] == 0) return;
+      const uint64_t b = offset[d], e = offset[d + 1];
+      own[d] = static_cast<uint32_t>((e - b) - facts.Count(kShown, b, e) - facts.Count(kTwice, b, e));
+    });
+    // The near copies found, sorted by pair and appended to
+    // out.near_copies (kept sorted).
+    auto take_near = [&]() {
+      std::vector<Boilerplate::NearCopy> found_now;
+      for (auto& v : near_found) {
+        found_now.insert(found_now.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+        v.clear();
+      }
+      auto by_pair = [](const Boilerplate::NearCopy& x, const Boilerplate::NearCopy& y) {
+        return x.a != y.a ? x.a < y.a : x.b < y.b;
+      };
+      std::sort(found_now.begin(), found_now.end(), by_pair);
+      const size_t before = out.near_copies.size();
+      out.near_copies.insert(out.near_copies.end(), std::make_move_iterator(found_now.begin()),
+                             std::make_move_iterator(found_now.end()));
+      std::inplace_merge(out.near_copies.begin(), out.near_copies.begin() + static_cast<ptrdiff_t>(before),
+                         out.near_copies.end(), by_pair);
+    };
+    take_near();
+    {
+      // Near-identical texts three to eight times on a source that is not
+      // large (a page crawled again and again): what they share is shown
+      // by a third of them, so each is aligned with the set's first with
+      // only what more than kStoryRepeats groups show masked (kCommon),
+      // and recorded when it is a near copy and no other source has the
+      // text as article text (elsewhere_only: find's alignment joins
+      // those). Pairs recorded above are not aligned again.
+      std::vector<std::pair<uint32_t, uint32_t>> recorded, near_sets;
+      for (const Boilerplate::NearCopy& c : out.near_copies) recorded.emplace_back(c.a, c.b);
+      // Only documents with few n-grams of their own (no other document of
+      // the source has them) can be near copies of another: at most a
+      // tenth of their n-grams.
+      auto few_own = [&](uint32_t d) {
+        return own[d] <= (1.0 - kNearCopy) * static_cast<double>(offset[d + 1] - offset[d]);
+      };
+      for (const DocSet& set : sets) {
+        if (set.near_count < static_cast<uint32_t>(options.min_shared) || !few_own(set.docs[0])) continue;
+        for (uint32_t i = 1; i < set.size; ++i) {
+          const std::pair<uint32_t, uint32_t> pair(set.docs[0], set.docs[i]);
+          if (few_own(pair.second) && !std::binary_search(recorded.begin(), recorded.end(), pair)) {
+            near_sets.push_back(pair);
+          }
+        }
+      }
+      std::sort(near_sets.begin(), near_sets.end());
+      near_sets.erase(std::unique(near_sets.begin(), near_sets.end()), near_sets.end());
+      std::vector<uint8_t> unused;
+      DOPPEL_RETURN_IF_ERROR(align(near_sets, kCommon, /*elsewhere_only=*/true, &unused, /*near=*/true));
+      take_near();
     }
-    std::sort(out.near_copies.begin(), out.near_copies.end(),
-              [](const Boilerplate::NearCopy& x, const Boilerplate::NearCopy& y) {
-                return x.a != y.a ? x.a < y.a : x.b < y.b;
-              });
     UnionFind groups(n);
     for (size_t c = 0; c < candidates.size(); ++c) {
       // Both documents are of one source (so are a set's below): a group
@@ -1072,14 +1126,6 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     // those n-grams (each counted once) and its own (the n-gram positions no
     // other document of its source has). Every document that passes joins
     // the set's group; one that has much text of its own does not.
-    // Per document of a source: its own n-gram positions (no other document
-    // of its source has them), for the sets here and site_like below.
-    std::vector<uint32_t> own(n, 0);
-    tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-      if (corpus.source[d] == 0) return;
-      const uint64_t b = offset[d], e = offset[d + 1];
-      own[d] = static_cast<uint32_t>((e - b) - facts.Count(kShown, b, e) - facts.Count(kTwice, b, e));
-    });
     // A set of a large source (sharing min_shared n-grams or more) in
     // which two or more documents are one group of pairs (the group with
     // the most of them; ties to the lowest): each of its documents outside

@@ -208,6 +208,15 @@ Result<std::vector<RelatedPair>> IdenticalPairs(const TokenizedCorpus& tc, const
   return out;
 }
 
+// Whether boilerplate found documents a < b near-identical texts.
+bool IsNearCopy(const Boilerplate& bp, uint32_t a, uint32_t b) {
+  auto it = std::lower_bound(bp.near_copies.begin(), bp.near_copies.end(), std::make_pair(a, b),
+                             [](const Boilerplate::NearCopy& c, const std::pair<uint32_t, uint32_t>& k) {
+                               return std::make_pair(c.a, c.b) < k;
+                             });
+  return it != bp.near_copies.end() && it->a == a && it->b == b;
+}
+
 // The near-identical texts that boilerplate found (Boilerplate::NearCopy)
 // and that neither alignment joined (`joined`, sorted) nor IdenticalPairs
 // pairs (the same tokens), with their passages in code points and as
@@ -586,13 +595,14 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   });
   // Identical texts are never bridges: those IdenticalPairs added, and
   // those alignment joined (told by the fingerprint of their tokens; a
-  // collision would only keep a pair).
+  // collision would only keep a pair); nor are near-identical texts, those
+  // NearCopyPairs added and those alignment joined.
   std::vector<std::pair<uint32_t, uint32_t>> edges(order.size());
   std::vector<char> keep(order.size());
   for (size_t i = 0; i < order.size(); ++i) {
     const RelatedPair& p = pairs[order[i]];
     edges[i] = {p.a, p.b};
-    keep[i] = is_identical[order[i]] || tc.fingerprint[p.a] == tc.fingerprint[p.b];
+    keep[i] = is_identical[order[i]] || tc.fingerprint[p.a] == tc.fingerprint[p.b] || IsNearCopy(bp, p.a, p.b);
   }
   const std::vector<char> bridge =
       FindBridges(n, edges, keep, options.bridge_min_neighbours, options.bridge_max_shared);
