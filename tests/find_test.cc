@@ -1261,6 +1261,8 @@ TEST(FindClusters, NearIdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
   ASSERT_TRUE(found.ok());
   auto cl = Clusters(w);
   EXPECT_TRUE(Together(cl, "issue", "reissue"));
+  std::set<std::pair<uint32_t, uint32_t>> w_pairs;
+  for (const doppel::RelatedPair& q : found->pairs) EXPECT_TRUE(w_pairs.emplace(q.a, q.b).second) << q.a << " " << q.b;
   EXPECT_EQ(found->near_copy_pairs, 1u) << "joined as near-identical texts, not by alignment";
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(Together(cl, "issue", fmt::format("report{}", i)));
   // The pair's passages slice the same words out of both texts (ASCII: code
@@ -1290,15 +1292,33 @@ TEST(FindClusters, NearIdenticalTextsJoinWhereTheirSourceShowsThemAsTemplate) {
   article.insert(article.begin() + 1, "Viewed 1204 times");
   Add(&p, "page", Page(small, article), "small.example");
   for (int i = 0; i < 4; ++i) Add(&p, fmt::format("other{}", i), Page(small, g.Article(6)), "small.example");
+  Add(&p, "page-copy", Page(small, article), "small.example");  // the same text: an identical pair
   article[1] = "Viewed 1312 times";
   Add(&p, "page-again", Page(small, article), "small.example");
   for (int i = 0; i < 3; ++i) {
     thrice[2] = fmt::format("Updated at {}:{}0 with {} comments", 9 + i, i, 14 + 5 * i);
     Add(&p, fmt::format("crawl{}", i), Page(small, thrice), "small.example");
   }
+  // A page crawled twice whose story another site carries in part.
+  const Site elsewhere = MakeSite(g, "elsewhere.example");
+  std::vector<std::string> carried = g.Article(6);
+  carried.insert(carried.begin() + 1, "Viewed 88 times");
+  Add(&p, "carried", Page(small, carried), "small.example");
+  carried[1] = "Viewed 97 times";
+  Add(&p, "carried-again", Page(small, carried), "small.example");
+  Add(&p, "excerpt", Page(elsewhere, {carried[0], carried[2], carried[3]}), "elsewhere.example");
+  for (int i = 0; i < 3; ++i) Add(&p, fmt::format("elsewhere{}", i), Page(elsewhere, g.Article(5)), "elsewhere.example");
   AddOtherStories(&p, g, 10, 6);
   auto p_cl = Clusters(p);
+  EXPECT_TRUE(Together(p_cl, "carried", "carried-again"));
   EXPECT_TRUE(Together(p_cl, "page", "page-again"));
+  EXPECT_TRUE(Together(p_cl, "page", "page-copy"));
+  // Each pair once, whether identical, near-identical or aligned.
+  auto p_found = doppel::FindCopies(p, {});
+  ASSERT_TRUE(p_found.ok());
+  std::set<std::pair<uint32_t, uint32_t>> p_pairs;
+  for (const doppel::RelatedPair& q : p_found->pairs) EXPECT_TRUE(p_pairs.emplace(q.a, q.b).second) << q.a << " " << q.b;
+  EXPECT_GE(p_found->near_copy_pairs, 2u);
   EXPECT_TRUE(Together(p_cl, "crawl0", "crawl1"));
   EXPECT_TRUE(Together(p_cl, "crawl0", "crawl2"));
   EXPECT_FALSE(Together(p_cl, "page", "crawl0"));

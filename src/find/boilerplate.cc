@@ -69,6 +69,23 @@ struct DocSet {
   }
 };
 
+// Merges sets of the same documents in sorted `sets`, adding their counts.
+void MergeSortedDocSets(std::vector<DocSet>* sets) {
+  size_t w = 0;
+  for (size_t r = 0; r < sets->size(); ++r) {
+    const DocSet& x = (*sets)[r];
+    if (w > 0 && (*sets)[w - 1].same_docs(x)) {
+      (*sets)[w - 1].count += x.count;
+      (*sets)[w - 1].near_count += x.near_count;
+    } else {
+      (*sets)[w++] = x;
+    }
+  }
+  sets->resize(w);
+}
+// Entries a thread collects before it merges them (MergeSortedDocSets): 2.8 MB.
+constexpr size_t kSetsBeforeMerge = size_t{1} << 16;
+
 // Marks (1) the tokens of the n-grams (of n tokens) that for_each_gram(f)
 // gives, calling f(i) for each start i in ascending order; the others 0.
 template <typename ForEachGram>
@@ -854,7 +871,13 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     // documents that share mostly the same text (below).
     // Collected on all threads; the sort below fixes the order.
     tbb::enumerable_thread_specific<std::vector<std::pair<uint32_t, uint32_t>>> found;
-    tbb::enumerable_thread_specific<std::vector<DocSet>> found_sets;
+    // Per thread: the sets found, and the size at which they are merged
+    // next (twice what a merge left, at least kSetsBeforeMerge).
+    struct SetsFound {
+      std::vector<DocSet> sets;
+      size_t merge_at = kSetsBeforeMerge;
+    };
+    tbb::enumerable_thread_specific<SetsFound> found_sets;
     std::vector<DocSet> sets;  // sorted by documents
     facts = PositionFlags(offset[n], 4, flag_bytes);
     struct PairCount {
@@ -867,7 +890,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       count_sources(false);
       tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
         auto& out_pairs = found.local();
-        auto& out_sets = found_sets.local();
+        SetsFound& sets_found = found_sets.local();
+        std::vector<DocSet>& out_sets = sets_found.sets;
         for (size_t r = rr.begin(); r != rr.end(); ++r) {
           const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
           if (part.run_df[r] > cap || part.run_df[r] < 2) continue;
@@ -896,7 +920,15 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
               for (size_t x = i; x < j; ++x) set.docs[set.size++] = static_cast<uint32_t>(members[x].first);
               set.count = part.elsewhere[members[i].second] || is_large ? 1 : 0;
               set.near_count = is_large ? 0 : 1;
-              if (set.count + set.near_count > 0) out_sets.push_back(set);
+              out_sets.push_back(set);
+              // One entry per n-gram: merged on the way once there are
+              // many (the template blocks of small sites), so that what a
+              // thread holds is about the distinct sets it met.
+              if (out_sets.size() >= sets_found.merge_at) {
+                std::sort(out_sets.begin(), out_sets.end());
+                MergeSortedDocSets(&out_sets);
+                sets_found.merge_at = std::max(kSetsBeforeMerge, 2 * out_sets.size());
+              }
             }
             i = j;
           }
@@ -912,21 +944,14 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       });
       {
         std::vector<DocSet> fresh;
-        for (auto& v : found_sets) {
-          fresh.insert(fresh.end(), v.begin(), v.end());
-          v.clear();
+        for (SetsFound& f : found_sets) {
+          fresh.insert(fresh.end(), f.sets.begin(), f.sets.end());
+          f = SetsFound();
         }
         fresh.insert(fresh.end(), sets.begin(), sets.end());
         tbb::parallel_sort(fresh.begin(), fresh.end());
-        sets.clear();
-        for (const DocSet& x : fresh) {
-          if (!sets.empty() && sets.back().same_docs(x)) {
-            sets.back().count += x.count;
-            sets.back().near_count += x.near_count;
-          } else {
-            sets.push_back(x);
-          }
-        }
+        MergeSortedDocSets(&fresh);
+        sets.swap(fresh);
       }
       // The partition's pairs, one per shared n-gram, folded into counts
       // per pair: what is held grows with the pairs, not the n-grams.
@@ -1094,8 +1119,11 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       std::vector<std::pair<uint32_t, uint32_t>> recorded, near_sets;
       for (const Boilerplate::NearCopy& c : out.near_copies) recorded.emplace_back(c.a, c.b);
       // Only documents with few n-grams of their own (no other document of
-      // the source has them) can be near copies of another: at most a
-      // tenth of their n-grams.
+      // the source has them: at most a tenth of theirs) are aligned, which
+      // keeps the cost to sets that are likely copies (aligning every set
+      // of a small site's pages cost 10% of find's time on syndicate-dev).
+      // It also leaves out short texts where one changed word is more than
+      // a tenth of their n-grams (a quote table with its time changed).
       auto few_own = [&](uint32_t d) {
         return own[d] <= (1.0 - kNearCopy) * static_cast<double>(offset[d + 1] - offset[d]);
       };
@@ -1169,7 +1197,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           }
         }
       }
-      if (set.count < static_cast<uint32_t>(options.min_tokens)) continue;
+      // Sets kept only for near-identical texts (no n-gram another source
+      // has) are not for this rule, whatever min_tokens.
+      if (set.count == 0 || set.count < static_cast<uint32_t>(options.min_tokens)) continue;
       uint32_t first = UINT32_MAX;
       for (uint32_t i = 0; i < set.size; ++i) {
         const uint32_t d = set.docs[i];
