@@ -1066,7 +1066,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             const uint32_t art = x_shorter ? art_x : art_y, cov = x_shorter ? cov_x : cov_y;
             (*joined)[c] = art > 0 && cov >= options.min_coverage * art && cov >= static_cast<uint32_t>(options.min_tokens);
             // Near-identical texts (kNearCopy): their words beyond chrome
-            // match over kNearCopy of each.
+            // match at least kNearCopy of each one's.
             if (near && !(*joined)[c] && art_x > 0 && art_y > 0 &&
                 matched_x >= kNearCopy * static_cast<double>(art_x) &&
                 matched_y >= kNearCopy * static_cast<double>(art_y) &&
@@ -1082,7 +1082,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     std::vector<uint8_t> joined;
     DOPPEL_RETURN_IF_ERROR(align(candidates, kShown, /*elsewhere_only=*/false, &joined, /*near=*/true));
     // Per document of a source: its own n-gram positions (no other document
-    // of its source has them), for near-identical sets, the sets below and site_like.
+    // of its source has them), for near-identical sets, the sets below and
+    // site_like.
     std::vector<uint32_t> own(n, 0);
     tbb::parallel_for(size_t{0}, n, [&](size_t d) {
       if (corpus.source[d] == 0) return;

@@ -93,8 +93,8 @@ struct Boilerplate {
 inline constexpr uint32_t kLargeSource = 16;
 
 // Two documents of one source whose words beyond chrome (what a third
-// document of the source shows) match over at least this share of each
-// one's are copies of one text: a page crawled twice with a counter
+// document of the source shows) match at least this share of each one's
+// are copies of one text: a page crawled twice with a counter
 // changed, a re-issue with a word corrected. What two documents of a
 // source share and no third has is otherwise taken for its template unless
 // another source has it as article text (on a source smaller than
