@@ -1117,8 +1117,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       // and recorded when it is a near copy and no other source has the
       // text as article text (elsewhere_only: find's alignment joins
       // those). Pairs recorded above are not aligned again.
-      std::vector<std::pair<uint32_t, uint32_t>> recorded, near_sets;
-      for (const Boilerplate::NearCopy& c : out.near_copies) recorded.emplace_back(c.a, c.b);
+      std::vector<std::pair<uint32_t, uint32_t>> near_sets;
       // Only documents with few n-grams of their own (no other document of
       // the source has them: at most a tenth of theirs) are aligned, which
       // keeps the cost to sets that are likely copies (aligning every set
@@ -1132,7 +1131,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         if (set.near_count < static_cast<uint32_t>(options.min_shared) || !few_own(set.docs[0])) continue;
         for (uint32_t i = 1; i < set.size; ++i) {
           const std::pair<uint32_t, uint32_t> pair(set.docs[0], set.docs[i]);
-          if (few_own(pair.second) && !std::binary_search(recorded.begin(), recorded.end(), pair)) {
+          if (few_own(pair.second) && !out.IsNearCopy(pair.first, pair.second)) {
             near_sets.push_back(pair);
           }
         }

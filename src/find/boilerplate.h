@@ -13,8 +13,10 @@
 #ifndef DOPPEL_FIND_BOILERPLATE_H_
 #define DOPPEL_FIND_BOILERPLATE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "doppel/align.h"
@@ -68,6 +70,14 @@ struct Boilerplate {
     std::vector<TokenPassage> passages;
   };
   std::vector<NearCopy> near_copies;
+  // Whether near_copies holds documents a < b.
+  bool IsNearCopy(uint32_t a, uint32_t b) const {
+    auto it = std::lower_bound(near_copies.begin(), near_copies.end(), std::make_pair(a, b),
+                               [](const NearCopy& c, const std::pair<uint32_t, uint32_t>& k) {
+                                 return std::make_pair(c.a, c.b) < k;
+                               });
+    return it != near_copies.end() && it->a == a && it->b == b;
+  }
   uint32_t df_cap = 0;                       // n-grams in more documents are too common to be anchors
   size_t partitions = 0;                     // the n-gram occurrences were sorted in this many
 };

@@ -208,15 +208,6 @@ Result<std::vector<RelatedPair>> IdenticalPairs(const TokenizedCorpus& tc, const
   return out;
 }
 
-// Whether boilerplate found documents a < b near-identical texts.
-bool IsNearCopy(const Boilerplate& bp, uint32_t a, uint32_t b) {
-  auto it = std::lower_bound(bp.near_copies.begin(), bp.near_copies.end(), std::make_pair(a, b),
-                             [](const Boilerplate::NearCopy& c, const std::pair<uint32_t, uint32_t>& k) {
-                               return std::make_pair(c.a, c.b) < k;
-                             });
-  return it != bp.near_copies.end() && it->a == a && it->b == b;
-}
-
 // The near-identical texts that boilerplate found (Boilerplate::NearCopy)
 // and that neither alignment joined (`joined`, sorted) nor IdenticalPairs
 // pairs (the same tokens), with their passages in code points and as
@@ -579,14 +570,14 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   auto near = NearCopyPairs(tc, bp, joined);
   if (!near.ok()) return near.status();
   result.near_copy_pairs = near->size();
-  std::vector<char> is_identical(pairs.size(), 0);
+  std::vector<char> never_bridge(pairs.size(), 0);
   for (RelatedPair& p : *identical) {
     pairs.push_back(std::move(p));
-    is_identical.push_back(1);
+    never_bridge.push_back(1);
   }
   for (RelatedPair& p : *near) {
     pairs.push_back(std::move(p));
-    is_identical.push_back(1);
+    never_bridge.push_back(1);
   }
   std::vector<uint32_t> order(pairs.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -602,7 +593,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   for (size_t i = 0; i < order.size(); ++i) {
     const RelatedPair& p = pairs[order[i]];
     edges[i] = {p.a, p.b};
-    keep[i] = is_identical[order[i]] || tc.fingerprint[p.a] == tc.fingerprint[p.b] || IsNearCopy(bp, p.a, p.b);
+    keep[i] = never_bridge[order[i]] || tc.fingerprint[p.a] == tc.fingerprint[p.b] || bp.IsNearCopy(p.a, p.b);
   }
   const std::vector<char> bridge =
       FindBridges(n, edges, keep, options.bridge_min_neighbours, options.bridge_max_shared);
