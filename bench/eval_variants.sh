@@ -6,12 +6,16 @@
 # and eighteen bench/degrade.py kinds on half of the documents (seed 1).
 #   bench/eval_variants.sh [OUT]   (default OUT: eval-variants.txt)
 #   DOPPEL=/path/to/doppel VARIANTS=/tmp/variants bench/eval_variants.sh ...
+#   SOURCE_FIELD= bench/eval_variants.sh ...   (no source field: sources inferred)
 # The variants are written once to VARIANTS (default: a folder in /tmp)
 # and reused. OUT gets one line per variant: name, pair F1, B-cubed F1,
 # pair precision; compare two runs with `diff` or bench/eval_compare.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOPPEL=${DOPPEL:-build/doppel}
+SOURCE_FIELD=${SOURCE_FIELD-url}
+source_args=()
+[ -n "$SOURCE_FIELD" ] && source_args=(--source-field "$SOURCE_FIELD")
 BENCH=${BENCH:-../shared/eval/syndicate-dev}
 VARIANTS=${VARIANTS:-/tmp/doppel-eval-variants}
 out=${1:-eval-variants.txt}
@@ -37,7 +41,7 @@ done
 for d in "${dirs[@]}"; do
   name=${d#"$VARIANTS"/}
   [ "$d" = "$BENCH" ] && name=$(basename "$BENCH")
-  "$DOPPEL" -q find --source-field url --clusters "$work/c.jsonl" "$d/docs.jsonl"
+  "$DOPPEL" -q find "${source_args[@]}" --clusters "$work/c.jsonl" "$d/docs.jsonl"
   python3 ../shared/eval/score.py "$d" --clusters "$work/c.jsonl" --json |
     python3 -c 'import json, sys; s = json.load(sys.stdin)
 print(sys.argv[1], *("%.4f" % s[k] for k in ("pair_f1", "bcubed_f1", "pair_precision")))' "$name" >> "$out"

@@ -305,6 +305,41 @@ TEST(FindClusters, ChromeOfABlogWithOnePageIsNoStory) {
   EXPECT_FALSE(Together(cl, "p1", "blog"));
 }
 
+// Reprint sites borrow the chrome of the sites they copy, and a crawl may
+// hold two pages of each. Two small sites that each show a blog's template
+// on both of their pages show it as their chrome; a third that shows it on
+// one of its two pages is no evidence that it is a story, as it is where
+// no site shows it as chrome (ChromeBorrowedFromAnotherSiteIsNoStory).
+// The pages' stories still join their copies.
+TEST(FindClusters, ChromeThatSmallSitesShowOnAllTheirPagesIsNoStory) {
+  NewsGen g(45);
+  Site blog = MakeSite(g, "blog.example");
+  for (int i = 0; i < 8; ++i) blog.footer.push_back(g.MenuLine(8));  // outweighs short articles
+  const Site other = MakeSite(g, "other.example");
+  Corpus c;
+  std::vector<std::vector<std::string>> stories;
+  for (int site = 0; site < 3; ++site) {
+    for (int page = 0; page < 2; ++page) {
+      stories.push_back(g.Article(1));
+      // The third site's second page does not show the template.
+      const Site& chrome = site == 2 && page == 1 ? other : blog;
+      Add(&c, fmt::format("r{}p{}", site, page), Page(chrome, stories.back()), fmt::format("r{}.example", site));
+    }
+  }
+  // Each story also on a large site of its own chrome.
+  for (size_t i = 0; i < stories.size(); ++i) Add(&c, fmt::format("copy{}", i), Page(other, stories[i]), "other.example");
+  for (int i = 0; i < 12; ++i) Add(&c, fmt::format("other{}", i), Page(other, g.Article(3)), "other.example");
+  AddLonePages(&c, g, 32);
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "r0p0", "r0p1"));
+  EXPECT_FALSE(Together(cl, "r1p0", "r1p1"));
+  EXPECT_FALSE(Together(cl, "r0p0", "r1p0"));
+  EXPECT_FALSE(Together(cl, "r0p0", "r2p0"));
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_TRUE(Together(cl, fmt::format("r{}p{}", i / 2, i % 2), fmt::format("copy{}", i))) << i;
+  }
+}
+
 // The pair of documents `a`, `b` (by id) in a find result; fails the test
 // when they are not a pair.
 const doppel::RelatedPair* PairOf(const Corpus& c, const doppel::FindResult& r, const std::string& a,

@@ -144,15 +144,23 @@ uint32_t ArticleSources(uint32_t s, uint32_t groups, const std::vector<uint32_t>
   return ArticleOf(groups, source_docs[s]);
 }
 
+// Whether a source shows an n-gram as its chrome: in two or more of its
+// groups, not as article text (ArticleOf), and not one text that it holds
+// more than once (`one_text`: those documents have the same tokens).
+uint32_t ChromeSources(uint32_t s, uint32_t groups, bool one_text, const std::vector<uint32_t>& source_docs) {
+  return s != 0 && groups >= 2 && !one_text && !ArticleOf(groups, source_docs[s]);
+}
+
 // An entry's count of groups of its source `s` with the n-gram (kMany
 // without a source), and whether another source has the n-gram as article
 // text, given how many sources (or documents without one) do.
-void WriteSourceCount(uint32_t s, uint32_t groups, uint32_t article_sources, const std::vector<uint32_t>& source_docs,
-                      uint32_t lone_min, SourceCount* out, uint8_t* elsewhere) {
+void WriteSourceCount(uint32_t s, uint32_t groups, uint32_t article_sources, uint32_t chrome_sources,
+                      const std::vector<uint32_t>& source_docs, uint32_t lone_min, SourceCount* out,
+                      uint8_t* elsewhere) {
   const SourceCount v = s == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
   *out = v;
   const uint32_t own = s == 0 ? (groups >= lone_min ? 1 : 0) : ArticleOf(v, source_docs[s]);
-  *elsewhere = article_sources > own;
+  *elsewhere = article_sources > own && article_sources > chrome_sources;
 }
 
 // Runs of at most this many entries count their sources and groups in
@@ -168,6 +176,18 @@ constexpr size_t kSmallRun = 16;
 // evidence of a story. Groups only ever join documents of one source, so a
 // group is counted for the source of its documents.
 //
+// With `prints` (the documents' fingerprints; given sources only), the
+// sources that show the n-gram as their chrome (ChromeSources) weigh
+// against those that have it as article text: another source has it as
+// article text only when more sources have it so than show it as chrome.
+// Reprint sites borrow a blog's template, and where a crawl holds two
+// pages of each, two small sites show it on both pages while a third that
+// shows it on one of its two pages looks like it carries a story; two
+// pages of each of the first two sites joined through it (bench/README.md,
+// "Chrome that small sites show"). Pages of one text (a page crawled
+// twice) show no chrome: a story a small site posted twice is not weighed
+// against.
+//
 // Documents without a source count as evidence when at least `lone_min`
 // groups of them have the n-gram. With a source field that is 2: a page
 // alone on its site may carry the chrome of the blog it copies (or be that
@@ -181,7 +201,8 @@ constexpr size_t kSmallRun = 16;
 // outside every inferred source are mostly texts without a template.
 void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vector<uint32_t>& source,
                   const std::vector<uint32_t>& group, const std::vector<uint32_t>& source_docs, uint32_t lone_min,
-                  std::vector<SourceCount>* out, std::vector<uint8_t>* elsewhere) {
+                  const std::vector<uint64_t>* prints, std::vector<SourceCount>* out,
+                  std::vector<uint8_t>* elsewhere) {
   if (end - begin == 2) {  // two documents: the most common case
     const uint32_t x = e[begin].doc, y = e[begin + 1].doc;
     if (source[x] == source[y] && source[x] != 0) {
@@ -204,6 +225,8 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vec
     // Most runs: a few documents, whose distinct sources and groups are
     // found by scanning short arrays.
     uint32_t sources[kSmallRun], groups_of[kSmallRun], groups[kSmallRun];
+    uint64_t print_of[kSmallRun];  // per source: its first document's fingerprint
+    bool one_text[kSmallRun];      // and whether its other documents have it too
     size_t ns = 0, ng = 0;
     auto index_of = [&](uint32_t s) {
       size_t k = 0;
@@ -213,18 +236,25 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vec
     for (size_t i = begin; i < end; ++i) {
       const uint32_t d = e[i].doc, s = source[d], g = group[d];
       const size_t k = index_of(s);
-      if (k == ns) sources[ns] = s, groups_of[ns++] = 0;
+      const uint64_t print = prints != nullptr ? (*prints)[d] : 0;
+      if (k == ns) {
+        sources[ns] = s, groups_of[ns] = 0, print_of[ns] = print, one_text[ns] = true;
+        ++ns;
+      }
+      one_text[k] &= print_of[k] == print;
       size_t j = 0;
       while (j < ng && groups[j] != g) ++j;
       if (j == ng) groups[ng++] = g, ++groups_of[k];
     }
-    uint32_t article_sources = 0;
+    uint32_t article_sources = 0, chrome_sources = 0;
     for (size_t k = 0; k < ns; ++k) {
       article_sources += ArticleSources(sources[k], groups_of[k], source_docs, lone_min);
+      if (prints != nullptr) chrome_sources += ChromeSources(sources[k], groups_of[k], one_text[k], source_docs);
     }
     for (size_t i = begin; i < end; ++i) {
       const uint32_t s = source[e[i].doc];
-      WriteSourceCount(s, groups_of[index_of(s)], article_sources, source_docs, lone_min, &(*out)[i], &(*elsewhere)[i]);
+      WriteSourceCount(s, groups_of[index_of(s)], article_sources, chrome_sources, source_docs, lone_min, &(*out)[i],
+                       &(*elsewhere)[i]);
     }
     return;
   }
@@ -232,36 +262,51 @@ void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vec
   // run and cleared per call.
   constexpr uint32_t kEmpty = UINT32_MAX;  // document and source numbers are below it
   thread_local std::vector<uint32_t> groups_seen;
-  thread_local std::vector<std::pair<uint32_t, uint32_t>> per_source;  // (source, its groups)
+  struct PerSource {
+    uint32_t source = kEmpty;
+    uint32_t groups = 0;
+    uint64_t print = 0;     // its first document's fingerprint
+    bool one_text = true;   // its other documents have it too
+  };
+  thread_local std::vector<PerSource> per_source;
   int bits = 4;
   while ((size_t{1} << bits) < 2 * m) ++bits;
   const size_t slots = size_t{1} << bits, wrap = slots - 1;
   groups_seen.assign(slots, kEmpty);
-  per_source.assign(slots, {kEmpty, 0});
+  per_source.assign(slots, PerSource{});
   auto home = [bits](uint32_t key) { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits)); };
-  auto source_slot = [&](uint32_t s) -> std::pair<uint32_t, uint32_t>& {
+  auto source_slot = [&](uint32_t s) -> PerSource& {
     size_t h = home(s);
-    while (per_source[h].first != kEmpty && per_source[h].first != s) h = (h + 1) & wrap;
+    while (per_source[h].source != kEmpty && per_source[h].source != s) h = (h + 1) & wrap;
     return per_source[h];
   };
   for (size_t i = begin; i < end; ++i) {
     const uint32_t d = e[i].doc, s = source[d], g = group[d];
-    std::pair<uint32_t, uint32_t>& slot = source_slot(s);
-    slot.first = s;
+    PerSource& slot = source_slot(s);
+    const uint64_t print = prints != nullptr ? (*prints)[d] : 0;
+    if (slot.source == kEmpty) {
+      slot.source = s;
+      slot.print = print;
+    }
+    slot.one_text &= slot.print == print;
     size_t h = home(g);
     while (groups_seen[h] != kEmpty && groups_seen[h] != g) h = (h + 1) & wrap;
     if (groups_seen[h] == kEmpty) {
       groups_seen[h] = g;
-      ++slot.second;
+      ++slot.groups;
     }
   }
   uint32_t article_sources = 0;  // sources (and groups of lone documents) that have it as article text
-  for (const auto& [s, groups] : per_source) {
-    if (s != kEmpty) article_sources += ArticleSources(s, groups, source_docs, lone_min);
+  uint32_t chrome_sources = 0;   // sources that show it as their chrome
+  for (const PerSource& ps : per_source) {
+    if (ps.source == kEmpty) continue;
+    article_sources += ArticleSources(ps.source, ps.groups, source_docs, lone_min);
+    if (prints != nullptr) chrome_sources += ChromeSources(ps.source, ps.groups, ps.one_text, source_docs);
   }
   for (size_t i = begin; i < end; ++i) {
     const uint32_t s = source[e[i].doc];
-    WriteSourceCount(s, source_slot(s).second, article_sources, source_docs, lone_min, &(*out)[i], &(*elsewhere)[i]);
+    WriteSourceCount(s, source_slot(s).groups, article_sources, chrome_sources, source_docs, lone_min, &(*out)[i],
+                     &(*elsewhere)[i]);
   }
 }
 
@@ -840,6 +885,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     });
   };
 
+  // Given sources only (an inferred source gathers reports that open
+  // alike, whose formula is no site's chrome), and with the fingerprints
+  // that tell one text held twice.
+  const bool weigh_chrome = !corpus.sources_inferred && corpus.fingerprint.size() == n;
   // The runs of two to `cap` documents (sdf_of, elsewhere_of). `again`:
   // groups changed since the last count, and only runs holding a document
   // whose group changed (one that was joined to another's) count
@@ -855,7 +904,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           if (!changed) continue;
         }
         SourceCounts(part.entries, b, e, corpus.source, group, source_docs, corpus.sources_inferred ? 1 : 2,
-                     &part.sdf, &part.elsewhere);
+                     weigh_chrome ? &corpus.fingerprint : nullptr, &part.sdf, &part.elsewhere);
       }
     });
   };
