@@ -28,10 +28,16 @@ A FRACTION of the documents (chosen at random) get KIND:
   ads        a line "ADVERTISEMENT" or "Continue reading below" after every
              second line
   dupparas   every third line repeated right after itself
+  teasers    a "Related stories" box at the end with teasers of three
+             random stories of BENCH's stories.jsonl: each its headline
+             and the first sentence of its first line of more than 12
+             words (a news site's box of other stories with their lead)
 OUT gets docs.jsonl and links to BENCH's truth.jsonl and stories.jsonl, so
 `../shared/eval/score.py OUT --clusters C.jsonl` scores it. Python 3
 standard library only.
 """
+import json
+import os
 import random
 import re
 import sys
@@ -50,7 +56,19 @@ def insert_after(text, every, make):
     return "\n".join(out)
 
 
-def degrade(kind, text, rng):
+def teaser(story):
+    """A story's headline (its first line) and the first sentence of its
+    first line of more than 12 words."""
+    lines = [line for line in story["text"].split("\n") if line.strip()]
+    body = next((line for line in lines[1:] if len(line.split()) > 12), "")
+    first = re.split(r"(?<=[.!?])\s+", body)[0] if body else ""
+    return lines[0] + ("\n" + first if first else "")
+
+
+def degrade(kind, text, rng, stories=None):
+    if kind == "teasers":
+        box = ["Related stories"] + [teaser(rng.choice(stories)) for _ in range(3)]
+        return text + "\n" + "\n".join(box)
     if kind == "mojibake":
         return text.encode("utf-8").decode("cp1252", errors="replace")
     if kind == "entities":
@@ -120,7 +138,11 @@ def main():
         sys.exit(__doc__)
     bench, out, kind, fraction = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
     rng = random.Random(int(sys.argv[5]) if len(sys.argv) == 6 else 1)
-    write_changed_copy(bench, out, fraction, rng, lambda text, r: degrade(kind, text, r))
+    stories = None
+    if kind == "teasers":
+        with open(os.path.join(bench, "stories.jsonl"), encoding="utf-8") as f:
+            stories = [json.loads(line) for line in f]
+    write_changed_copy(bench, out, fraction, rng, lambda text, r: degrade(kind, text, r, stories))
 
 
 if __name__ == "__main__":

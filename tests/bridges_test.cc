@@ -2,6 +2,7 @@
 // against a reference that counts common partners with sets.
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <utility>
 #include <vector>
@@ -97,14 +98,109 @@ TEST(Bridges, OneSharedPartnerInTenIsAllowedNotTwo) {
   }
 }
 
+// Spans per edge: `minor` marks the first document's side minor, with the
+// edge's span there [begin, end); every other span is [0, 1000).
+struct SpanSpec {
+  uint32_t a, b;
+  uint32_t begin, end;
+};
+std::vector<EdgeSpan> Spans(const Edges& e, const std::vector<SpanSpec>& minor) {
+  std::vector<EdgeSpan> spans(e.size(), EdgeSpan{0, 1000, 0, 1000, false, false});
+  for (const SpanSpec& m : minor) {
+    const size_t i = IndexOf(e, std::min(m.a, m.b), std::max(m.a, m.b));
+    EXPECT_LT(i, e.size());
+    if (m.a < m.b) {
+      spans[i].a_begin = m.begin, spans[i].a_end = m.end, spans[i].a_minor = true;
+    } else {
+      spans[i].b_begin = m.begin, spans[i].b_end = m.end, spans[i].b_minor = true;
+    }
+  }
+  return spans;
+}
+
+// Page 0 with its story's copies 1 and 2, and a teaser of another story
+// (at 900-950 of it) that excerpts 3 and 6 of that story align with; the
+// story's copies are 4 and 5. Both excerpts are the page's partners and
+// each other's, so the plain rule sees one shared partner in three.
+Edges TeaserGraph() {
+  Edges e{{0, 1}, {0, 2}, {1, 2}, {0, 3}, {0, 6}, {3, 4}, {3, 5}, {4, 5}, {3, 6}, {4, 6}, {5, 6}};
+  std::sort(e.begin(), e.end());
+  return e;
+}
+
+TEST(Bridges, PartnersWithinATeaserDoNotKeepItsPairs) {
+  const Edges e = TeaserGraph();
+  EXPECT_FALSE(Bridges(7, e)[IndexOf(e, 0, 3)]) << "the plain rule keeps it";
+  // Page 0's copies align over 0-1000 of it, the excerpts over the teaser.
+  const auto spans = Spans(e, {{0, 3, 900, 950}, {0, 6, 900, 950}});
+  const auto bridge = FindBridges(7, e, {}, 2, 0.1, spans);
+  for (size_t i = 0; i < e.size(); ++i) {
+    const bool teaser = e[i] == std::make_pair(0u, 3u) || e[i] == std::make_pair(0u, 6u);
+    EXPECT_EQ(bridge[i], teaser) << e[i].first << "-" << e[i].second;
+  }
+}
+
+TEST(Bridges, AnExcerptOfThePagesOwnStoryKeepsItsPair) {
+  // The same graph where 3 and 6 are excerpts of page 0's own story, at its
+  // start: its copies 1 and 2 align with them too, over all of page 0.
+  Edges e = TeaserGraph();
+  for (auto x : {std::make_pair(1u, 3u), std::make_pair(2u, 3u), std::make_pair(1u, 6u), std::make_pair(2u, 6u)}) {
+    e.push_back(x);
+  }
+  std::sort(e.begin(), e.end());
+  const auto spans = Spans(e, {{0, 3, 0, 100}, {0, 6, 0, 100}});
+  const auto bridge = FindBridges(7, e, {}, 2, 0.1, spans);
+  EXPECT_FALSE(bridge[IndexOf(e, 0, 3)]);
+  EXPECT_FALSE(bridge[IndexOf(e, 0, 6)]);
+}
+
+TEST(Bridges, ACopyWhosePartnersAllAlignInOneBlockKeepsThem) {
+  // Copy 0 (noisy: a minor part of it aligns with anything) and the copies
+  // 1..4 of its story, each aligned with it over 300-900; the others have
+  // partners 5 and 6 that copy 0 lacks. Without a partner outside the
+  // block, copy 0 has no other story to be taken for.
+  Edges e;
+  AddClique(&e, 0, 5);
+  for (uint32_t x = 1; x <= 4; ++x) {
+    e.push_back({x, 5});
+    e.push_back({x, 6});
+  }
+  e.push_back({5, 6});
+  std::sort(e.begin(), e.end());
+  std::vector<SpanSpec> minor;
+  for (uint32_t x = 1; x <= 4; ++x) minor.push_back({0, x, 300, 900});
+  const auto spans = Spans(e, minor);
+  const auto bridge = FindBridges(7, e, {}, 2, 0.1, spans);
+  EXPECT_EQ(std::count(bridge.begin(), bridge.end(), 1), 0);
+}
+
 // Reference: common partners by set intersection; kept edges are never
-// bridges but count as partners.
-std::vector<char> SlowBridges(uint32_t n, const Edges& e, const std::vector<char>& keep, int k, double max_shared) {
+// bridges but count as partners. With spans, an edge that the plain count
+// keeps is judged again without the partners whose span in a minor side
+// lies at least half within the edge's there.
+std::vector<char> SlowBridges(uint32_t n, const Edges& e, const std::vector<char>& keep, int k, double max_shared,
+                              const std::vector<EdgeSpan>& spans = {}) {
   std::vector<std::set<uint32_t>> adj(n);
-  for (auto [a, b] : e) {
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<uint32_t, uint32_t>> span_in;  // (doc, partner) -> span in doc
+  for (size_t i = 0; i < e.size(); ++i) {
+    auto [a, b] = e[i];
     adj[a].insert(b);
     adj[b].insert(a);
+    if (!spans.empty()) {
+      span_in[{a, b}] = {spans[i].a_begin, spans[i].a_end};
+      span_in[{b, a}] = {spans[i].b_begin, spans[i].b_end};
+    }
   }
+  auto judge = [&](const std::set<uint32_t>& na, const std::set<uint32_t>& nb, size_t ka, size_t kb) {
+    if (na.size() < ka || nb.size() < kb) return false;
+    size_t common = 0;
+    for (uint32_t x : na) common += nb.count(x);
+    return common <= max_shared * static_cast<double>(std::min(na.size(), nb.size()));
+  };
+  auto within = [](std::pair<uint32_t, uint32_t> x, uint32_t lo, uint32_t hi) {
+    const double overlap = std::max(0.0, static_cast<double>(std::min(x.second, hi)) - std::max(x.first, lo));
+    return x.second > x.first && overlap > 0 && 2 * overlap >= x.second - x.first;
+  };
   std::vector<char> out(e.size(), 0);
   for (size_t i = 0; i < e.size(); ++i) {
     if (!keep.empty() && keep[i]) continue;
@@ -112,10 +208,21 @@ std::vector<char> SlowBridges(uint32_t n, const Edges& e, const std::vector<char
     std::set<uint32_t> na = adj[a], nb = adj[b];
     na.erase(b);
     nb.erase(a);
-    if (na.size() < static_cast<size_t>(k) || nb.size() < static_cast<size_t>(k)) continue;
-    size_t common = 0;
-    for (uint32_t x : na) common += nb.count(x);
-    out[i] = common <= max_shared * static_cast<double>(std::min(na.size(), nb.size()));
+    const size_t kk = static_cast<size_t>(k);
+    out[i] = judge(na, nb, kk, kk);
+    if (out[i] || spans.empty() || !(spans[i].a_minor || spans[i].b_minor)) continue;
+    std::set<uint32_t> block;
+    for (uint32_t c : na) {
+      if (spans[i].a_minor && within(span_in[{a, c}], spans[i].a_begin, spans[i].a_end)) block.insert(c);
+    }
+    for (uint32_t c : nb) {
+      if (spans[i].b_minor && within(span_in[{b, c}], spans[i].b_begin, spans[i].b_end)) block.insert(c);
+    }
+    for (uint32_t c : block) {
+      na.erase(c);
+      nb.erase(c);
+    }
+    out[i] = judge(na, nb, spans[i].a_minor ? std::min<size_t>(kk, 1) : kk, spans[i].b_minor ? std::min<size_t>(kk, 1) : kk);
   }
   return out;
 }
@@ -145,6 +252,17 @@ TEST(Bridges, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
     EXPECT_EQ(FindBridges(n, e, keep, k, share),
               k == 0 ? std::vector<char>(e.size(), 0) : SlowBridges(n, e, keep, k, share))
         << "round " << round;
+    // Random spans, a third of the sides minor.
+    std::vector<EdgeSpan> spans(e.size());
+    for (EdgeSpan& sp : spans) {
+      sp.a_begin = rng.Below(10) * 100, sp.a_end = sp.a_begin + (1 + rng.Below(6)) * 100;
+      sp.b_begin = rng.Below(10) * 100, sp.b_end = sp.b_begin + (1 + rng.Below(6)) * 100;
+      sp.a_minor = rng.Below(3) == 0;
+      sp.b_minor = rng.Below(3) == 0;
+    }
+    EXPECT_EQ(FindBridges(n, e, keep, k, share, spans),
+              k == 0 ? std::vector<char>(e.size(), 0) : SlowBridges(n, e, keep, k, share, spans))
+        << "round " << round << " with spans";
   }
 }
 

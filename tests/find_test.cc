@@ -730,6 +730,52 @@ TEST(FindClusters, APairThatBridgesTwoStoriesWithCopiesIsLeftOut) {
   }
 }
 
+// A page's "Related stories" box with a teaser of another story (its
+// headline and first sentence), and two short excerpts of that story on
+// feed sites that the teaser covers: each excerpt joins the page, and they
+// are each other's partner, so the plain bridge rule sees a shared partner.
+// Judged without the partners that align only within the teaser, the page's
+// partners are its own story's copies and the excerpts' are theirs: the
+// teaser's pairs are left out. An excerpt of the page's own story joins it.
+TEST(FindClusters, ATeaserOfAnotherStoryDoesNotJoinThePageToIt) {
+  NewsGen g(46);
+  const Site news = MakeSite(g, "news.example"), daily = MakeSite(g, "daily.example"),
+             wire = MakeSite(g, "wire.example");
+  std::vector<std::string> other = g.Article(4);
+  const std::string lead = g.Sentence(24);
+  other[1] = lead + " " + other[1];
+  const std::vector<std::string> teaser = {other[0], lead};
+  std::vector<std::string> story = g.Article(5);
+  Corpus c;
+  Add(&c, "page", Page(news, story, teaser), "news.example");
+  Add(&c, "story_daily", Page(daily, story), "daily.example");
+  Add(&c, "story_wire", Page(wire, story), "wire.example");
+  Add(&c, "other_daily", Page(daily, other), "daily.example");
+  Add(&c, "other_wire", Page(wire, other), "wire.example");
+  for (int i = 0; i < 2; ++i) {
+    Add(&c, fmt::format("excerpt{}", i), JoinLines({other[0], lead, "Read more at Wire Example."}),
+        fmt::format("feed{}.example", i));
+  }
+  Add(&c, "own_excerpt", JoinLines({story[0], story[1], "Read more at News Example."}), "feed0.example");
+  for (int i = 0; i < 8; ++i) {
+    const Site& s = i % 3 == 0 ? news : i % 3 == 1 ? daily : wire;
+    Add(&c, fmt::format("p{}", i), Page(s, g.Article(4)), s.name);
+  }
+  AddLonePages(&c, g, 24);
+  doppel::FindOptions keep_all;
+  keep_all.bridge_min_neighbours = 0;
+  auto all = Clusters(c, keep_all);
+  EXPECT_TRUE(Together(all, "page", "excerpt0")) << "the teaser should join them without the bridge rule";
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "page", "excerpt0"));
+  EXPECT_FALSE(Together(cl, "page", "other_daily"));
+  EXPECT_TRUE(Together(cl, "page", "story_daily"));
+  EXPECT_TRUE(Together(cl, "page", "story_wire"));
+  EXPECT_TRUE(Together(cl, "page", "own_excerpt"));
+  EXPECT_TRUE(Together(cl, "excerpt0", "other_daily"));
+  EXPECT_TRUE(Together(cl, "excerpt1", "other_wire"));
+}
+
 TEST(FindClusters, SharedQuotationDoesNotJoinTwoStories) {
   NewsGen g(12);
   std::string quote = fmt::format("\"{}\" he said.", g.Sentence(25));

@@ -12,6 +12,18 @@
 // with N(x) the partners of x other than the pair's other document, both of
 // at least min_neighbours. A pair whose documents have few partners is
 // never a bridge: a story with three copies has nothing to judge by.
+//
+// A pair whose text is a minor part of one of its documents (a teaser of
+// another story in a page's "Related stories" box, and an excerpt of that
+// story) is judged without the partners that align only with that part:
+// they are copies of the same block, not of the page's story. Then the
+// page's partners are its story's copies and the excerpt's are its own
+// story's, and they share none: a bridge. An excerpt of the page's own
+// story keeps its pair, as the story's other copies align with the page
+// beyond the excerpt and with the excerpt too. This judgement only adds
+// bridges to the plain one, and the document of the minor side needs one
+// other partner (its own story), not min_neighbours: a copy whose partners
+// all align within one part of it has no other story to be taken for.
 // (docs/design.md, step 5. Not to be confused with the gaps that alignment
 // bridges with single words, step 4 of aligning.)
 #ifndef DOPPEL_CLUSTER_BRIDGES_H_
@@ -24,15 +36,30 @@
 
 namespace doppel {
 
+// Where an edge's passages lie in each of its two documents (from the
+// start of the first to the end of the last, in any unit), and whether
+// that text is a minor part of the document (less than the coverage that
+// joins two documents).
+struct EdgeSpan {
+  uint32_t a_begin = 0, a_end = 0;  // in the edge's first document
+  uint32_t b_begin = 0, b_end = 0;  // in its second
+  bool a_minor = false, b_minor = false;
+};
+
 // For each of `edges` (document pairs over n documents, no pair twice, no
 // self pairs, fewer than 2^31) whether it is a bridge, judged on the graph
 // of all of them. `keep` (empty, or one per edge) marks edges that are
 // never bridges themselves (identical texts); they still count as
-// partners. min_neighbours 0: no pair is a bridge. Deterministic, whatever
-// the order of the edges; time O(sum over edges of the two degrees) at
-// worst, each count stopping once it is past the bound.
+// partners. `spans` (empty, or one per edge): an edge with a minor side
+// that the plain count keeps is judged again with the partners whose span
+// in that document lies at least half within the edge's left out of both
+// neighbourhoods (above).
+// min_neighbours 0: no pair is a bridge. Deterministic, whatever the order
+// of the edges; time O(sum over edges of the two degrees) at worst, each
+// count without a minor side stopping once it is past the bound.
 std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, uint32_t>> edges,
-                              std::span<const char> keep, int min_neighbours, double max_shared);
+                              std::span<const char> keep, int min_neighbours, double max_shared,
+                              std::span<const EdgeSpan> spans = {});
 
 }  // namespace doppel
 

@@ -588,15 +588,31 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   // those alignment joined (told by the fingerprint of their tokens; a
   // collision would only keep a pair); nor are near-identical texts, those
   // NearCopyPairs added and those alignment joined.
+  // Where each pair's passages lie, and whether they are a minor part of
+  // one document (below min_coverage of its article text: a block in a
+  // longer page, such as a teaser of the other's story; bridges.h).
   std::vector<std::pair<uint32_t, uint32_t>> edges(order.size());
   std::vector<char> keep(order.size());
+  std::vector<EdgeSpan> spans(order.size());
   for (size_t i = 0; i < order.size(); ++i) {
     const RelatedPair& p = pairs[order[i]];
     edges[i] = {p.a, p.b};
     keep[i] = never_bridge[order[i]] || tc.fingerprint[p.a] == tc.fingerprint[p.b] || bp.IsNearCopy(p.a, p.b);
+    EdgeSpan& s = spans[i];
+    if (!p.passages.empty()) {
+      s.a_begin = s.b_begin = UINT32_MAX;
+      for (const Passage& q : p.passages) {
+        s.a_begin = std::min(s.a_begin, q.a_start);
+        s.a_end = std::max(s.a_end, q.a_end);
+        s.b_begin = std::min(s.b_begin, q.b_start);
+        s.b_end = std::max(s.b_end, q.b_end);
+      }
+      s.a_minor = p.coverage_a < options.min_coverage;
+      s.b_minor = p.coverage_b < options.min_coverage;
+    }
   }
   const std::vector<char> bridge =
-      FindBridges(n, edges, keep, options.bridge_min_neighbours, options.bridge_max_shared);
+      FindBridges(n, edges, keep, options.bridge_min_neighbours, options.bridge_max_shared, spans);
   UnionFind uf(n);
   for (size_t i = 0; i < order.size(); ++i) {
     if (bridge[i]) {
