@@ -32,6 +32,7 @@ A FRACTION of the documents (chosen at random) get KIND:
              random stories of BENCH's stories.jsonl: each its headline
              and the first sentence of its first line of more than 12
              words (a news site's box of other stories with their lead)
+  teasersabove  the same box above the last three lines (a footer)
 OUT gets docs.jsonl and links to BENCH's truth.jsonl and stories.jsonl, so
 `../shared/eval/score.py OUT --clusters C.jsonl` scores it. Python 3
 standard library only.
@@ -66,9 +67,11 @@ def teaser(story):
 
 
 def degrade(kind, text, rng, stories=None):
-    if kind == "teasers":
+    if kind in ("teasers", "teasersabove"):
         box = ["Related stories"] + [teaser(rng.choice(stories)) for _ in range(3)]
-        return text + "\n" + "\n".join(box)
+        lines = text.split("\n")
+        at = len(lines) if kind == "teasers" else max(1, len(lines) - 3)
+        return "\n".join(lines[:at] + box + lines[at:])
     if kind == "mojibake":
         return text.encode("utf-8").decode("cp1252", errors="replace")
     if kind == "entities":
@@ -139,7 +142,7 @@ def main():
     bench, out, kind, fraction = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
     rng = random.Random(int(sys.argv[5]) if len(sys.argv) == 6 else 1)
     stories = None
-    if kind == "teasers":
+    if kind.startswith("teasers"):
         with open(os.path.join(bench, "stories.jsonl"), encoding="utf-8") as f:
             stories = [json.loads(line) for line in f]
     write_changed_copy(bench, out, fraction, rng, lambda text, r: degrade(kind, text, r, stories))
