@@ -33,6 +33,9 @@ A FRACTION of the documents (chosen at random) get KIND:
              and the first sentence of its first line of more than 12
              words (a news site's box of other stories with their lead)
   teasersabove  the same box above the last three lines (a footer)
+  nextarticle   a line "Next article" and the whole gold text of a random
+             story of BENCH's stories.jsonl after the page (a scrape of an
+             endless page that loaded the next article)
 OUT gets docs.jsonl and links to BENCH's truth.jsonl and stories.jsonl, so
 `../shared/eval/score.py OUT --clusters C.jsonl` scores it. Python 3
 standard library only.
@@ -67,6 +70,8 @@ def teaser(story):
 
 
 def degrade(kind, text, rng, stories=None):
+    if kind == "nextarticle":
+        return text + "\nNext article\n" + rng.choice(stories)["text"]
     if kind in ("teasers", "teasersabove"):
         box = ["Related stories"] + [teaser(rng.choice(stories)) for _ in range(3)]
         lines = text.split("\n")
@@ -142,7 +147,7 @@ def main():
     bench, out, kind, fraction = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
     rng = random.Random(int(sys.argv[5]) if len(sys.argv) == 6 else 1)
     stories = None
-    if kind.startswith("teasers"):
+    if kind.startswith("teasers") or kind == "nextarticle":
         with open(os.path.join(bench, "stories.jsonl"), encoding="utf-8") as f:
             stories = [json.loads(line) for line in f]
     write_changed_copy(bench, out, fraction, rng, lambda text, r: degrade(kind, text, r, stories))

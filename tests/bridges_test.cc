@@ -174,6 +174,51 @@ TEST(Bridges, ACopyWhosePartnersAllAlignInOneBlockKeepsThem) {
   EXPECT_EQ(std::count(bridge.begin(), bridge.end(), 1), 0);
 }
 
+// A page 0 that carries two stories: copies 1 and 2 of its own (aligned
+// with it over 0-600) and copies 3 and 4 of another (over 650-1000), each
+// story's copies partners of each other. The page keeps the text it has
+// most of aligned.
+Edges TwoStoriesOnOnePage() {
+  Edges e{{0, 1}, {0, 2}, {0, 3}, {0, 4}, {1, 2}, {3, 4}};
+  return e;
+}
+
+std::vector<EdgeSpan> SpansOnPage(const Edges& e, uint32_t own_end, uint32_t other_begin) {
+  std::vector<EdgeSpan> spans(e.size(), EdgeSpan{0, 1000, 0, 1000, false, false});
+  for (size_t i = 0; i < e.size(); ++i) {
+    if (e[i].first != 0) continue;
+    spans[i].a_begin = e[i].second <= 2 ? 0 : other_begin;
+    spans[i].a_end = e[i].second <= 2 ? own_end : 1000;
+  }
+  return spans;
+}
+
+TEST(Junctions, APageWithTwoStoriesKeepsTheOneItHasMostOf) {
+  const Edges e = TwoStoriesOnOnePage();
+  const std::vector<char> none(e.size(), 0);
+  EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 600, 650), none, 2), (std::vector<char>{0, 0, 1, 1, 0, 0}));
+  // The other story longer on the page: its pairs are kept.
+  EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 200, 250), none, 2), (std::vector<char>{1, 1, 0, 0, 0, 0}));
+}
+
+TEST(Junctions, TextsWithOnePartnerOrRelatedPartnersAreNotJudged) {
+  Edges e = TwoStoriesOnOnePage();
+  const std::vector<char> none(e.size(), 0);
+  const auto spans = SpansOnPage(e, 600, 650);
+  EXPECT_EQ(FindJunctions(5, e, spans, none, 3), std::vector<char>(e.size(), 0)) << "two partners, three needed";
+  // A pair left out already is no partner: the other story has one.
+  std::vector<char> cut(e.size(), 0);
+  cut[3] = 1;  // 0-4
+  EXPECT_EQ(FindJunctions(5, e, spans, cut, 2), std::vector<char>(e.size(), 0));
+  // Copies of the two texts that are partners of each other: one text.
+  e.push_back({2, 3});
+  std::vector<EdgeSpan> more = SpansOnPage(e, 600, 650);
+  EXPECT_EQ(FindJunctions(5, e, more, std::vector<char>(e.size(), 0), 2), std::vector<char>(e.size(), 0));
+  // Spans that overlap are one region.
+  const Edges two = TwoStoriesOnOnePage();
+  EXPECT_EQ(FindJunctions(5, two, SpansOnPage(two, 700, 650), none, 2), std::vector<char>(6, 0));
+}
+
 // Reference: common partners by set intersection; kept edges are never
 // bridges but count as partners. With spans, an edge that the plain count
 // keeps is judged again without the partners whose span in a minor side

@@ -237,11 +237,21 @@ TEST(FindClusters, TwoPagesOfASiteShareTheirTemplateNotAStory) {
   Add(&c, "twice1", Page(twice, repeated), "twice.example");
   Add(&c, "copy", Page(other, repeated), "other.example");
   for (int i = 0; i < 8; ++i) Add(&c, fmt::format("other{}", i), Page(other, g.Article(4)), "other.example");
+  // And on a third small site twice, once with its last line edited (one
+  // source shows the story as chrome, one carries it: a tie is a story).
+  const Site edited = MakeSite(g, "edited.example");
+  std::vector<std::string> story = g.Article(4), changed = story;
+  changed.back() = g.Paragraph();
+  Add(&c, "edited0", Page(edited, story), "edited.example");
+  Add(&c, "edited1", Page(edited, changed), "edited.example");
+  Add(&c, "edited_copy", Page(other, story), "other.example");
   auto cl = Clusters(c);
   EXPECT_FALSE(Together(cl, "small0", "small1")) << "joined by their template";
   EXPECT_TRUE(Together(cl, "twice0", "twice1"));
   EXPECT_TRUE(Together(cl, "twice0", "copy"));
   EXPECT_FALSE(Together(cl, "copy", "other0"));
+  EXPECT_TRUE(Together(cl, "edited0", "edited_copy"));
+  EXPECT_TRUE(Together(cl, "edited1", "edited_copy"));
 }
 
 // One site posted a story three times, another twice, and no third site
@@ -774,6 +784,37 @@ TEST(FindClusters, ATeaserOfAnotherStoryDoesNotJoinThePageToIt) {
   EXPECT_TRUE(Together(cl, "page", "own_excerpt"));
   EXPECT_TRUE(Together(cl, "excerpt0", "other_daily"));
   EXPECT_TRUE(Together(cl, "excerpt1", "other_wire"));
+}
+
+// A scrape of an endless page carries the next article in full below its
+// own. Both stories have copies on other sites, which share nothing: the
+// page keeps the story it has most of and does not join the two.
+TEST(FindClusters, APageThatCarriesTheNextArticleJoinsOneStory) {
+  NewsGen g(47);
+  const Site news = MakeSite(g, "news.example");
+  const std::vector<std::string> own = g.Article(8), next = g.Article(5);
+  std::vector<std::string> both = own;
+  both.push_back("Next article");
+  both.insert(both.end(), next.begin(), next.end());
+  Corpus c;
+  Add(&c, "page", Page(news, both), "news.example");
+  for (int i = 0; i < 2; ++i) {
+    const Site s = MakeSite(g, fmt::format("site{}.example", i));
+    Add(&c, fmt::format("own{}", i), Page(s, own), s.name);
+    const Site t = MakeSite(g, fmt::format("other{}.example", i));
+    Add(&c, fmt::format("next{}", i), Page(t, next), t.name);
+  }
+  for (int i = 0; i < 6; ++i) Add(&c, fmt::format("p{}", i), Page(news, g.Article(4)), "news.example");
+  AddLonePages(&c, g, 24);
+  doppel::FindOptions keep_all;
+  keep_all.bridge_min_neighbours = 0;
+  auto all = Clusters(c, keep_all);
+  EXPECT_TRUE(Together(all, "own0", "next0")) << "the page should join both stories without the rule";
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "page", "own0"));
+  EXPECT_TRUE(Together(cl, "page", "own1"));
+  EXPECT_TRUE(Together(cl, "next0", "next1"));
+  EXPECT_FALSE(Together(cl, "page", "next0"));
 }
 
 TEST(FindClusters, SharedQuotationDoesNotJoinTwoStories) {

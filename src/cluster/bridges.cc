@@ -95,7 +95,11 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
     const Partner* xe = adj.data() + start[a + 1];
     const Partner* y = adj.data() + start[b];
     const Partner* ye = adj.data() + start[b + 1];
+    // Leaving partners out only lowers da and db: past the bound on the
+    // whole rows, the pair is kept (a large story's copies stop early).
+    const double most = max_shared * static_cast<double>(std::min(xe - x, ye - y) - 1);
     while (x != xe || y != ye) {
+      if (common > most) return false;
       if (x != xe && x->doc == b) {
         ++x;
       } else if (y != ye && y->doc == a) {
@@ -125,6 +129,145 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
                 (!spans.empty() && (spans[e].a_minor || spans[e].b_minor) && without_block(a, b, spans[e]));
   }
   return bridge;
+}
+
+std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, uint32_t>> edges,
+                                std::span<const EdgeSpan> spans, std::span<const char> cut, int min_neighbours_in) {
+  const uint32_t min_neighbours = static_cast<uint32_t>(std::max(1, min_neighbours_in));
+  assert(spans.size() == edges.size() && cut.size() == edges.size());
+  std::vector<char> out(edges.size(), 0);
+  // Rows of the partners that are kept, with the span in the row's
+  // document and the edge.
+  struct Entry {
+    uint32_t doc, begin, end;
+    uint32_t edge;
+  };
+  std::vector<uint32_t> start(size_t{n} + 1, 0);
+  for (size_t e = 0; e < edges.size(); ++e) {
+    if (cut[e]) continue;
+    ++start[edges[e].first + 1];
+    ++start[edges[e].second + 1];
+  }
+  for (uint32_t d = 0; d < n; ++d) start[d + 1] += start[d];
+  std::vector<Entry> adj(start[n]);
+  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+  for (size_t e = 0; e < edges.size(); ++e) {
+    if (cut[e]) continue;
+    const auto [a, b] = edges[e];
+    adj[fill[a]++] = {b, spans[e].a_begin, spans[e].a_end, static_cast<uint32_t>(e)};
+    adj[fill[b]++] = {a, spans[e].b_begin, spans[e].b_end, static_cast<uint32_t>(e)};
+  }
+  for (uint32_t d = 0; d < n; ++d) {
+    std::sort(adj.begin() + start[d], adj.begin() + start[d + 1],
+              [](const Entry& x, const Entry& y) { return x.doc < y.doc; });
+  }
+  // Per document: its partners by span, the region of each, and the
+  // regions joined where their partners are partners of each other.
+  std::vector<uint32_t> by_span, region, parent;
+  std::vector<uint64_t> aligned;  // code points each text of the document has aligned
+  std::vector<uint32_t> first;    // where each text starts
+  std::vector<uint32_t> partners; // partners of each text
+  for (uint32_t d = 0; d < n; ++d) {
+    const uint32_t deg = start[d + 1] - start[d];
+    if (deg < 2) continue;
+    const Entry* row = adj.data() + start[d];
+    // A pair without a span relates the whole documents.
+    if (std::any_of(row, row + deg, [](const Entry& x) { return x.end <= x.begin; })) continue;
+    by_span.resize(deg);
+    for (uint32_t i = 0; i < deg; ++i) by_span[i] = i;
+    std::sort(by_span.begin(), by_span.end(), [&](uint32_t x, uint32_t y) {
+      return row[x].begin != row[y].begin ? row[x].begin < row[y].begin : x < y;
+    });
+    region.assign(deg, 0);
+    uint32_t regions = 0, reach = 0;
+    for (uint32_t k = 0; k < deg; ++k) {
+      const Entry& en = row[by_span[k]];
+      if (k > 0 && en.begin < reach) {
+        reach = std::max(reach, en.end);
+      } else {
+        if (k > 0) ++regions;
+        reach = en.end;
+      }
+      region[by_span[k]] = regions;
+    }
+    ++regions;
+    if (regions < 2) continue;
+    // Joining regions only lowers the texts that can be judged.
+    partners.assign(regions, 0);
+    for (uint32_t i = 0; i < deg; ++i) ++partners[region[i]];
+    if (std::count_if(partners.begin(), partners.end(), [&](uint32_t c) { return c >= min_neighbours; }) < 2) {
+      continue;
+    }
+    parent.resize(regions);
+    for (uint32_t r = 0; r < regions; ++r) parent[r] = r;
+    auto find = [&](uint32_t r) {
+      while (parent[r] != r) r = parent[r] = parent[parent[r]];
+      return r;
+    };
+    // A partner's partners that are partners of d join their regions
+    // (both rows sorted by document: a merge), until one is left.
+    uint32_t left = regions;
+    for (uint32_t i = 0; i < deg && left > 1; ++i) {
+      const uint32_t p = row[i].doc;
+      const Entry* x = row;
+      const Entry* xe = row + deg;
+      const Entry* y = adj.data() + start[p];
+      const Entry* ye = adj.data() + start[p + 1];
+      while (x != xe && y != ye) {
+        if (x->doc < y->doc) {
+          ++x;
+        } else if (y->doc < x->doc) {
+          ++y;
+        } else {
+          const uint32_t ra = find(region[i]), rb = find(region[x - row]);
+          if (ra != rb) {
+            parent[std::max(ra, rb)] = std::min(ra, rb);
+            --left;
+          }
+          ++x;
+          ++y;
+        }
+      }
+    }
+    // The texts: code points aligned (the union of each region's spans)
+    // and where each starts; the one with most, the first on a tie, keeps
+    // its pairs.
+    if (left < 2) continue;
+    aligned.assign(regions, 0);
+    first.assign(regions, UINT32_MAX);
+    partners.assign(regions, 0);
+    for (uint32_t i = 0; i < deg; ++i) ++partners[find(region[i])];
+    uint32_t texts = 0;
+    {
+      uint32_t k = 0;
+      while (k < deg) {
+        const uint32_t r = region[by_span[k]];
+        uint32_t lo = row[by_span[k]].begin, hi = row[by_span[k]].end;
+        while (k < deg && region[by_span[k]] == r) hi = std::max(hi, row[by_span[k++]].end);
+        const uint32_t t = find(r);
+        texts += aligned[t] == 0 && first[t] == UINT32_MAX;
+        aligned[t] += hi - lo;
+        first[t] = std::min(first[t], lo);
+      }
+    }
+    // Judged only where two texts or more have min_neighbours partners
+    // each: a text with fewer has nothing to judge by (FindBridges).
+    uint32_t judged = 0;
+    for (uint32_t t = 0; t < regions; ++t) judged += first[t] != UINT32_MAX && partners[t] >= min_neighbours;
+    if (texts < 2 || judged < 2) continue;
+    uint32_t keep = UINT32_MAX;
+    for (uint32_t t = 0; t < regions; ++t) {
+      if (first[t] == UINT32_MAX) continue;
+      if (keep == UINT32_MAX || aligned[t] > aligned[keep] || (aligned[t] == aligned[keep] && first[t] < first[keep])) {
+        keep = t;
+      }
+    }
+    for (uint32_t i = 0; i < deg; ++i) {
+      const uint32_t t = find(region[i]);
+      if (t != keep && partners[t] >= min_neighbours) out[row[i].edge] = 1;
+    }
+  }
+  return out;
 }
 
 }  // namespace doppel

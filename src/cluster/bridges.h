@@ -56,10 +56,32 @@ struct EdgeSpan {
 // neighbourhoods (above).
 // min_neighbours 0: no pair is a bridge. Deterministic, whatever the order
 // of the edges; time O(sum over edges of the two degrees) at worst, each
-// count without a minor side stopping once it is past the bound.
+// count stopping once it is past the bound. (find's pairs have at most one
+// minor side: the shorter document's coverage is at least min_coverage.)
 std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, uint32_t>> edges,
                               std::span<const char> keep, int min_neighbours, double max_shared,
                               std::span<const EdgeSpan> spans = {});
+
+// Documents that are copies of two stories (a page that carries a second
+// article below its own, as a scrape of an endless page does) join the
+// two stories' copies, which share nothing else. Per document, its
+// partners fall into regions of it: partners whose spans in it overlap
+// are in one region. Regions whose partners are partners of each other
+// are one text. Where two texts or more have min_neighbours partners each
+// (fewer have nothing to judge by, as in FindBridges), the document keeps
+// its pairs with the text it has most of aligned (the first on a tie) and
+// its pairs with the other texts of min_neighbours partners or more are
+// left out: it alone joined them. A story's pieces (an excerpt of its
+// lead, copies cut off at the top or the bottom) that align with disjoint
+// parts of its only full copy are such texts too, but they rarely have
+// two partners each; when they do, they are split off.
+// For each of `edges` (as FindBridges, with `spans`; `cut` marks edges
+// left out already, which are not partners here) whether it is left out;
+// a document with a pair without a span is not judged. Deterministic;
+// time O(sum over documents of their partners' degrees) at worst, for the
+// documents with two regions of min_neighbours partners or more.
+std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, uint32_t>> edges,
+                                std::span<const EdgeSpan> spans, std::span<const char> cut, int min_neighbours);
 
 }  // namespace doppel
 

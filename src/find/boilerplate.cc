@@ -160,7 +160,7 @@ void WriteSourceCount(uint32_t s, uint32_t groups, uint32_t article_sources, uin
   const SourceCount v = s == 0 ? kMany : static_cast<SourceCount>(std::min<uint32_t>(groups, kMany - 1));
   *out = v;
   const uint32_t own = s == 0 ? (groups >= lone_min ? 1 : 0) : ArticleOf(v, source_docs[s]);
-  *elsewhere = article_sources > own && article_sources > chrome_sources;
+  *elsewhere = article_sources > own && article_sources >= chrome_sources;
 }
 
 // Runs of at most this many entries count their sources and groups in
@@ -179,14 +179,15 @@ constexpr size_t kSmallRun = 16;
 // With `prints` (the documents' fingerprints; given sources only), the
 // sources that show the n-gram as their chrome (ChromeSources) weigh
 // against those that have it as article text: another source has it as
-// article text only when more sources have it so than show it as chrome.
-// Reprint sites borrow a blog's template, and where a crawl holds two
-// pages of each, two small sites show it on both pages while a third that
-// shows it on one of its two pages looks like it carries a story; two
-// pages of each of the first two sites joined through it (bench/README.md,
-// "Chrome that small sites show"). Pages of one text (a page crawled
-// twice) show no chrome: a story a small site posted twice is not weighed
-// against.
+// article text only when at least as many sources have it so as show it
+// as chrome. Reprint sites borrow a blog's template, and where a crawl
+// holds two pages of each, two small sites show it on both pages while a
+// third that shows it on one of its two pages looks like it carries a
+// story; two pages of each of the first two sites joined through it
+// (bench/README.md, "Chrome that small sites show"). A tie is taken for a
+// story: a small site that posted a story twice, once edited, shows it as
+// chrome, and one other source carrying it must be enough. Pages of one
+// text (a page crawled twice) show no chrome at all.
 //
 // Documents without a source count as evidence when at least `lone_min`
 // groups of them have the n-gram. With a source field that is 2: a page

@@ -27,8 +27,8 @@ struct TokenizedCorpus {
   std::vector<uint32_t> source;             // per document: source number (0: none)
   uint32_t sources = 0;
   bool sources_inferred = false;            // from page templates (InferSources), not a source field
-  std::vector<uint64_t> fingerprint;        // per document: TokenFingerprint of its tokens (computed
-                                            // by FindInTokens when missing)
+  std::vector<uint64_t> fingerprint;        // per document: TokenFingerprint of its tokens (set
+                                            // when tokenizing; FindInTokens requires them)
   // The menus of every document (find/menus.h) in document order (menu_doc
   // never decreases: boilerplate counts each document's menus on one
   // thread), and per menu its document (12 bytes a menu).
