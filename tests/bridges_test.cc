@@ -2,6 +2,7 @@
 // against a reference that counts common partners with sets.
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -196,27 +197,163 @@ std::vector<EdgeSpan> SpansOnPage(const Edges& e, uint32_t own_end, uint32_t oth
 TEST(Junctions, APageWithTwoStoriesKeepsTheOneItHasMostOf) {
   const Edges e = TwoStoriesOnOnePage();
   const std::vector<char> none(e.size(), 0);
-  EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 600, 650), none, 2), (std::vector<char>{0, 0, 1, 1, 0, 0}));
+  EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 600, 650), none, {}, 2), (std::vector<char>{0, 0, 1, 1, 0, 0}));
   // The other story longer on the page: its pairs are kept.
-  EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 200, 250), none, 2), (std::vector<char>{1, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 200, 250), none, {}, 2), (std::vector<char>{1, 1, 0, 0, 0, 0}));
 }
 
 TEST(Junctions, TextsWithOnePartnerOrRelatedPartnersAreNotJudged) {
   Edges e = TwoStoriesOnOnePage();
   const std::vector<char> none(e.size(), 0);
   const auto spans = SpansOnPage(e, 600, 650);
-  EXPECT_EQ(FindJunctions(5, e, spans, none, 3), std::vector<char>(e.size(), 0)) << "two partners, three needed";
+  EXPECT_EQ(FindJunctions(5, e, spans, none, {}, 3), std::vector<char>(e.size(), 0)) << "two partners, three needed";
   // A pair left out already is no partner: the other story has one.
   std::vector<char> cut(e.size(), 0);
   cut[3] = 1;  // 0-4
-  EXPECT_EQ(FindJunctions(5, e, spans, cut, 2), std::vector<char>(e.size(), 0));
+  EXPECT_EQ(FindJunctions(5, e, spans, cut, {}, 2), std::vector<char>(e.size(), 0));
   // Copies of the two texts that are partners of each other: one text.
   e.push_back({2, 3});
   std::vector<EdgeSpan> more = SpansOnPage(e, 600, 650);
-  EXPECT_EQ(FindJunctions(5, e, more, std::vector<char>(e.size(), 0), 2), std::vector<char>(e.size(), 0));
+  EXPECT_EQ(FindJunctions(5, e, more, std::vector<char>(e.size(), 0), {}, 2), std::vector<char>(e.size(), 0));
   // Spans that overlap are one region.
   const Edges two = TwoStoriesOnOnePage();
-  EXPECT_EQ(FindJunctions(5, two, SpansOnPage(two, 700, 650), none, 2), std::vector<char>(6, 0));
+  EXPECT_EQ(FindJunctions(5, two, SpansOnPage(two, 700, 650), none, {}, 2), std::vector<char>(6, 0));
+}
+
+TEST(Junctions, APageCrawledTwiceIsJudgedAsEachCrawl) {
+  // The page of TwoStoriesOnOnePage and its twin 5 (identical: kept,
+  // aligned over all of it), a partner of the same copies at the same
+  // places. Each crawl keeps its own story; their pair is kept.
+  Edges e{{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {1, 2}, {1, 5}, {2, 5}, {3, 4}, {3, 5}, {4, 5}};
+  std::vector<EdgeSpan> spans(e.size(), EdgeSpan{0, 1000, 0, 1000, false, false});
+  for (size_t i = 0; i < e.size(); ++i) {
+    const auto [a, b] = e[i];
+    const uint32_t other = a == 0 || b == 5 ? (a == 0 ? b : a) : UINT32_MAX;  // the copy paired with 0 or 5
+    if (other == UINT32_MAX || other == 5) continue;
+    const bool own = other <= 2;
+    uint32_t& begin = a == 0 ? spans[i].a_begin : spans[i].b_begin;
+    uint32_t& end = a == 0 ? spans[i].a_end : spans[i].b_end;
+    begin = own ? 0 : 650;
+    end = own ? 600 : 1000;
+  }
+  std::vector<char> keep(e.size(), 0);
+  keep[IndexOf(e, 0, 5)] = 1;
+  const std::vector<char> none(e.size(), 0);
+  const auto out = FindJunctions(6, e, spans, none, keep, 2);
+  for (size_t i = 0; i < e.size(); ++i) {
+    const auto [a, b] = e[i];
+    const bool page = a == 0 || b == 5, other_story = (a == 3 || a == 4 || b == 3 || b == 4);
+    EXPECT_EQ(out[i], page && other_story && !(a == 0 && b == 5)) << a << "-" << b;
+  }
+  EXPECT_EQ(FindJunctions(6, e, spans, none, {}, 2), none) << "with the twin a partner, one region";
+}
+
+TEST(Junctions, RegionsJoinedByTheirPartnersAddUp) {
+  // Page 0: partners 1 and 2 over 0-100; 3 over 200-400 and 4 over
+  // 450-700, which are partners of each other: one text of two partners
+  // and more aligned, whose pairs are kept.
+  Edges e{{0, 1}, {0, 2}, {0, 3}, {0, 4}, {1, 2}, {3, 4}};
+  std::vector<EdgeSpan> spans(e.size(), EdgeSpan{0, 1000, 0, 1000, false, false});
+  spans[0].a_begin = 0, spans[0].a_end = 100;
+  spans[1].a_begin = 0, spans[1].a_end = 100;
+  spans[2].a_begin = 200, spans[2].a_end = 400;
+  spans[3].a_begin = 450, spans[3].a_end = 700;
+  EXPECT_EQ(FindJunctions(5, e, spans, std::vector<char>(6, 0), {}, 2), (std::vector<char>{1, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(FindJunctions(5, e, spans, std::vector<char>(6, 0), {}, 0), std::vector<char>(6, 0)) << "0 turns it off";
+}
+
+// Reference for FindJunctions, from its description, with sets.
+std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<EdgeSpan>& spans,
+                                const std::vector<char>& cut, const std::vector<char>& keep, uint32_t k) {
+  std::vector<std::map<uint32_t, std::pair<std::pair<uint32_t, uint32_t>, size_t>>> adj(n);  // partner -> (span, edge)
+  for (size_t i = 0; i < e.size(); ++i) {
+    if (cut[i] || (!keep.empty() && keep[i])) continue;
+    adj[e[i].first][e[i].second] = {{spans[i].a_begin, spans[i].a_end}, i};
+    adj[e[i].second][e[i].first] = {{spans[i].b_begin, spans[i].b_end}, i};
+  }
+  std::vector<char> out(e.size(), 0);
+  for (uint32_t d = 0; d < n; ++d) {
+    const auto& row = adj[d];
+    if (row.size() < 2) continue;
+    bool empty = false;
+    for (const auto& [p, v] : row) empty |= v.first.second <= v.first.first;
+    if (empty) continue;
+    // Regions: partners connected by overlapping spans (transitively).
+    std::vector<uint32_t> ps;
+    for (const auto& [p, v] : row) ps.push_back(p);
+    std::map<uint32_t, uint32_t> group;
+    for (uint32_t p : ps) group[p] = p;
+    std::function<uint32_t(uint32_t)> root = [&](uint32_t x) { return group[x] == x ? x : group[x] = root(group[x]); };
+    for (uint32_t p : ps) {
+      for (uint32_t q : ps) {
+        const auto a = row.at(p).first, b = row.at(q).first;
+        const bool overlap = std::max(a.first, b.first) < std::min(a.second, b.second);
+        if (p != q && overlap) group[root(p)] = root(q);
+      }
+    }
+    // Texts: regions whose partners are partners of each other.
+    for (uint32_t p : ps) {
+      for (uint32_t q : ps) {
+        if (p != q && adj[p].count(q)) group[root(p)] = root(q);
+      }
+    }
+    std::map<uint32_t, std::vector<uint32_t>> texts;
+    for (uint32_t p : ps) texts[root(p)].push_back(p);
+    uint32_t judged = 0;
+    uint32_t kept = 0;
+    uint64_t kept_aligned = 0;
+    uint32_t kept_first = 0;
+    bool any = false;
+    for (const auto& [t, members] : texts) {
+      judged += members.size() >= k;
+      std::set<uint32_t> covered;  // code points
+      uint32_t first_at = UINT32_MAX;
+      for (uint32_t p : members) {
+        for (uint32_t c = row.at(p).first.first; c < row.at(p).first.second; ++c) covered.insert(c);
+        first_at = std::min(first_at, row.at(p).first.first);
+      }
+      // Aligned: the union of the text's regions' spans (regions are
+      // intervals, so the covered code points).
+      const uint64_t al = covered.size();
+      if (!any || al > kept_aligned || (al == kept_aligned && first_at < kept_first)) {
+        kept = t, kept_aligned = al, kept_first = first_at, any = true;
+      }
+    }
+    if (judged < 2) continue;
+    for (const auto& [t, members] : texts) {
+      if (t == kept || members.size() < k) continue;
+      for (uint32_t p : members) out[row.at(p).second] = 1;
+    }
+  }
+  return out;
+}
+
+TEST(Junctions, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
+  Rng rng(11);
+  for (int round = 0; round < 300; ++round) {
+    const uint32_t n = 2 + rng.Below(16);
+    std::set<std::pair<uint32_t, uint32_t>> set;
+    const size_t m = rng.Below(3 * n);
+    for (size_t i = 0; i < m; ++i) {
+      const uint32_t a = rng.Below(n), b = rng.Below(n);
+      if (a != b) set.insert({std::min(a, b), std::max(a, b)});
+    }
+    Edges e(set.begin(), set.end());
+    for (size_t i = e.size(); i > 1; --i) std::swap(e[i - 1], e[rng.Below(i)]);
+    std::vector<EdgeSpan> spans(e.size());
+    for (EdgeSpan& sp : spans) {
+      sp.a_begin = rng.Below(8) * 50 + 1, sp.a_end = sp.a_begin + (1 + rng.Below(4)) * 50;
+      sp.b_begin = rng.Below(8) * 50 + 1, sp.b_end = sp.b_begin + (1 + rng.Below(4)) * 50;
+    }
+    std::vector<char> cut(e.size(), 0), keep;
+    for (char& c : cut) c = rng.Below(6) == 0;
+    if (rng.Below(2)) {
+      for (size_t i = 0; i < e.size(); ++i) keep.push_back(rng.Below(6) == 0);
+    }
+    const uint32_t k = 1 + rng.Below(3);
+    EXPECT_EQ(FindJunctions(n, e, spans, cut, keep, static_cast<int>(k)), SlowJunctions(n, e, spans, cut, keep, k))
+        << "round " << round;
+  }
 }
 
 // Reference: common partners by set intersection; kept edges are never

@@ -112,7 +112,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   find->add_option("--bridge-neighbours", fo.find.bridge_min_neighbours,
                    "leave out an aligned pair whose documents each have at least this many other partners and "
-                   "share at most a tenth of the fewer (none, below ten): it bridges two stories; 0: keep every pair")
+                   "share at most a tenth of the fewer (none, below ten): it bridges two stories; and a document's pairs "
+                   "with a second story in it when both have this many partners; 0: keep every pair")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   find->add_flag("!--exact-letters", fo.find.fold_lookalikes,

@@ -50,7 +50,9 @@ struct FindOptions {
   // An aligned pair whose documents each have at least this many other
   // partners, and share at most bridge_max_shared of the smaller number,
   // bridges two groups of copies and is left out (src/cluster/bridges.h,
-  // docs/design.md step 5). 0: none is.
+  // docs/design.md step 5); so are the pairs of a document with a second
+  // text of its own when two of its texts each have this many partners
+  // (FindJunctions). 0: none is.
   int bridge_min_neighbours = 2;
   double bridge_max_shared = 0.1;
   // Memory that find's large tables share, with the same result whatever
@@ -99,7 +101,7 @@ struct FindResult {
   uint64_t candidates = 0;  // pairs aligned (candidates from shared rare n-grams)
   uint64_t identical_pairs = 0;  // pairs of identical texts that alignment had not joined
   uint64_t near_copy_pairs = 0;  // pairs of near-identical texts of one source that alignment had not joined
-  uint64_t bridges = 0;  // aligned pairs left out as bridges between groups of copies
+  uint64_t bridges = 0;  // aligned pairs left out as bridges between groups of copies (and junctions)
   FindMemoryUse memory;
 };
 
@@ -121,7 +123,7 @@ struct FindSummary {
   uint64_t candidates = 0;  // pairs aligned
   uint64_t identical_pairs = 0;  // of `pairs`: identical texts that alignment had not joined
   uint64_t near_copy_pairs = 0;  // of `pairs`: near-identical texts of one source that alignment had not joined
-  uint64_t bridges = 0;          // aligned pairs left out as bridges (not in `pairs`)
+  uint64_t bridges = 0;          // aligned pairs left out as bridges or junctions (not in `pairs`)
   std::vector<StageTime> stages;
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;

@@ -84,7 +84,8 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
     return common <= bound;
   };
   // The same without the partners whose span in a minor side lies mostly
-  // within the edge's (copies of that block), both rows walked in full.
+  // within the edge's (copies of that block), both rows walked until the
+  // count is past the bound on the whole rows.
   // The minor side's document needs one other partner only: that its
   // partner's others are not its partners is enough.
   auto without_block = [&](uint32_t a, uint32_t b, const EdgeSpan& s) {
@@ -132,19 +133,25 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
 }
 
 std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, uint32_t>> edges,
-                                std::span<const EdgeSpan> spans, std::span<const char> cut, int min_neighbours_in) {
-  const uint32_t min_neighbours = static_cast<uint32_t>(std::max(1, min_neighbours_in));
+                                std::span<const EdgeSpan> spans, std::span<const char> cut,
+                                std::span<const char> keep, int min_neighbours_in) {
   assert(spans.size() == edges.size() && cut.size() == edges.size());
+  assert(keep.empty() || keep.size() == edges.size());
   std::vector<char> out(edges.size(), 0);
-  // Rows of the partners that are kept, with the span in the row's
-  // document and the edge.
+  if (min_neighbours_in <= 0 || edges.empty()) return out;
+  const uint32_t min_neighbours = static_cast<uint32_t>(min_neighbours_in);
+  // Rows of the partners: pairs left out already are none, and neither
+  // are a document's twins (kept pairs, identical or near-identical
+  // texts: they span all of it and would join every region; each twin is
+  // judged alike on its own).
   struct Entry {
     uint32_t doc, begin, end;
     uint32_t edge;
   };
+  auto counted = [&](size_t e) { return !cut[e] && (keep.empty() || !keep[e]); };
   std::vector<uint32_t> start(size_t{n} + 1, 0);
   for (size_t e = 0; e < edges.size(); ++e) {
-    if (cut[e]) continue;
+    if (!counted(e)) continue;
     ++start[edges[e].first + 1];
     ++start[edges[e].second + 1];
   }
@@ -152,31 +159,30 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
   std::vector<Entry> adj(start[n]);
   std::vector<uint32_t> fill(start.begin(), start.end() - 1);
   for (size_t e = 0; e < edges.size(); ++e) {
-    if (cut[e]) continue;
+    if (!counted(e)) continue;
     const auto [a, b] = edges[e];
     adj[fill[a]++] = {b, spans[e].a_begin, spans[e].a_end, static_cast<uint32_t>(e)};
     adj[fill[b]++] = {a, spans[e].b_begin, spans[e].b_end, static_cast<uint32_t>(e)};
   }
-  for (uint32_t d = 0; d < n; ++d) {
-    std::sort(adj.begin() + start[d], adj.begin() + start[d + 1],
-              [](const Entry& x, const Entry& y) { return x.doc < y.doc; });
-  }
-  // Per document: its partners by span, the region of each, and the
-  // regions joined where their partners are partners of each other.
-  std::vector<uint32_t> by_span, region, parent;
-  std::vector<uint64_t> aligned;  // code points each text of the document has aligned
-  std::vector<uint32_t> first;    // where each text starts
-  std::vector<uint32_t> partners; // partners of each text
+  // Per document: its partners by span, the region of each (and, by
+  // partner, region_of, reset after each document), the regions joined
+  // where their partners are partners of each other, and per text its
+  // partners, code points aligned (the union of its regions' spans) and
+  // where it starts.
+  constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<uint32_t> region_of(n, kNone);
+  std::vector<uint32_t> by_span, region, parent, partners, first;
+  std::vector<uint64_t> aligned;
   for (uint32_t d = 0; d < n; ++d) {
     const uint32_t deg = start[d + 1] - start[d];
-    if (deg < 2) continue;
+    if (deg < 2 * min_neighbours) continue;  // two texts of min_neighbours partners at least
     const Entry* row = adj.data() + start[d];
     // A pair without a span relates the whole documents.
     if (std::any_of(row, row + deg, [](const Entry& x) { return x.end <= x.begin; })) continue;
     by_span.resize(deg);
     for (uint32_t i = 0; i < deg; ++i) by_span[i] = i;
     std::sort(by_span.begin(), by_span.end(), [&](uint32_t x, uint32_t y) {
-      return row[x].begin != row[y].begin ? row[x].begin < row[y].begin : x < y;
+      return row[x].begin != row[y].begin ? row[x].begin < row[y].begin : row[x].doc < row[y].doc;
     });
     region.assign(deg, 0);
     uint32_t regions = 0, reach = 0;
@@ -192,79 +198,61 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
     }
     ++regions;
     if (regions < 2) continue;
-    // Joining regions only lowers the texts that can be judged.
-    partners.assign(regions, 0);
-    for (uint32_t i = 0; i < deg; ++i) ++partners[region[i]];
-    if (std::count_if(partners.begin(), partners.end(), [&](uint32_t c) { return c >= min_neighbours; }) < 2) {
-      continue;
-    }
     parent.resize(regions);
     for (uint32_t r = 0; r < regions; ++r) parent[r] = r;
     auto find = [&](uint32_t r) {
       while (parent[r] != r) r = parent[r] = parent[parent[r]];
       return r;
     };
-    // A partner's partners that are partners of d join their regions
-    // (both rows sorted by document: a merge), until one is left.
-    uint32_t left = regions;
-    for (uint32_t i = 0; i < deg && left > 1; ++i) {
+    // Every link between two regions has an end outside the largest (the
+    // first of the largest), so only the rows of partners outside it are
+    // read.
+    partners.assign(regions, 0);
+    for (uint32_t i = 0; i < deg; ++i) ++partners[region[i]];
+    const uint32_t largest =
+        static_cast<uint32_t>(std::max_element(partners.begin(), partners.end()) - partners.begin());
+    for (uint32_t i = 0; i < deg; ++i) region_of[row[i].doc] = region[i];
+    for (uint32_t i = 0; i < deg; ++i) {
+      if (region[i] == largest) continue;
       const uint32_t p = row[i].doc;
-      const Entry* x = row;
-      const Entry* xe = row + deg;
-      const Entry* y = adj.data() + start[p];
-      const Entry* ye = adj.data() + start[p + 1];
-      while (x != xe && y != ye) {
-        if (x->doc < y->doc) {
-          ++x;
-        } else if (y->doc < x->doc) {
-          ++y;
-        } else {
-          const uint32_t ra = find(region[i]), rb = find(region[x - row]);
-          if (ra != rb) {
-            parent[std::max(ra, rb)] = std::min(ra, rb);
-            --left;
-          }
-          ++x;
-          ++y;
-        }
+      for (uint32_t k = start[p]; k < start[p + 1]; ++k) {
+        const uint32_t q = adj[k].doc;
+        if (q == d || region_of[q] == kNone) continue;
+        const uint32_t ra = find(region[i]), rb = find(region_of[q]);
+        if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
       }
     }
-    // The texts: code points aligned (the union of each region's spans)
-    // and where each starts; the one with most, the first on a tie, keeps
-    // its pairs.
-    if (left < 2) continue;
-    aligned.assign(regions, 0);
-    first.assign(regions, UINT32_MAX);
+    for (uint32_t i = 0; i < deg; ++i) region_of[row[i].doc] = kNone;
     partners.assign(regions, 0);
     for (uint32_t i = 0; i < deg; ++i) ++partners[find(region[i])];
-    uint32_t texts = 0;
-    {
-      uint32_t k = 0;
-      while (k < deg) {
-        const uint32_t r = region[by_span[k]];
-        uint32_t lo = row[by_span[k]].begin, hi = row[by_span[k]].end;
-        while (k < deg && region[by_span[k]] == r) hi = std::max(hi, row[by_span[k++]].end);
-        const uint32_t t = find(r);
-        texts += aligned[t] == 0 && first[t] == UINT32_MAX;
-        aligned[t] += hi - lo;
-        first[t] = std::min(first[t], lo);
-      }
+    aligned.assign(regions, 0);
+    first.assign(regions, kNone);
+    for (uint32_t k = 0; k < deg;) {
+      const uint32_t r = region[by_span[k]];
+      const uint32_t lo = row[by_span[k]].begin;
+      uint32_t hi = row[by_span[k]].end;
+      while (k < deg && region[by_span[k]] == r) hi = std::max(hi, row[by_span[k++]].end);
+      const uint32_t t = find(r);
+      aligned[t] += hi - lo;
+      first[t] = std::min(first[t], lo);
     }
     // Judged only where two texts or more have min_neighbours partners
-    // each: a text with fewer has nothing to judge by (FindBridges).
-    uint32_t judged = 0;
-    for (uint32_t t = 0; t < regions; ++t) judged += first[t] != UINT32_MAX && partners[t] >= min_neighbours;
-    if (texts < 2 || judged < 2) continue;
-    uint32_t keep = UINT32_MAX;
+    // each: a text with fewer has nothing to judge by (FindBridges). The
+    // text with most aligned keeps its pairs (the first on a tie; no two
+    // regions start at one place); the others with min_neighbours
+    // partners lose theirs.
+    uint32_t judged = 0, kept = kNone;
     for (uint32_t t = 0; t < regions; ++t) {
-      if (first[t] == UINT32_MAX) continue;
-      if (keep == UINT32_MAX || aligned[t] > aligned[keep] || (aligned[t] == aligned[keep] && first[t] < first[keep])) {
-        keep = t;
+      if (first[t] == kNone) continue;
+      judged += partners[t] >= min_neighbours;
+      if (kept == kNone || aligned[t] > aligned[kept] || (aligned[t] == aligned[kept] && first[t] < first[kept])) {
+        kept = t;
       }
     }
+    if (judged < 2) continue;
     for (uint32_t i = 0; i < deg; ++i) {
       const uint32_t t = find(region[i]);
-      if (t != keep && partners[t] >= min_neighbours) out[row[i].edge] = 1;
+      if (t != kept && partners[t] >= min_neighbours) out[row[i].edge] = 1;
     }
   }
   return out;

@@ -75,13 +75,20 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
 // lead, copies cut off at the top or the bottom) that align with disjoint
 // parts of its only full copy are such texts too, but they rarely have
 // two partners each; when they do, they are split off.
+// A document's twins (`keep`: identical or near-identical texts) are not
+// its partners here, nor anyone's: their pair spans all of it and would
+// make one region of everything; a page crawled twice is judged as each
+// of its crawls, alike, and their pair is never left out.
 // For each of `edges` (as FindBridges, with `spans`; `cut` marks edges
-// left out already, which are not partners here) whether it is left out;
-// a document with a pair without a span is not judged. Deterministic;
-// time O(sum over documents of their partners' degrees) at worst, for the
-// documents with two regions of min_neighbours partners or more.
+// left out already, which are not partners here either; `keep` empty or
+// one per edge) whether it is left out; a document with a pair without a
+// span is not judged; min_neighbours 0: none is. Deterministic, whatever
+// the order of the edges; time O(sum over documents of their partners'
+// degrees) at worst, reading only the partners outside a document's
+// largest region, plus a sort of each document's partners.
 std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, uint32_t>> edges,
-                                std::span<const EdgeSpan> spans, std::span<const char> cut, int min_neighbours);
+                                std::span<const EdgeSpan> spans, std::span<const char> cut,
+                                std::span<const char> keep, int min_neighbours);
 
 }  // namespace doppel
 

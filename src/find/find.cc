@@ -613,10 +613,9 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   }
   std::vector<char> bridge =
       FindBridges(n, edges, keep, options.bridge_min_neighbours, options.bridge_max_shared, spans);
-  if (options.bridge_min_neighbours > 0) {
-    const std::vector<char> junction = FindJunctions(n, edges, spans, bridge, options.bridge_min_neighbours);
-    for (size_t i = 0; i < bridge.size(); ++i) bridge[i] |= junction[i] && !keep[i];
-  }
+  // Then documents with a second story of their own (bridges.h).
+  const std::vector<char> junction = FindJunctions(n, edges, spans, bridge, keep, options.bridge_min_neighbours);
+  for (size_t i = 0; i < bridge.size(); ++i) bridge[i] |= junction[i];
   UnionFind uf(n);
   for (size_t i = 0; i < order.size(); ++i) {
     if (bridge[i]) {
