@@ -29,6 +29,21 @@ std::vector<char> Bridges(uint32_t n, const Edges& e, std::vector<char> keep = {
   return FindBridges(n, e, keep, 2, 0.1);
 }
 
+// `m` random pairs over n documents in `groups` groups (those of a pair
+// mostly in one group), each once, in random order.
+Edges RandomGraph(Rng& rng, uint32_t n, size_t m, uint32_t groups) {
+  std::set<std::pair<uint32_t, uint32_t>> set;
+  for (size_t i = 0; i < m; ++i) {
+    uint32_t a = rng.Below(n), b = rng.Below(n);
+    if (rng.Below(4) != 0) b = (b / groups) * groups + a % groups;  // same group, mostly
+    if (a == b || b >= n) continue;
+    set.insert({std::min(a, b), std::max(a, b)});
+  }
+  Edges e(set.begin(), set.end());
+  for (size_t i = e.size(); i > 1; --i) std::swap(e[i - 1], e[rng.Below(i)]);
+  return e;
+}
+
 size_t IndexOf(const Edges& e, uint32_t a, uint32_t b) {
   return std::find(e.begin(), e.end(), std::make_pair(a, b)) - e.begin();
 }
@@ -332,14 +347,7 @@ TEST(Junctions, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
   Rng rng(11);
   for (int round = 0; round < 300; ++round) {
     const uint32_t n = 2 + rng.Below(16);
-    std::set<std::pair<uint32_t, uint32_t>> set;
-    const size_t m = rng.Below(3 * n);
-    for (size_t i = 0; i < m; ++i) {
-      const uint32_t a = rng.Below(n), b = rng.Below(n);
-      if (a != b) set.insert({std::min(a, b), std::max(a, b)});
-    }
-    Edges e(set.begin(), set.end());
-    for (size_t i = e.size(); i > 1; --i) std::swap(e[i - 1], e[rng.Below(i)]);
+    const Edges e = RandomGraph(rng, n, rng.Below(3 * n), 1);
     std::vector<EdgeSpan> spans(e.size());
     for (EdgeSpan& sp : spans) {
       sp.a_begin = rng.Below(8) * 50 + 1, sp.a_end = sp.a_begin + (1 + rng.Below(4)) * 50;
@@ -413,18 +421,9 @@ TEST(Bridges, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
   Rng rng(7);
   for (int round = 0; round < 200; ++round) {
     const uint32_t n = 2 + rng.Below(40);
-    std::set<std::pair<uint32_t, uint32_t>> set;
     // Dense groups and sparse links between them.
     const uint32_t groups = 1 + rng.Below(4);
-    const size_t m = rng.Below(4 * n);
-    for (size_t i = 0; i < m; ++i) {
-      uint32_t a = rng.Below(n), b = rng.Below(n);
-      if (rng.Below(4) != 0) b = (b / groups) * groups + a % groups;  // same group, mostly
-      if (a == b || b >= n) continue;
-      set.insert({std::min(a, b), std::max(a, b)});
-    }
-    Edges e(set.begin(), set.end());
-    for (size_t i = e.size(); i > 1; --i) std::swap(e[i - 1], e[rng.Below(i)]);
+    const Edges e = RandomGraph(rng, n, rng.Below(4 * n), groups);
     const int k = static_cast<int>(rng.Below(4));
     const double share = static_cast<double>(rng.Below(3)) * 0.1;
     std::vector<char> keep;
