@@ -345,23 +345,45 @@ std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<Ed
 
 TEST(Junctions, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
   Rng rng(11);
-  for (int round = 0; round < 300; ++round) {
-    const uint32_t n = 2 + rng.Below(16);
-    const Edges e = RandomGraph(rng, n, rng.Below(3 * n), 1);
+  int cut_rounds[5] = {0, 0, 0, 0, 0};  // rounds with a pair left out, by min_neighbours
+  for (int round = 0; round < 2000; ++round) {
+    // Dense enough that texts of two to four partners are common; spans at
+    // 20 places, some touching, some overlapping, an empty one now and then.
+    const uint32_t n = 2 + rng.Below(40);
+    const Edges e = RandomGraph(rng, n, rng.Below(6 * n), 1);
+    auto span = [&](uint32_t* begin, uint32_t* end) {
+      *begin = rng.Below(20) * 50 + (rng.Below(4) == 0 ? 25 : 0);
+      *end = rng.Below(200) == 0 ? *begin : *begin + (1 + rng.Below(3)) * 50;
+    };
     std::vector<EdgeSpan> spans(e.size());
     for (EdgeSpan& sp : spans) {
-      sp.a_begin = rng.Below(8) * 50 + 1, sp.a_end = sp.a_begin + (1 + rng.Below(4)) * 50;
-      sp.b_begin = rng.Below(8) * 50 + 1, sp.b_end = sp.b_begin + (1 + rng.Below(4)) * 50;
+      span(&sp.a_begin, &sp.a_end);
+      span(&sp.b_begin, &sp.b_end);
     }
     std::vector<char> cut(e.size(), 0), keep;
-    for (char& c : cut) c = rng.Below(6) == 0;
+    for (char& c : cut) c = rng.Below(8) == 0;
     if (rng.Below(2)) {
-      for (size_t i = 0; i < e.size(); ++i) keep.push_back(rng.Below(6) == 0);
+      for (size_t i = 0; i < e.size(); ++i) keep.push_back(rng.Below(8) == 0);
     }
-    const uint32_t k = 1 + rng.Below(3);
-    EXPECT_EQ(FindJunctions(n, e, spans, cut, keep, static_cast<int>(k)), SlowJunctions(n, e, spans, cut, keep, k))
-        << "round " << round;
+    const uint32_t k = 1 + rng.Below(4);
+    const std::vector<char> got = FindJunctions(n, e, spans, cut, keep, static_cast<int>(k));
+    ASSERT_EQ(got, SlowJunctions(n, e, spans, cut, keep, k)) << "round " << round;
+    cut_rounds[k] += std::count(got.begin(), got.end(), 1) > 0;
+    // The same graph with its edges reversed and their ends swapped.
+    Edges r(e.rbegin(), e.rend());
+    std::vector<EdgeSpan> rs(spans.rbegin(), spans.rend());
+    std::vector<char> rc(cut.rbegin(), cut.rend()), rk(keep.rbegin(), keep.rend());
+    for (size_t i = 0; i < r.size(); ++i) {
+      std::swap(r[i].first, r[i].second);
+      std::swap(rs[i].a_begin, rs[i].b_begin);
+      std::swap(rs[i].a_end, rs[i].b_end);
+    }
+    std::vector<char> back = FindJunctions(n, r, rs, rc, rk, static_cast<int>(k));
+    std::reverse(back.begin(), back.end());
+    ASSERT_EQ(back, got) << "round " << round << ", edges reversed";
   }
+  // The rule is exercised at every min_neighbours (not a vacuous match).
+  for (int k = 1; k <= 3; ++k) EXPECT_GT(cut_rounds[k], 20) << "min_neighbours " << k;
 }
 
 // Reference: common partners by set intersection; kept edges are never

@@ -137,6 +137,7 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
                                 std::span<const char> keep, int min_neighbours_in) {
   assert(spans.size() == edges.size() && cut.size() == edges.size());
   assert(keep.empty() || keep.size() == edges.size());
+  assert(edges.size() < (size_t{1} << 31));  // 32-bit offsets into the rows
   std::vector<char> out(edges.size(), 0);
   if (min_neighbours_in <= 0 || edges.empty()) return out;
   const uint32_t min_neighbours = static_cast<uint32_t>(min_neighbours_in);

@@ -81,8 +81,9 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
 // of its crawls, alike, and their pair is never left out.
 // For each of `edges` (as FindBridges, with `spans`; `cut` marks edges
 // left out already, which are not partners here either; `keep` empty or
-// one per edge) whether it is left out; a document with a pair without a
-// span is not judged; min_neighbours 0: none is. Deterministic, whatever
+// one per edge) whether it is left out; a document with a partner whose
+// pair has no span (a twin or a pair left out does not count) is not
+// judged; min_neighbours 0: none is. Deterministic, whatever
 // the order of the edges; time O(sum over documents of their partners'
 // degrees) at worst, reading only the partners outside a document's
 // largest region, plus a sort of each document's partners.
