@@ -7,12 +7,43 @@ namespace doppel {
 
 namespace {
 
-// A partner in a document's row: the partner, and where their pair's
-// passages lie in the row's document.
+// A partner in a document's row: the partner, where their pair's
+// passages lie in the row's document, and the edge.
 struct Partner {
   uint32_t doc;
   uint32_t begin, end;
+  uint32_t edge;
 };
+
+// Each document's partners through the edges that `counted(e)` takes, in
+// compressed rows (row d is adj[start[d], start[d + 1])), in edge order.
+struct Rows {
+  std::vector<uint32_t> start;
+  std::vector<Partner> adj;
+};
+template <typename Counted>
+Rows BuildRows(uint32_t n, std::span<const std::pair<uint32_t, uint32_t>> edges, std::span<const EdgeSpan> spans,
+               Counted&& counted) {
+  Rows r;
+  r.start.assign(size_t{n} + 1, 0);
+  for (size_t e = 0; e < edges.size(); ++e) {
+    if (!counted(e)) continue;
+    assert(edges[e].first < n && edges[e].second < n && edges[e].first != edges[e].second);
+    ++r.start[edges[e].first + 1];
+    ++r.start[edges[e].second + 1];
+  }
+  for (uint32_t d = 0; d < n; ++d) r.start[d + 1] += r.start[d];
+  r.adj.resize(r.start[n]);
+  std::vector<uint32_t> fill(r.start.begin(), r.start.end() - 1);
+  for (size_t e = 0; e < edges.size(); ++e) {
+    if (!counted(e)) continue;
+    const auto [a, b] = edges[e];
+    const EdgeSpan s = spans.empty() ? EdgeSpan{} : spans[e];
+    r.adj[fill[a]++] = {b, s.a_begin, s.a_end, static_cast<uint32_t>(e)};
+    r.adj[fill[b]++] = {a, s.b_begin, s.b_end, static_cast<uint32_t>(e)};
+  }
+  return r;
+}
 
 // Whether [begin, end) lies at least half within [lo, hi).
 bool MostlyWithin(uint32_t begin, uint32_t end, uint32_t lo, uint32_t hi) {
@@ -32,21 +63,9 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
   assert(edges.size() < (size_t{1} << 31));  // 32-bit offsets into the rows
   if (min_neighbours <= 0 || edges.empty()) return bridge;
   // Adjacency in compressed rows, each sorted.
-  std::vector<uint32_t> start(size_t{n} + 1, 0);
-  for (const auto& [a, b] : edges) {
-    assert(a < n && b < n && a != b);
-    ++start[a + 1];
-    ++start[b + 1];
-  }
-  for (uint32_t d = 0; d < n; ++d) start[d + 1] += start[d];
-  std::vector<Partner> adj(start[n]);
-  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-  for (size_t e = 0; e < edges.size(); ++e) {
-    const auto [a, b] = edges[e];
-    const EdgeSpan s = spans.empty() ? EdgeSpan{} : spans[e];
-    adj[fill[a]++] = {b, s.a_begin, s.a_end};
-    adj[fill[b]++] = {a, s.b_begin, s.b_end};
-  }
+  Rows rows = BuildRows(n, edges, spans, [](size_t) { return true; });
+  const std::vector<uint32_t>& start = rows.start;
+  std::vector<Partner>& adj = rows.adj;
   auto by_doc = [](const Partner& x, const Partner& y) { return x.doc < y.doc; };
   for (uint32_t d = 0; d < n; ++d) {
     std::sort(adj.begin() + start[d], adj.begin() + start[d + 1], by_doc);
@@ -145,26 +164,10 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
   // are a document's twins (kept pairs, identical or near-identical
   // texts: they span all of it and would join every region; each twin is
   // judged alike on its own).
-  struct Entry {
-    uint32_t doc, begin, end;
-    uint32_t edge;
-  };
-  auto counted = [&](size_t e) { return !cut[e] && (keep.empty() || !keep[e]); };
-  std::vector<uint32_t> start(size_t{n} + 1, 0);
-  for (size_t e = 0; e < edges.size(); ++e) {
-    if (!counted(e)) continue;
-    ++start[edges[e].first + 1];
-    ++start[edges[e].second + 1];
-  }
-  for (uint32_t d = 0; d < n; ++d) start[d + 1] += start[d];
-  std::vector<Entry> adj(start[n]);
-  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-  for (size_t e = 0; e < edges.size(); ++e) {
-    if (!counted(e)) continue;
-    const auto [a, b] = edges[e];
-    adj[fill[a]++] = {b, spans[e].a_begin, spans[e].a_end, static_cast<uint32_t>(e)};
-    adj[fill[b]++] = {a, spans[e].b_begin, spans[e].b_end, static_cast<uint32_t>(e)};
-  }
+  const Rows rows =
+      BuildRows(n, edges, spans, [&](size_t e) { return !cut[e] && (keep.empty() || !keep[e]); });
+  const std::vector<uint32_t>& start = rows.start;
+  const std::vector<Partner>& adj = rows.adj;
   // Per document: its partners by span, the region of each (and, by
   // partner, region_of, reset after each document), the regions joined
   // where their partners are partners of each other, and per text its
@@ -177,9 +180,9 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
   for (uint32_t d = 0; d < n; ++d) {
     const uint32_t deg = start[d + 1] - start[d];
     if (deg < 2 * min_neighbours) continue;  // two texts of min_neighbours partners at least
-    const Entry* row = adj.data() + start[d];
+    const Partner* row = adj.data() + start[d];
     // A pair without a span relates the whole documents.
-    if (std::any_of(row, row + deg, [](const Entry& x) { return x.end <= x.begin; })) continue;
+    if (std::any_of(row, row + deg, [](const Partner& x) { return x.end <= x.begin; })) continue;
     by_span.resize(deg);
     for (uint32_t i = 0; i < deg; ++i) by_span[i] = i;
     std::sort(by_span.begin(), by_span.end(), [&](uint32_t x, uint32_t y) {
@@ -188,7 +191,7 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
     region.assign(deg, 0);
     uint32_t regions = 0, reach = 0;
     for (uint32_t k = 0; k < deg; ++k) {
-      const Entry& en = row[by_span[k]];
+      const Partner& en = row[by_span[k]];
       if (k > 0 && en.begin < reach) {
         reach = std::max(reach, en.end);
       } else {

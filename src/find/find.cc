@@ -570,24 +570,18 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   auto near = NearCopyPairs(tc, bp, joined);
   if (!near.ok()) return near.status();
   result.near_copy_pairs = near->size();
-  std::vector<char> never_bridge(pairs.size(), 0);
-  for (RelatedPair& p : *identical) {
-    pairs.push_back(std::move(p));
-    never_bridge.push_back(1);
-  }
-  for (RelatedPair& p : *near) {
-    pairs.push_back(std::move(p));
-    never_bridge.push_back(1);
-  }
+  for (RelatedPair& p : *identical) pairs.push_back(std::move(p));
+  for (RelatedPair& p : *near) pairs.push_back(std::move(p));
   std::vector<uint32_t> order(pairs.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
     return pairs[x].a != pairs[y].a ? pairs[x].a < pairs[y].a : pairs[x].b < pairs[y].b;
   });
-  // Identical texts are never bridges: those IdenticalPairs added, and
-  // those alignment joined (told by the fingerprint of their tokens; a
-  // collision would only keep a pair); nor are near-identical texts, those
-  // NearCopyPairs added and those alignment joined.
+  // Identical texts are never bridges, whether IdenticalPairs added them
+  // or alignment joined them (told by the fingerprint of their tokens; a
+  // collision would only keep a pair); nor are near-identical texts
+  // (Boilerplate::IsNearCopy), whether NearCopyPairs added them or
+  // alignment joined them.
   // Where each pair's passages lie, and whether they are a minor part of
   // one document (below min_coverage of its article text: a block in a
   // longer page, such as a teaser of the other's story; bridges.h).
@@ -597,7 +591,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
   for (size_t i = 0; i < order.size(); ++i) {
     const RelatedPair& p = pairs[order[i]];
     edges[i] = {p.a, p.b};
-    keep[i] = never_bridge[order[i]] || tc.fingerprint[p.a] == tc.fingerprint[p.b] || bp.IsNearCopy(p.a, p.b);
+    keep[i] = tc.fingerprint[p.a] == tc.fingerprint[p.b] || bp.IsNearCopy(p.a, p.b);
     EdgeSpan& s = spans[i];
     if (!p.passages.empty()) {
       s.a_begin = s.b_begin = UINT32_MAX;
