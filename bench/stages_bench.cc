@@ -12,6 +12,7 @@
 #include "doppel/minhash.h"
 #include "doppel/record.h"
 #include "doppel/text.h"
+#include "find/tokenized.h"
 
 namespace {
 
@@ -92,6 +93,27 @@ void BM_TokenizeWithOffsets(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_TokenizeWithOffsets)->Args({0, 0})->Args({1, 0})->Args({0, 1})->Args({1, 1});
+
+// What find's read stage does per document (TokenizeCodePoints): tokens
+// with look-alikes folded, offsets in code points, line breaks and menus,
+// of documents of about 6 KB cut from the text (Arg 0) or its ASCII form (1).
+void BM_TokenizeCodePoints(benchmark::State& state) {
+  const std::string& text = state.range(0) ? AsciiText() : Text();
+  std::vector<std::string_view> docs;
+  for (size_t at = 0; at < text.size(); at += 6000) docs.push_back(std::string_view(text).substr(at, 6000));
+  std::vector<doppel::Token> tokens;
+  std::vector<doppel::TokenRange> menus;
+  for (auto _ : state) {
+    for (std::string_view d : docs) {
+      tokens.clear();
+      menus.clear();
+      doppel::TokenizeCodePoints(d, &tokens, &menus);
+      benchmark::DoNotOptimize(tokens.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_TokenizeCodePoints)->Arg(0)->Arg(1);
 
 // Documents of 900 tokens cut from the text, and a copy of each with every
 // 20th token changed and its middle tenth left out (what alignment meets).

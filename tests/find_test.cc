@@ -16,6 +16,7 @@
 #include "doppel/find.h"
 #include "doppel/text.h"
 #include "find/boilerplate.h"
+#include "find/menus.h"
 #include "find/tokenized.h"
 #include "news_gen.h"
 
@@ -1096,6 +1097,18 @@ TEST(Menus, EveryKindOfLineBreakSeparatesItems) {
     EXPECT_EQ(MenusOf(JoinLines(items, sep)).size(), 1u) << "separator bytes " << std::string(sep).size();
   }
   for (const char* sep : {" ", "\t", " | ", "\xC2\xA0"}) EXPECT_TRUE(MenusOf(JoinLines(items, sep)).empty());
+}
+
+// Gaps between tokens: ASCII ones are read a byte at a time, the rest from
+// their first multi-byte character on.
+TEST(Menus, BreaksLineFindsEveryLineBreakInAGap) {
+  for (const char* gap : {"\n", " \n ", "\t\r", ". \xE2\x80\x94 \n", "\xC2\xA0\r\n", "\xC2\x85", " \xE2\x80\xA8",
+                          "\xE2\x80\x94\xE2\x80\xA9", "\xC2\xA0 \xC2\x85 "}) {
+    EXPECT_TRUE(doppel::BreaksLine(gap)) << gap;
+  }
+  for (const char* gap : {"", " ", " | ", "\t", "\xC2\xA0", " \xE2\x80\x94 ", "\xC2", "\xE2\x80", "\x85", "\xC2\xA0\xC2"}) {
+    EXPECT_FALSE(doppel::BreaksLine(gap)) << gap;
+  }
 }
 
 // Prose hard-wrapped in a narrow column has lines of at most three words,

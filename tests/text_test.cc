@@ -556,6 +556,28 @@ TEST(CodePointCursor, AgreesWithACountAtEveryOffsetOfRandomText) {
   }
 }
 
+// Long runs of ASCII, which the cursor crosses without counting, between
+// rare multi-byte characters, some in a text's last eight bytes.
+TEST(CodePointCursor, AgreesWithACountInLongAsciiRuns) {
+  const std::vector<std::string> pieces = {"the quick brown fox jumps over the lazy dog ", "a", "\n", "é", "—", "😀", "\x80"};
+  Rng rng(4);
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const int parts = static_cast<int>(rng.Range(0, 40));
+    for (int k = 0; k < parts; ++k) text += pieces[rng.Below(4) == 0 ? 1 + rng.Below(pieces.size() - 1) : 0];
+    if (rng.Below(2) == 0) text += pieces[3 + rng.Below(4)];
+    CodePointCursor cursor(text);
+    uint32_t offset = 0, want = 0, counted = 0;
+    while (offset <= text.size() + 3) {
+      for (; counted < std::min<size_t>(offset, text.size()); ++counted) {
+        want += (static_cast<unsigned char>(text[counted]) & 0xC0) != 0x80;
+      }
+      ASSERT_EQ(cursor.ToCodePoint(offset), want) << "offset " << offset << " of " << text.size();
+      offset += static_cast<uint32_t>(rng.Range(0, 60));
+    }
+  }
+}
+
 TEST(CodePointCursor, AgreesWithTokenOffsets) {
   std::string text = "Ünïcödé 東京 text ＡＢＣ — กินข้าว 😀 done";
   std::vector<Token> tokens;

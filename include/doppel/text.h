@@ -91,25 +91,18 @@ double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);
 // into the user's original text. Queries must not decrease.
 class CodePointCursor {
  public:
-  explicit CodePointCursor(std::string_view text) : text_(text) {}
+  explicit CodePointCursor(std::string_view text) : text_(text), ascii_end_(NextHigh(0)) {}
   // Inline: find calls it twice per token.
   uint32_t ToCodePoint(uint32_t byte_offset) {
     const uint32_t target = static_cast<uint32_t>(std::min<size_t>(byte_offset, text_.size()));
-    // Eight bytes at a time: a byte starts a code point unless it is a
-    // continuation byte (10xxxxxx), i.e. unless bit 7 is set and bit 6
-    // clear. One bit per byte, summed by a multiply (__builtin_popcountll is
-    // a library call on the x86-64 baseline, which has no POPCNT).
-    while (size_t{byte_} + 8 <= target) {
-      cp_ += 8 - Continuations(Load(byte_));
-      byte_ += 8;
+    // Up to the next byte of a multi-byte character (most of a text in a
+    // Latin script), a byte is a code point.
+    if (target > ascii_end_) [[unlikely]] {
+      Count(target);
+    } else {
+      cp_ += target - byte_;
+      byte_ = target;
     }
-    const uint32_t rest = target - byte_;  // 0..7 bytes, counted without moving the cursor
-    if (rest == 0) return cp_;
-    if (std::endian::native == std::endian::little && size_t{byte_} + 8 <= text_.size()) {
-      // Only the first `rest` bytes of the word: the low ones.
-      return cp_ + rest - Continuations(Load(byte_) & ((uint64_t{1} << (8 * rest)) - 1));
-    }
-    for (; byte_ < target; ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
     return cp_;
   }
 
@@ -119,6 +112,31 @@ class CodePointCursor {
     std::memcpy(&w, text_.data() + at, 8);
     return w;
   }
+  // The first byte from `from` on with bit 7 set, or the text's size.
+  uint32_t NextHigh(uint32_t from) const {
+    for (; size_t{from} + 8 <= text_.size(); from += 8) {
+      const uint64_t high = Load(from) & 0x8080808080808080ULL;
+      if (high != 0) {
+        const int bit = std::endian::native == std::endian::little ? std::countr_zero(high) : std::countl_zero(high);
+        return from + static_cast<uint32_t>(bit / 8);
+      }
+    }
+    while (from < text_.size() && static_cast<unsigned char>(text_[from]) < 0x80) ++from;
+    return from;
+  }
+  // Moves the cursor to `target`, past a multi-byte character. Eight bytes
+  // at a time: a byte starts a code point unless it is a continuation byte
+  // (10xxxxxx), i.e. unless bit 7 is set and bit 6 clear. One bit per
+  // byte, summed by a multiply (__builtin_popcountll is a library call on
+  // the x86-64 baseline, which has no POPCNT).
+  void Count(uint32_t target) {
+    while (size_t{byte_} + 8 <= target) {
+      cp_ += 8 - Continuations(Load(byte_));
+      byte_ += 8;
+    }
+    for (; byte_ < target; ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
+    ascii_end_ = NextHigh(target);
+  }
   static uint32_t Continuations(uint64_t w) {
     const uint64_t continuation = w & ~(w << 1) & 0x8080808080808080ULL;
     return static_cast<uint32_t>(((continuation >> 7) * 0x0101010101010101ULL) >> 56);
@@ -127,6 +145,7 @@ class CodePointCursor {
   std::string_view text_;
   uint32_t byte_ = 0;
   uint32_t cp_ = 0;
+  uint32_t ascii_end_;  // the first byte from byte_ on with bit 7 set (NextHigh)
 };
 
 }  // namespace doppel

@@ -107,7 +107,7 @@ void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vec
   }
   if (menus != nullptr) {
     for (size_t i = 1; i < scratch.size(); ++i) {
-      if (BreaksLine(text.substr(scratch[i - 1].end, scratch[i].begin - scratch[i - 1].end))) {
+      if (BreaksLine(std::string_view(text.data() + scratch[i - 1].end, scratch[i].begin - scratch[i - 1].end))) {
         line_starts.push_back(static_cast<uint32_t>(i));
       }
     }

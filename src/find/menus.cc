@@ -7,8 +7,9 @@
 
 namespace doppel {
 
-bool BreaksLine(std::string_view gap) {
-  for (size_t i = 0, len = 0; i < gap.size(); i += len) {
+// The gap from byte i on, which starts a multi-byte character (BreaksLine).
+bool BreaksLineFrom(std::string_view gap, size_t i) {
+  for (size_t len = 0; i < gap.size(); i += len) {
     const int32_t c = DecodeAt(gap, i, &len);
     if (c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029) return true;  // LF CR NEL LS PS
   }

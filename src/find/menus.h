@@ -55,8 +55,17 @@ struct TokenRange {
 };
 
 // Whether the text between two consecutive tokens (`gap`) breaks a line:
-// LF, CR, NEL, LS or PS.
-bool BreaksLine(std::string_view gap);
+// LF, CR, NEL, LS or PS. Inline: find asks it of every gap, mostly one
+// space.
+bool BreaksLineFrom(std::string_view gap, size_t i);
+inline bool BreaksLine(std::string_view gap) {
+  for (size_t i = 0; i < gap.size(); ++i) {
+    const auto c = static_cast<unsigned char>(gap[i]);
+    if (c == '\n' || c == '\r') return true;
+    if (c >= 0x80) return BreaksLineFrom(gap, i);
+  }
+  return false;
+}
 
 // The menus of a document: `tokens` with code-point offsets, and
 // `line_starts` the indices of the tokens that begin a line after the
