@@ -1511,6 +1511,32 @@ TEST(FindPairs, IdenticalTextsPairWithTheFirstAndCollisionsAreToldApart) {
   EXPECT_NE(found->cluster[0], found->cluster[2]);
 }
 
+// Code points [from, to) of `s` (UTF-8), as Python's s[from:to] would
+// take them; empty when they are not all in `s`.
+std::string SliceCodePoints(const std::string& s, uint32_t from, uint32_t to) {
+  std::vector<size_t> at;  // the byte offset of every code point, then the end
+  for (size_t i = 0; i < s.size();) {
+    at.push_back(i);
+    const auto ch = static_cast<unsigned char>(s[i]);
+    i += ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+  }
+  at.push_back(s.size());
+  if (to >= at.size() || from > to) return std::string();
+  return std::string(s.data() + at[from], at[to] - at[from]);
+}
+
+// Every passage of `pair` slices the same words out of texts a and b.
+void ExpectPassagesSliceTheSameWords(const doppel::RelatedPair& pair, const std::string& a, const std::string& b) {
+  ASSERT_FALSE(pair.passages.empty());
+  for (const doppel::Passage& p : pair.passages) {
+    std::vector<uint64_t> ta, tb;
+    doppel::TokenHashes(SliceCodePoints(a, p.a_start, p.a_end), &ta);
+    doppel::TokenHashes(SliceCodePoints(b, p.b_start, p.b_end), &tb);
+    ASSERT_FALSE(ta.empty());
+    EXPECT_EQ(ta, tb) << "the passage slices different words out of the two texts";
+  }
+}
+
 TEST(FindPairs, PassageOffsetsAreCodePointsIntoTheOriginalTexts) {
   NewsGen g(14);
   std::vector<std::string> art = g.Article(6);
@@ -1527,38 +1553,56 @@ TEST(FindPairs, PassageOffsetsAreCodePointsIntoTheOriginalTexts) {
   auto r = doppel::FindCopies(c, {});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->pairs.size(), 1u);
-  auto cps = [](const std::string& s) {
-    std::u32string out;
-    for (size_t i = 0; i < s.size();) {
-      unsigned char ch = static_cast<unsigned char>(s[i]);
-      int len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
-      out.push_back(ch);  // identity of the code point is not needed, only positions
-      i += static_cast<size_t>(len);
-    }
-    return out;
-  };
-  auto slice = [](const std::string& s, uint32_t from, uint32_t to) {
-    // Byte offset of every code point, then the bytes of [from, to).
-    std::vector<size_t> at;
-    for (size_t i = 0; i < s.size();) {
-      at.push_back(i);
-      unsigned char ch = static_cast<unsigned char>(s[i]);
-      i += ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
-    }
-    at.push_back(s.size());
-    if (to >= at.size() || from > to) return std::string();
-    return std::string(s.data() + at[from], at[to] - at[from]);
-  };
-  ASSERT_GT(cps(a).size(), 0u);
-  for (const doppel::Passage& p : r->pairs[0].passages) {
-    std::vector<uint64_t> ta, tb;
-    doppel::TokenHashes(slice(a, p.a_start, p.a_end), &ta);
-    doppel::TokenHashes(slice(b, p.b_start, p.b_end), &tb);
-    ASSERT_FALSE(ta.empty());
-    EXPECT_EQ(ta, tb) << "the passage slices different words out of the two texts";
-  }
+  ExpectPassagesSliceTheSameWords(r->pairs[0], a, b);
   EXPECT_GT(r->pairs[0].coverage_a, 0.9);
   EXPECT_GT(r->pairs[0].coverage_b, 0.9);
+}
+
+// `text` in a script written without spaces: every ASCII word as one to
+// three CJK ideographs (a word, the same ones wherever it is), no spaces
+// between words, and the CJK full stop and comma. Each character is a
+// token, so chrome, anchors and coverage are counted in characters.
+std::string Ideographs(const std::string& text) {
+  auto letter = [&](size_t i) { return i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])); };
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    if (letter(i)) {
+      size_t j = i;
+      uint64_t h = 1469598103934665603ULL;  // FNV-1a of the lower-case word
+      for (; letter(j); ++j) h = (h ^ static_cast<uint64_t>(std::tolower(static_cast<unsigned char>(text[j])))) * 1099511628211ULL;
+      const size_t chars = j - i <= 3 ? 1 : j - i <= 7 ? 2 : 3;
+      for (size_t k = 0; k < chars; ++k, h /= 2500) {
+        const uint32_t cp = 0x4E00 + static_cast<uint32_t>(h % 2500) * 7;  // U+4E00 .. U+9FFF
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+      }
+      i = j;
+    } else if (text[i] == ' ' && i > 0 && letter(i - 1) && letter(i + 1)) {
+      ++i;
+    } else {
+      out += text[i] == '.' ? "\u3002" : text[i] == ',' ? "\uFF0C" : std::string(1, text[i]);
+      ++i;
+    }
+  }
+  return out;
+}
+
+TEST(FindClusters, StoriesInAScriptWithoutSpacesClusterAndSliceTheirPassages) {
+  TwoSites t = BuildTwoSites(true);
+  for (CorpusDocument& d : t.corpus.docs) d.text = Ideographs(d.text);
+  ASSERT_TRUE(std::none_of(t.corpus.docs[0].text.begin(), t.corpus.docs[0].text.end(),
+                           [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }));
+  auto r = doppel::FindCopies(t.corpus, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const size_t copy = t.corpus.docs.size() - 1;  // "copy0", story 0 on the other site
+  EXPECT_EQ(r->cluster[0], r->cluster[copy]);
+  std::set<uint32_t> distinct;
+  for (size_t d = 0; d + 1 < t.corpus.docs.size(); ++d) distinct.insert(r->cluster[d]);
+  EXPECT_EQ(distinct.size(), t.corpus.docs.size() - 1) << "two different stories share a cluster";
+  ASSERT_EQ(r->pairs.size(), 1u);
+  ExpectPassagesSliceTheSameWords(r->pairs[0], t.corpus.docs[r->pairs[0].a].text, t.corpus.docs[r->pairs[0].b].text);
+  EXPECT_GT(std::min(r->pairs[0].coverage_a, r->pairs[0].coverage_b), 0.9);
 }
 
 // Everything find reports about a corpus, as one string.
