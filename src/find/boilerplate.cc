@@ -835,7 +835,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     GramEntries entries;
     std::vector<uint32_t> run_begin;  // runs: [run_begin[r], run_begin[r + 1])
     std::vector<uint16_t> run_df;     // document frequency of each run
-    // Per entry of a run of 2..cap documents (count_sources; the others'
+    // Per entry of a run of 2..cap documents (count_run; the others'
     // are not stored: sdf_of, elsewhere_of):
     std::vector<SourceCount> sdf;     // groups of its source with the n-gram
     std::vector<uint8_t> elsewhere;   // another source has it as article text
@@ -857,14 +857,14 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     part.entries = std::move(sorted->entries);
     part.run_begin = std::move(sorted->run_begin);
     part.run_df = std::move(sorted->run_df);
-    if (sources) {  // every value read is written by count_sources first
+    if (sources) {  // every value read is written by count_run first
       part.sdf.resize(part.entries.size());
       part.elsewhere.resize(part.entries.size());
     }
     return true;
   };
   // Per entry, given its run's document frequency: the runs of one
-  // document, or of more than `cap`, are not counted (count_sources), as
+  // document, or of more than `cap`, are not counted (count_run), as
   // their values follow from that.
   auto sdf_of = [&](size_t i, uint32_t df) -> SourceCount {
     if (df > cap) return kMany;
@@ -873,41 +873,26 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   };
   auto elsewhere_of = [&](size_t i, uint32_t df) -> bool { return df > cap || (df > 1 && part.elsewhere[i]); };
 
-  // flag_of(entry, document frequency of its n-gram): the facts' mask (bit
-  // f: fact f), run by run.
-  auto scatter = [&](auto&& flag_of) {
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
-      for (size_t r = rr.begin(); r != rr.end(); ++r) {
-        for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
-          const uint8_t f = flag_of(i, part.run_df[r]);
-          if (f != 0) facts.Set(offset[part.entries[i].doc] + part.entries[i].pos, f);
-        }
-      }
-    });
-  };
-
   // Given sources only (an inferred source gathers reports that open
   // alike, whose formula is no site's chrome), and with the fingerprints
   // that tell one text held twice.
   const bool weigh_chrome = !corpus.sources_inferred && corpus.fingerprint.size() == n;
-  // The runs of two to `cap` documents (sdf_of, elsewhere_of). `again`:
-  // groups changed since the last count, and only runs holding a document
-  // whose group changed (one that was joined to another's) count
-  // differently.
-  auto count_sources = [&](bool again) {
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
-      for (size_t r = rr.begin(); r != rr.end(); ++r) {
-        const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
-        if (part.run_df[r] > cap || part.run_df[r] < 2) continue;
-        if (again) {
-          bool changed = false;
-          for (size_t i = b; i < e && !changed; ++i) changed = group[part.entries[i].doc] != part.entries[i].doc;
-          if (!changed) continue;
-        }
-        SourceCounts(part.entries, b, e, corpus.source, group, source_docs, corpus.sources_inferred ? 1 : 2,
-                     weigh_chrome ? &corpus.fingerprint : nullptr, &part.sdf, &part.elsewhere);
-      }
-    });
+  // Counts run r if it holds two to `cap` documents (sdf_of, elsewhere_of
+  // read the counts). `again`: groups changed since the last count, and
+  // only runs holding a document whose group changed (one that was joined
+  // to another's) count differently. Each pass over the runs that needs
+  // the counts counts a run right before it reads it, while the run is in
+  // the cache.
+  auto count_run = [&](size_t r, bool again) {
+    const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
+    if (part.run_df[r] > cap || part.run_df[r] < 2) return;
+    if (again) {
+      bool changed = false;
+      for (size_t i = b; i < e && !changed; ++i) changed = group[part.entries[i].doc] != part.entries[i].doc;
+      if (!changed) return;
+    }
+    SourceCounts(part.entries, b, e, corpus.source, group, source_docs, corpus.sources_inferred ? 1 : 2,
+                 weigh_chrome ? &corpus.fingerprint : nullptr, &part.sdf, &part.elsewhere);
   };
   bool regrouped = false;
   // A source seen often enough that a block of its template shows on more
@@ -937,14 +922,15 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     std::vector<PairCount> shared;  // sorted by pair
     for (size_t p = 0; p < parts.partitions(); ++p) {
       if (auto loaded = load(p); !loaded.ok()) return loaded.status();
-      count_sources(false);
+      // One pass over the runs: each is counted, its story pairs and sets
+      // are collected, and its facts scattered.
       tbb::parallel_for(tbb::blocked_range<size_t>(0, part.runs(), 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
         auto& out_pairs = found.local();
         SetsFound& sets_found = found_sets.local();
         std::vector<DocSet>& out_sets = sets_found.sets;
-        for (size_t r = rr.begin(); r != rr.end(); ++r) {
+        // The story pairs and sets of run r (of two to `cap` documents).
+        auto collect = [&](size_t r) {
           const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
-          if (part.run_df[r] > cap || part.run_df[r] < 2) continue;
           // The documents of each source that shares the n-gram with two to
           // kStoryRepeats of its documents, grouped by source: two make a
           // pair; three or more a set, when another source has the n-gram as
@@ -982,15 +968,23 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             }
             i = j;
           }
+        };
+        for (size_t r = rr.begin(); r != rr.end(); ++r) {
+          const uint32_t df = part.run_df[r];
+          if (df >= 2 && df <= cap) {
+            count_run(r, /*again=*/false);
+            collect(r);
+          }
+          for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
+            const SourceCount v = sdf_of(i, df);
+            // v >= 1: an n-gram is in at least its own document's group, so
+            // one with neither kShown nor kTwice is in that group alone.
+            assert(v >= 1);
+            const auto f = static_cast<uint8_t>((v >= 3 ? 1 << kShown : 0) | (elsewhere_of(i, df) ? 1 << kElsewhere : 0) |
+                                                (v == 2 ? 1 << kTwice : 0) | (v > kStoryRepeats ? 1 << kCommon : 0));
+            if (f != 0) facts.Set(offset[part.entries[i].doc] + part.entries[i].pos, f);
+          }
         }
-      });
-      scatter([&](size_t e, uint32_t df) {
-        const SourceCount v = sdf_of(e, df);
-        // v >= 1: an n-gram is in at least its own document's group, so
-        // one with neither kShown nor kTwice is in that group alone.
-        assert(v >= 1);
-        return static_cast<uint8_t>((v >= 3 ? 1 << kShown : 0) | (elsewhere_of(e, df) ? 1 << kElsewhere : 0) |
-                                    (v == 2 ? 1 << kTwice : 0) | (v > kStoryRepeats ? 1 << kCommon : 0));
       });
       {
         std::vector<DocSet> fresh;
@@ -1333,16 +1327,18 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     auto loaded = load(p);
     if (!loaded.ok()) return loaded.status();
     const bool fresh = *loaded;
-    if (sources && (fresh || regrouped)) count_sources(/*again=*/!fresh);
-    // One pass on all threads writes the chrome flags and counts the
-    // documents each run keeps; the runs' places in the partition's block of
-    // the index ([count, docs...] each) follow from the counts, and a second
-    // pass on all threads fills them.
+    const bool recount = sources && (fresh || regrouped);
+    // One pass on all threads counts each run again where groups changed,
+    // writes the chrome flags and counts the documents each run keeps; the
+    // runs' places in the partition's block of the index ([count, docs...]
+    // each) follow from the counts, and a second pass on all threads fills
+    // them.
     const size_t runs = part.runs();
     std::vector<uint32_t> place(runs);
     std::vector<uint8_t> lent(runs);  // borrowed(r), for the second pass
     tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
       for (size_t r = rr.begin(); r != rr.end(); ++r) {
+        if (recount) count_run(r, /*again=*/!fresh);
         uint32_t kept = 0;
         lent[r] = borrowed(r);
         const bool run_borrowed = lent[r];
