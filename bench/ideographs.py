@@ -26,7 +26,7 @@ import sys
 
 from eval_copy import write_changed_copy
 
-IDEOGRAPHS = [chr(0x4E00 + 7 * i) for i in range(2500)]  # spread over U+4E00..U+9FFF
+IDEOGRAPHS = [chr(0x4E00 + 7 * i) for i in range(2500)]  # spread over U+4E00..U+9255
 PIECE = re.compile(r"[A-Za-z]+|[^A-Za-z]")
 
 

@@ -3,6 +3,7 @@
 // depend on any data set:   build/bench/doppel_bench
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -100,7 +101,12 @@ BENCHMARK(BM_TokenizeWithOffsets)->Args({0, 0})->Args({1, 0})->Args({0, 1})->Arg
 void BM_TokenizeCodePoints(benchmark::State& state) {
   const std::string& text = state.range(0) ? AsciiText() : Text();
   std::vector<std::string_view> docs;
-  for (size_t at = 0; at < text.size(); at += 6000) docs.push_back(std::string_view(text).substr(at, 6000));
+  for (size_t at = 0; at < text.size();) {
+    size_t end = std::min(text.size(), at + 6000);
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;  // not in a character
+    docs.push_back(std::string_view(text).substr(at, end - at));
+    at = end;
+  }
   std::vector<doppel::Token> tokens;
   std::vector<doppel::TokenRange> menus;
   for (auto _ : state) {

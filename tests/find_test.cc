@@ -1102,12 +1102,15 @@ TEST(Menus, EveryKindOfLineBreakSeparatesItems) {
 // Gaps between tokens: ASCII ones are read a byte at a time, the rest from
 // their first multi-byte character on.
 TEST(Menus, BreaksLineFindsEveryLineBreakInAGap) {
+  // Invalid sequences too: a lead byte whose character is cut off by a
+  // line break, or by the gap's end.
   for (const char* gap : {"\n", " \n ", "\t\r", ". \xE2\x80\x94 \n", "\xC2\xA0\r\n", "\xC2\x85", " \xE2\x80\xA8",
-                          "\xE2\x80\x94\xE2\x80\xA9", "\xC2\xA0 \xC2\x85 "}) {
-    EXPECT_TRUE(doppel::BreaksLine(gap)) << gap;
+                          "\xE2\x80\x94\xE2\x80\xA9", "\xC2\xA0 \xC2\x85 ", "\xC2\n", "\xE2\x80\r", "\x85\n"}) {
+    EXPECT_TRUE(doppel::BreaksLine(gap)) << testing::PrintToString(std::string(gap));
   }
-  for (const char* gap : {"", " ", " | ", "\t", "\xC2\xA0", " \xE2\x80\x94 ", "\xC2", "\xE2\x80", "\x85", "\xC2\xA0\xC2"}) {
-    EXPECT_FALSE(doppel::BreaksLine(gap)) << gap;
+  for (const char* gap : {"", " ", " | ", "\t", "\xC2\xA0", " \xE2\x80\x94 ", "\xC2", "\xE2\x80", "\x85",
+                          "\xC2\xA0\xC2"}) {
+    EXPECT_FALSE(doppel::BreaksLine(gap)) << testing::PrintToString(std::string(gap));
   }
 }
 
@@ -1569,10 +1572,12 @@ std::string Ideographs(const std::string& text) {
     if (letter(i)) {
       size_t j = i;
       uint64_t h = 1469598103934665603ULL;  // FNV-1a of the lower-case word
-      for (; letter(j); ++j) h = (h ^ static_cast<uint64_t>(std::tolower(static_cast<unsigned char>(text[j])))) * 1099511628211ULL;
+      for (; letter(j); ++j) {
+        h = (h ^ static_cast<uint64_t>(std::tolower(static_cast<unsigned char>(text[j])))) * 1099511628211ULL;
+      }
       const size_t chars = j - i <= 3 ? 1 : j - i <= 7 ? 2 : 3;
       for (size_t k = 0; k < chars; ++k, h /= 2500) {
-        const uint32_t cp = 0x4E00 + static_cast<uint32_t>(h % 2500) * 7;  // U+4E00 .. U+9FFF
+        const uint32_t cp = 0x4E00 + static_cast<uint32_t>(h % 2500) * 7;  // U+4E00 .. U+9255
         out += static_cast<char>(0xE0 | (cp >> 12));
         out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
         out += static_cast<char>(0x80 | (cp & 0x3F));

@@ -559,7 +559,8 @@ TEST(CodePointCursor, AgreesWithACountAtEveryOffsetOfRandomText) {
 // Long runs of ASCII, which the cursor crosses without counting, between
 // rare multi-byte characters, some in a text's last eight bytes.
 TEST(CodePointCursor, AgreesWithACountInLongAsciiRuns) {
-  const std::vector<std::string> pieces = {"the quick brown fox jumps over the lazy dog ", "a", "\n", "é", "—", "😀", "\x80"};
+  const std::vector<std::string> pieces = {"the quick brown fox jumps over the lazy dog ", "a", "\n", "é", "—", "😀",
+                                           "\x80"};
   Rng rng(4);
   for (int round = 0; round < 300; ++round) {
     std::string text;

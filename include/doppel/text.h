@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -88,16 +89,19 @@ void SortUnique(std::vector<uint64_t>* v);
 double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);
 
 // Code-point offsets for byte offsets in one text, for reports that point
-// into the user's original text. Queries must not decrease.
+// into the user's original text. Queries must not decrease. Offsets are 32
+// bits: of a text of 4 GiB or more, only the first 2^32 - 1 bytes count.
 class CodePointCursor {
  public:
-  explicit CodePointCursor(std::string_view text) : text_(text), ascii_end_(NextHigh(0)) {}
+  explicit CodePointCursor(std::string_view text)
+      : text_(text.substr(0, UINT32_MAX)), ascii_end_(NextHigh(0)) {}
   // Inline: find calls it twice per token.
   uint32_t ToCodePoint(uint32_t byte_offset) {
     const uint32_t target = static_cast<uint32_t>(std::min<size_t>(byte_offset, text_.size()));
+    assert(target >= byte_);
     // Up to the next byte of a multi-byte character (most of a text in a
     // Latin script), a byte is a code point.
-    if (target > ascii_end_) [[unlikely]] {
+    if (target > ascii_end_) {
       Count(target);
     } else {
       cp_ += target - byte_;
@@ -130,6 +134,8 @@ class CodePointCursor {
   // byte, summed by a multiply (__builtin_popcountll is a library call on
   // the x86-64 baseline, which has no POPCNT).
   void Count(uint32_t target) {
+    cp_ += ascii_end_ - byte_;  // the ASCII before it
+    byte_ = ascii_end_;
     while (size_t{byte_} + 8 <= target) {
       cp_ += 8 - Continuations(Load(byte_));
       byte_ += 8;

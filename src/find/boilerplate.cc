@@ -880,9 +880,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   // Counts run r if it holds two to `cap` documents (sdf_of, elsewhere_of
   // read the counts). `again`: groups changed since the last count, and
   // only runs holding a document whose group changed (one that was joined
-  // to another's) count differently. Each pass over the runs that needs
-  // the counts counts a run right before it reads it, while the run is in
-  // the cache.
+  // to another's) count differently. The first pass and the chrome pass
+  // count a run right before they read it, while the run is in the cache
+  // (the postings pass after the chrome pass reads what it counted).
   auto count_run = [&](size_t r, bool again) {
     const size_t b = part.run_begin[r], e = part.run_begin[r + 1];
     if (part.run_df[r] > cap || part.run_df[r] < 2) return;
@@ -980,7 +980,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             // v >= 1: an n-gram is in at least its own document's group, so
             // one with neither kShown nor kTwice is in that group alone.
             assert(v >= 1);
-            const auto f = static_cast<uint8_t>((v >= 3 ? 1 << kShown : 0) | (elsewhere_of(i, df) ? 1 << kElsewhere : 0) |
+            const auto f = static_cast<uint8_t>((v >= 3 ? 1 << kShown : 0) |
+                                                (elsewhere_of(i, df) ? 1 << kElsewhere : 0) |
                                                 (v == 2 ? 1 << kTwice : 0) | (v > kStoryRepeats ? 1 << kCommon : 0));
             if (f != 0) facts.Set(offset[part.entries[i].doc] + part.entries[i].pos, f);
           }

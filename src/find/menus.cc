@@ -7,7 +7,6 @@
 
 namespace doppel {
 
-// The gap from byte i on, which starts a multi-byte character (BreaksLine).
 bool BreaksLineFrom(std::string_view gap, size_t i) {
   for (size_t len = 0; i < gap.size(); i += len) {
     const int32_t c = DecodeAt(gap, i, &len);

@@ -54,10 +54,13 @@ struct TokenRange {
   uint32_t begin, end;
 };
 
+// BreaksLine from byte i of `gap` on, where its first multi-byte character
+// starts (the bytes before i are ASCII and break no line).
+bool BreaksLineFrom(std::string_view gap, size_t i);
+
 // Whether the text between two consecutive tokens (`gap`) breaks a line:
 // LF, CR, NEL, LS or PS. Inline: find asks it of every gap, mostly one
 // space.
-bool BreaksLineFrom(std::string_view gap, size_t i);
 inline bool BreaksLine(std::string_view gap) {
   for (size_t i = 0; i < gap.size(); ++i) {
     const auto c = static_cast<unsigned char>(gap[i]);
