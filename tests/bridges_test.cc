@@ -192,8 +192,9 @@ TEST(Bridges, ACopyWhosePartnersAllAlignInOneBlockKeepsThem) {
 
 // A page 0 that carries two stories: copies 1 and 2 of its own (aligned
 // with it over 0-600) and copies 3 and 4 of another (over 650-1000), each
-// story's copies partners of each other. The page keeps the text it has
-// most of aligned.
+// story's copies partners of each other. The page keeps the first of the
+// texts it has at least half as much of aligned as of the one it has most
+// of.
 Edges TwoStoriesOnOnePage() {
   Edges e{{0, 1}, {0, 2}, {0, 3}, {0, 4}, {1, 2}, {3, 4}};
   return e;
@@ -209,12 +210,16 @@ std::vector<EdgeSpan> SpansOnPage(const Edges& e, uint32_t own_end, uint32_t oth
   return spans;
 }
 
-TEST(Junctions, APageWithTwoStoriesKeepsTheOneItHasMostOf) {
+TEST(Junctions, APageWithTwoStoriesKeepsItsFirstUnlessTheOtherIsTwiceAsLong) {
   const Edges e = TwoStoriesOnOnePage();
   const std::vector<char> none(e.size(), 0);
   EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 600, 650), none, {}, 2), (std::vector<char>{0, 0, 1, 1, 0, 0}));
-  // The other story longer on the page: its pairs are kept.
+  // The other story more than twice as long on the page: its pairs are
+  // kept.
   EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 200, 250), none, {}, 2), (std::vector<char>{1, 1, 0, 0, 0, 0}));
+  // A story loaded after the page's own and a little longer (550 code
+  // points against 400): the page's own comes first and keeps its pairs.
+  EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 400, 450), none, {}, 2), (std::vector<char>{0, 0, 1, 1, 0, 0}));
 }
 
 TEST(Junctions, TextsWithOnePartnerOrRelatedPartnersAreNotJudged) {
@@ -315,10 +320,8 @@ std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<Ed
     std::map<uint32_t, std::vector<uint32_t>> texts;
     for (uint32_t p : ps) texts[root(p)].push_back(p);
     uint32_t judged = 0;
-    uint32_t kept = 0;
-    uint64_t kept_aligned = 0;
-    uint32_t kept_first = 0;
-    bool any = false;
+    std::map<uint32_t, std::pair<uint64_t, uint32_t>> measure;  // text: (aligned, where it starts)
+    uint64_t most = 0;
     for (const auto& [t, members] : texts) {
       judged += members.size() >= k;
       std::set<uint32_t> covered;  // code points
@@ -329,12 +332,15 @@ std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<Ed
       }
       // Aligned: the union of the text's regions' spans (regions are
       // intervals, so the covered code points).
-      const uint64_t al = covered.size();
-      if (!any || al > kept_aligned || (al == kept_aligned && first_at < kept_first)) {
-        kept = t, kept_aligned = al, kept_first = first_at, any = true;
-      }
+      measure[t] = {covered.size(), first_at};
+      most = std::max<uint64_t>(most, covered.size());
     }
     if (judged < 2) continue;
+    // The first on the page of the texts with at least half of the most.
+    uint32_t kept = 0, kept_first = UINT32_MAX;
+    for (const auto& [t, m] : measure) {
+      if (2 * m.first >= most && m.second < kept_first) kept = t, kept_first = m.second;
+    }
     for (const auto& [t, members] : texts) {
       if (t == kept || members.size() < k) continue;
       for (uint32_t p : members) out[row.at(p).second] = 1;

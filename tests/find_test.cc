@@ -791,31 +791,36 @@ TEST(FindClusters, ATeaserOfAnotherStoryDoesNotJoinThePageToIt) {
 // own. Both stories have copies on other sites, which share nothing: the
 // page keeps the story it has most of and does not join the two.
 TEST(FindClusters, APageThatCarriesTheNextArticleJoinsOneStory) {
-  NewsGen g(47);
-  const Site news = MakeSite(g, "news.example");
-  const std::vector<std::string> own = g.Article(8), next = g.Article(5);
-  std::vector<std::string> both = own;
-  both.push_back("Next article");
-  both.insert(both.end(), next.begin(), next.end());
-  Corpus c;
-  Add(&c, "page", Page(news, both), "news.example");
-  for (int i = 0; i < 2; ++i) {
-    const Site s = MakeSite(g, fmt::format("site{}.example", i));
-    Add(&c, fmt::format("own{}", i), Page(s, own), s.name);
-    const Site t = MakeSite(g, fmt::format("other{}.example", i));
-    Add(&c, fmt::format("next{}", i), Page(t, next), t.name);
+  // The page's own story longer than the next one, then shorter (a page of
+  // an endless site that loaded a longer article below its own).
+  for (const auto& [own_paragraphs, next_paragraphs] : {std::pair{8, 5}, std::pair{5, 7}}) {
+    SCOPED_TRACE(fmt::format("own {} paragraphs, next {}", own_paragraphs, next_paragraphs));
+    NewsGen g(47);
+    const Site news = MakeSite(g, "news.example");
+    const std::vector<std::string> own = g.Article(own_paragraphs), next = g.Article(next_paragraphs);
+    std::vector<std::string> both = own;
+    both.push_back("Next article");
+    both.insert(both.end(), next.begin(), next.end());
+    Corpus c;
+    Add(&c, "page", Page(news, both), "news.example");
+    for (int i = 0; i < 2; ++i) {
+      const Site s = MakeSite(g, fmt::format("site{}.example", i));
+      Add(&c, fmt::format("own{}", i), Page(s, own), s.name);
+      const Site t = MakeSite(g, fmt::format("other{}.example", i));
+      Add(&c, fmt::format("next{}", i), Page(t, next), t.name);
+    }
+    for (int i = 0; i < 6; ++i) Add(&c, fmt::format("p{}", i), Page(news, g.Article(4)), "news.example");
+    AddLonePages(&c, g, 24);
+    doppel::FindOptions keep_all;
+    keep_all.bridge_min_neighbours = 0;
+    auto all = Clusters(c, keep_all);
+    EXPECT_TRUE(Together(all, "own0", "next0")) << "the page should join both stories without the rule";
+    auto cl = Clusters(c);
+    EXPECT_TRUE(Together(cl, "page", "own0"));
+    EXPECT_TRUE(Together(cl, "page", "own1"));
+    EXPECT_TRUE(Together(cl, "next0", "next1"));
+    EXPECT_FALSE(Together(cl, "page", "next0"));
   }
-  for (int i = 0; i < 6; ++i) Add(&c, fmt::format("p{}", i), Page(news, g.Article(4)), "news.example");
-  AddLonePages(&c, g, 24);
-  doppel::FindOptions keep_all;
-  keep_all.bridge_min_neighbours = 0;
-  auto all = Clusters(c, keep_all);
-  EXPECT_TRUE(Together(all, "own0", "next0")) << "the page should join both stories without the rule";
-  auto cl = Clusters(c);
-  EXPECT_TRUE(Together(cl, "page", "own0"));
-  EXPECT_TRUE(Together(cl, "page", "own1"));
-  EXPECT_TRUE(Together(cl, "next0", "next1"));
-  EXPECT_FALSE(Together(cl, "page", "next0"));
 }
 
 TEST(FindClusters, SharedQuotationDoesNotJoinTwoStories) {

@@ -241,19 +241,24 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
       first[t] = std::min(first[t], lo);
     }
     // Judged only where two texts or more have min_neighbours partners
-    // each: a text with fewer has nothing to judge by (FindBridges). The
-    // text with most aligned keeps its pairs (the first on a tie; no two
-    // regions start at one place); the others with min_neighbours
-    // partners lose theirs.
-    uint32_t judged = 0, kept = kNone;
+    // each: a text with fewer has nothing to judge by (FindBridges). Of
+    // the texts with at least half as much aligned as the one with most,
+    // the first on the page keeps its pairs (no two regions start at one
+    // place); the others with min_neighbours partners lose theirs. A
+    // page's own story comes first, and the story an endless page loaded
+    // after it may be longer; a block above the story (a teaser, a quote)
+    // is much shorter.
+    uint32_t judged = 0, most = kNone;
     for (uint32_t t = 0; t < regions; ++t) {
       if (first[t] == kNone) continue;
       judged += partners[t] >= min_neighbours;
-      if (kept == kNone || aligned[t] > aligned[kept] || (aligned[t] == aligned[kept] && first[t] < first[kept])) {
-        kept = t;
-      }
+      if (most == kNone || aligned[t] > aligned[most]) most = t;
     }
     if (judged < 2) continue;
+    uint32_t kept = most;
+    for (uint32_t t = 0; t < regions; ++t) {
+      if (first[t] != kNone && 2 * aligned[t] >= aligned[most] && first[t] < first[kept]) kept = t;
+    }
     for (uint32_t i = 0; i < deg; ++i) {
       const uint32_t t = find(region[i]);
       if (t != kept && partners[t] >= min_neighbours) out[row[i].edge] = 1;
