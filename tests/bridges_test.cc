@@ -210,7 +210,7 @@ std::vector<EdgeSpan> SpansOnPage(const Edges& e, uint32_t own_end, uint32_t oth
   return spans;
 }
 
-TEST(Junctions, APageWithTwoStoriesKeepsItsFirstUnlessTheOtherIsTwiceAsLong) {
+TEST(Junctions, APageWithTwoStoriesKeepsItsFirstUnlessTheOtherIsMoreThanTwiceAsLong) {
   const Edges e = TwoStoriesOnOnePage();
   const std::vector<char> none(e.size(), 0);
   EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 600, 650), none, {}, 2), (std::vector<char>{0, 0, 1, 1, 0, 0}));
@@ -220,6 +220,22 @@ TEST(Junctions, APageWithTwoStoriesKeepsItsFirstUnlessTheOtherIsTwiceAsLong) {
   // A story loaded after the page's own and a little longer (550 code
   // points against 400): the page's own comes first and keeps its pairs.
   EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 400, 450), none, {}, 2), (std::vector<char>{0, 0, 1, 1, 0, 0}));
+  // Exactly twice as long (600 against 300): still the first.
+  EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 300, 400), none, {}, 2), (std::vector<char>{0, 0, 1, 1, 0, 0}));
+  // A block above the page's story with one partner (5, over 0-350) goes
+  // before no longer text: the page keeps its story (450-1000 with 3 and
+  // 4) over the other judged one (1 and 2, 360-440), which is short.
+  Edges block = TwoStoriesOnOnePage();
+  block.push_back({0, 5});
+  std::vector<EdgeSpan> spans = SpansOnPage(block, 400, 450);
+  for (size_t i = 0; i < block.size(); ++i) {
+    if (block[i].first != 0) continue;
+    const uint32_t other = block[i].second;
+    spans[i].a_begin = other == 5 ? 0 : other <= 2 ? 360 : 450;
+    spans[i].a_end = other == 5 ? 350 : other <= 2 ? 440 : 1000;
+  }
+  EXPECT_EQ(FindJunctions(6, block, spans, std::vector<char>(block.size(), 0), {}, 2),
+            (std::vector<char>{1, 1, 0, 0, 0, 0, 0}));
 }
 
 TEST(Junctions, TextsWithOnePartnerOrRelatedPartnersAreNotJudged) {
@@ -336,10 +352,16 @@ std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<Ed
       most = std::max<uint64_t>(most, covered.size());
     }
     if (judged < 2) continue;
-    // The first on the page of the texts with at least half of the most.
+    // The first on the page of the text with most aligned (the first of
+    // them) and the judged texts with at least half as much.
     uint32_t kept = 0, kept_first = UINT32_MAX;
     for (const auto& [t, m] : measure) {
-      if (2 * m.first >= most && m.second < kept_first) kept = t, kept_first = m.second;
+      if (m.first == most && m.second < kept_first) kept = t, kept_first = m.second;
+    }
+    const uint32_t top = kept;
+    for (const auto& [t, m] : measure) {
+      const bool eligible = t == top || (texts.at(t).size() >= k && 2 * m.first >= most);
+      if (eligible && m.second < kept_first) kept = t, kept_first = m.second;
     }
     for (const auto& [t, members] : texts) {
       if (t == kept || members.size() < k) continue;

@@ -789,7 +789,7 @@ TEST(FindClusters, ATeaserOfAnotherStoryDoesNotJoinThePageToIt) {
 
 // A scrape of an endless page carries the next article in full below its
 // own. Both stories have copies on other sites, which share nothing: the
-// page keeps the story it has most of and does not join the two.
+// page keeps its own story, which comes first, and does not join the two.
 TEST(FindClusters, APageThatCarriesTheNextArticleJoinsOneStory) {
   // The page's own story longer than the next one, then shorter (a page of
   // an endless site that loaded a longer article below its own).
@@ -798,6 +798,7 @@ TEST(FindClusters, APageThatCarriesTheNextArticleJoinsOneStory) {
     NewsGen g(47);
     const Site news = MakeSite(g, "news.example");
     const std::vector<std::string> own = g.Article(own_paragraphs), next = g.Article(next_paragraphs);
+    ASSERT_EQ(JoinLines(next).size() > JoinLines(own).size(), next_paragraphs > own_paragraphs);
     std::vector<std::string> both = own;
     both.push_back("Next article");
     both.insert(both.end(), next.begin(), next.end());

@@ -242,9 +242,9 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
     }
     // Judged only where two texts or more have min_neighbours partners
     // each: a text with fewer has nothing to judge by (FindBridges). Of
-    // the texts with at least half as much aligned as the one with most,
-    // the first on the page keeps its pairs (no two regions start at one
-    // place); the others with min_neighbours partners lose theirs. A
+    // the text with most aligned and the judged texts with at least half as
+    // much, the first on the page keeps its pairs (no two regions start at
+    // one place); the others with min_neighbours partners lose theirs. A
     // page's own story comes first, and the story an endless page loaded
     // after it may be longer; a block above the story (a teaser, a quote)
     // is much shorter.
@@ -255,9 +255,14 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
       if (most == kNone || aligned[t] > aligned[most]) most = t;
     }
     if (judged < 2) continue;
+    // Only a judged text goes before the one with most: a block above the
+    // story with one partner is no page's own story.
     uint32_t kept = most;
     for (uint32_t t = 0; t < regions; ++t) {
-      if (first[t] != kNone && 2 * aligned[t] >= aligned[most] && first[t] < first[kept]) kept = t;
+      if (first[t] != kNone && partners[t] >= min_neighbours && 2 * aligned[t] >= aligned[most] &&
+          first[t] < first[kept]) {
+        kept = t;
+      }
     }
     for (uint32_t i = 0; i < deg; ++i) {
       const uint32_t t = find(region[i]);

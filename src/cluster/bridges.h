@@ -69,11 +69,11 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
 // are in one region. Regions whose partners are partners of each other
 // are one text. Where two texts or more have min_neighbours partners each
 // (fewer have nothing to judge by, as in FindBridges), the document keeps
-// its pairs with one text: of the texts it has at least half as much of
-// aligned as of the one it has most of, the first in it (a page's own
-// story comes first; the next article an endless page loaded may be
-// longer). Its pairs with the other texts of min_neighbours partners or
-// more are left out: it alone joined them. A story's pieces (an excerpt of its
+// its pairs with one text: the first in it of the text it has most of
+// aligned and the texts of min_neighbours partners it has at least half
+// as much of aligned (a page's own story comes first; the next article an
+// endless page loaded may be longer). Its pairs with the other texts of
+// min_neighbours partners or more are left out: it alone joined them. A story's pieces (an excerpt of its
 // lead, copies cut off at the top or the bottom) that align with disjoint
 // parts of its only full copy are such texts too, but they rarely have
 // two partners each; when they do, they are split off.
