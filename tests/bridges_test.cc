@@ -193,8 +193,8 @@ TEST(Bridges, ACopyWhosePartnersAllAlignInOneBlockKeepsThem) {
 // A page 0 that carries two stories: copies 1 and 2 of its own (aligned
 // with it over 0-600) and copies 3 and 4 of another (over 650-1000), each
 // story's copies partners of each other. The page keeps the first of the
-// texts it has at least half as much of aligned as of the one it has most
-// of.
+// text it has most of aligned and the judged texts (two partners or more)
+// it has at least half as much of aligned.
 Edges TwoStoriesOnOnePage() {
   Edges e{{0, 1}, {0, 2}, {0, 3}, {0, 4}, {1, 2}, {3, 4}};
   return e;
@@ -222,9 +222,10 @@ TEST(Junctions, APageWithTwoStoriesKeepsItsFirstUnlessTheOtherIsMoreThanTwiceAsL
   EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 400, 450), none, {}, 2), (std::vector<char>{0, 0, 1, 1, 0, 0}));
   // Exactly twice as long (600 against 300): still the first.
   EXPECT_EQ(FindJunctions(5, e, SpansOnPage(e, 300, 400), none, {}, 2), (std::vector<char>{0, 0, 1, 1, 0, 0}));
-  // A block above the page's story with one partner (5, over 0-350) goes
-  // before no longer text: the page keeps its story (450-1000 with 3 and
-  // 4) over the other judged one (1 and 2, 360-440), which is short.
+  // A block above the page's story with one partner (5, over 0-350) is not
+  // judged, so it does not go first though it is more than half as long:
+  // the page keeps its story (3 and 4, over 450-1000) and leaves out the
+  // other judged text (1 and 2, over 360-440), which is short.
   Edges block = TwoStoriesOnOnePage();
   block.push_back({0, 5});
   std::vector<EdgeSpan> spans = SpansOnPage(block, 400, 450);
@@ -462,7 +463,9 @@ std::vector<char> SlowBridges(uint32_t n, const Edges& e, const std::vector<char
       na.erase(c);
       nb.erase(c);
     }
-    out[i] = judge(na, nb, spans[i].a_minor ? std::min<size_t>(kk, 1) : kk, spans[i].b_minor ? std::min<size_t>(kk, 1) : kk);
+    const size_t ka = spans[i].a_minor ? std::min<size_t>(kk, 1) : kk;
+    const size_t kb = spans[i].b_minor ? std::min<size_t>(kk, 1) : kk;
+    out[i] = judge(na, nb, ka, kb);
   }
   return out;
 }

@@ -80,6 +80,14 @@ void AddOtherStories(Corpus* c, NewsGen& g, int count, int paragraphs) {
   for (int i = 0; i < count; ++i) Add(c, fmt::format("other{}", i), JoinLines(g.Article(paragraphs)), "");
 }
 
+// Clusters with every aligned pair kept: without the bridge and junction
+// rules (bridge_min_neighbours 0), to show what a rule changes.
+std::map<std::string, uint32_t> ClustersKeepingEveryPair(const Corpus& c) {
+  doppel::FindOptions keep_all;
+  keep_all.bridge_min_neighbours = 0;
+  return Clusters(c, keep_all);
+}
+
 bool Together(const std::map<std::string, uint32_t>& cl, const std::string& a, const std::string& b) {
   return cl.at("\"" + a + "\"") == cl.at("\"" + b + "\"");
 }
@@ -773,9 +781,7 @@ TEST(FindClusters, ATeaserOfAnotherStoryDoesNotJoinThePageToIt) {
     Add(&c, fmt::format("p{}", i), Page(s, g.Article(4)), s.name);
   }
   AddLonePages(&c, g, 24);
-  doppel::FindOptions keep_all;
-  keep_all.bridge_min_neighbours = 0;
-  auto all = Clusters(c, keep_all);
+  auto all = ClustersKeepingEveryPair(c);
   EXPECT_TRUE(Together(all, "page", "excerpt0")) << "the teaser should join them without the bridge rule";
   auto cl = Clusters(c);
   EXPECT_FALSE(Together(cl, "page", "excerpt0"));
@@ -812,9 +818,7 @@ TEST(FindClusters, APageThatCarriesTheNextArticleJoinsOneStory) {
     }
     for (int i = 0; i < 6; ++i) Add(&c, fmt::format("p{}", i), Page(news, g.Article(4)), "news.example");
     AddLonePages(&c, g, 24);
-    doppel::FindOptions keep_all;
-    keep_all.bridge_min_neighbours = 0;
-    auto all = Clusters(c, keep_all);
+    auto all = ClustersKeepingEveryPair(c);
     EXPECT_TRUE(Together(all, "own0", "next0")) << "the page should join both stories without the rule";
     auto cl = Clusters(c);
     EXPECT_TRUE(Together(cl, "page", "own0"));

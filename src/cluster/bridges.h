@@ -73,10 +73,11 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
 // aligned and the texts of min_neighbours partners it has at least half
 // as much of aligned (a page's own story comes first; the next article an
 // endless page loaded may be longer). Its pairs with the other texts of
-// min_neighbours partners or more are left out: it alone joined them. A story's pieces (an excerpt of its
-// lead, copies cut off at the top or the bottom) that align with disjoint
-// parts of its only full copy are such texts too, but they rarely have
-// two partners each; when they do, they are split off.
+// min_neighbours partners or more are left out: it alone joined them. A
+// story's pieces (an excerpt of its lead, copies cut off at the top or
+// the bottom) that align with disjoint parts of its only full copy are
+// such texts too, but they rarely have two partners each; when they do,
+// they are split off.
 // A document's twins (`keep`: identical or near-identical texts) are not
 // its partners here, nor anyone's: their pair spans all of it and would
 // make one region of everything; a page crawled twice is judged as each
