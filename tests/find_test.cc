@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -1039,6 +1040,66 @@ std::vector<std::pair<uint32_t, uint32_t>> MenusOf(const std::string& text) {
   std::vector<std::pair<uint32_t, uint32_t>> out;
   for (const doppel::TokenRange& r : menus) out.emplace_back(r.begin, r.end);
   return out;
+}
+
+// The candidate index against a count from the tokens: for every n-gram
+// that 2 .. df_cap documents have outside chrome, the list of those
+// documents, each once and in order; no other list. Texts of four words in
+// random order repeat their n-grams within a document and across many, so
+// that one document's occurrences meet at the boundaries of the runs of one
+// n-gram (the sorted occurrences keep no n-gram: a run is known by where it
+// starts) and of partitions (small budgets), and n-grams above the cap are
+// chrome.
+TEST(Boilerplate, PostingsListEachDocumentOnceForEveryNGramItSharesOutsideChrome) {
+  std::mt19937 rng(11);
+  const char* words[] = {"alpha", "bravo", "charlie", "delta"};
+  std::vector<std::vector<doppel::Token>> tokens;
+  for (int d = 0; d < 80; ++d) {
+    std::string text;
+    const int length = 20 + static_cast<int>(rng() % 120);
+    for (int i = 0; i < length; ++i) text += std::string(words[rng() % 4]) + " ";
+    tokens.emplace_back();
+    doppel::TokenizeCodePoints(text, &tokens.back());
+  }
+  for (size_t memory : {size_t{256} << 20, size_t{4096}, size_t{1}}) {
+    doppel::TokenizedCorpus tc{doppel::TokenStore(size_t{1} << 30, ""), std::vector<uint32_t>(tokens.size(), 0), 0,
+                               false, {}, {}, {}};
+    for (const auto& t : tokens) {
+      tc.fingerprint.push_back(doppel::TokenFingerprint(t));
+      ASSERT_TRUE(tc.tokens.Append(std::vector<doppel::Token>(t)).ok());
+    }
+    ASSERT_TRUE(tc.tokens.Finish().ok());
+    doppel::FindOptions o;
+    o.use_sources = false;
+    o.memory = memory;
+    auto bp = doppel::FindBoilerplate(tc, o);
+    ASSERT_TRUE(bp.ok()) << bp.status().message();
+    // Per n-gram, the documents that have it outside chrome (a set: once).
+    std::map<uint64_t, std::set<uint32_t>> docs_of;
+    size_t chrome = 0;
+    for (uint32_t d = 0; d < tokens.size(); ++d) {
+      std::vector<uint64_t> grams;
+      doppel::GramHashes(tokens[d], bp->ngram, &grams);
+      std::vector<uint8_t> is_chrome(grams.size(), 0);
+      bp->chrome.ForEachSet(0, bp->offset[d], bp->offset[d + 1], [&](uint64_t i) { is_chrome[i] = 1; });
+      for (size_t i = 0; i < grams.size(); ++i) {
+        chrome += is_chrome[i];
+        if (!is_chrome[i]) docs_of[grams[i]].insert(d);
+      }
+    }
+    std::vector<std::vector<uint32_t>> expected, lists;
+    for (const auto& [gram, docs] : docs_of) {
+      if (docs.size() >= 2 && docs.size() <= bp->df_cap) expected.emplace_back(docs.begin(), docs.end());
+    }
+    ASSERT_TRUE(bp->postings.ForEachList([&](std::span<const uint32_t> docs) {
+      lists.emplace_back(docs.begin(), docs.end());
+    }).ok());
+    std::sort(expected.begin(), expected.end());
+    std::sort(lists.begin(), lists.end());
+    EXPECT_GT(chrome, 0u) << "some n-grams should be above the cap";
+    EXPECT_GT(expected.size(), 100u);
+    EXPECT_EQ(lists, expected) << "memory " << memory << ", " << bp->partitions << " partitions";
+  }
 }
 
 // Menu items of varying widths: three words, then two of one word, so

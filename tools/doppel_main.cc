@@ -14,20 +14,38 @@
 #include "doppel/output.h"
 
 #ifdef DOPPEL_WITH_JEMALLOC
+#include <jemalloc/jemalloc.h>
+
+#include <chrono>
+#include <sys/types.h>
+#include <thread>
+
 // jemalloc reads its options from this symbol when the process starts (the
 // MALLOC_CONF environment variable is read after it and can change them).
 // doppel touches a lot of fresh memory in a short time: document tables,
-// batches, shingle sets. Backing the heap with transparent huge pages makes
-// one page fault per 2 MiB instead of per 4 KiB; on virtual machines, where
-// a fault costs microseconds, that saved a third of the time of `dedup` and
-// `find` (bench/README.md). Small allocations that are freed go back to the
-// system over about a second rather than ten (dirty_decay_ms; blocks of 8
-// MiB and more already go back at once): find frees millions of
-// per-document vectors stage after stage, and the pages jemalloc kept for
-// them added about a sixth to its peak at a million documents. Muzzy decay
-// is 0 by default in jemalloc 5.3; it is set here to say so.
+// batches, shingle sets, n-gram occurrences. Every fresh page is zeroed by
+// the kernel when first touched, and on a virtual machine whose host has
+// taken idle memory back that zeroing costs several times more: it was a
+// third of find's time on syndicate-dev after an idle spell
+// (bench/README.md). So:
+// - the heap is backed by transparent huge pages: one fault per 2 MiB
+//   instead of per 4 KiB (a third of the time of `dedup` and `find`);
+// - what a stage frees is reused by the next one rather than handed back
+//   and faulted in again: one arena for all threads (a worker thread would
+//   not reuse what the main thread freed), no separate arena for blocks of
+//   8 MiB and more (oversize_threshold:0), large free blocks may be split
+//   for smaller requests (lg_extent_max_active_fit), and freed pages stay
+//   (dirty_decay_ms:-1). On syndicate-dev that makes 63 huge-page faults
+//   instead of 98 and find 15% faster;
+// - but only for the first kKeepFreedSeconds: a longer run then returns
+//   freed pages after about a second (KeepFreedPagesForAWhile), as kept
+//   pages add to the peak of a long run (about a sixth at a million
+//   documents when they were kept up to ten seconds).
+// Muzzy decay is 0 by default in jemalloc 5.3; it is set here to say so.
 extern "C" {
-const char* malloc_conf = "thp:always,metadata_thp:auto,dirty_decay_ms:1000,muzzy_decay_ms:0";
+const char* malloc_conf =
+    "thp:always,metadata_thp:auto,narenas:1,oversize_threshold:0,lg_extent_max_active_fit:30,"
+    "dirty_decay_ms:-1,muzzy_decay_ms:0";
 }
 #endif
 
@@ -52,9 +70,32 @@ void AddCorpusFlags(CLI::App* cmd, doppel::CorpusOptions* co, std::string* on_er
   cmd->add_option("--tmp-dir", co->tmp_dir, "folder for scratch files (default $TMPDIR or /tmp)");
 }
 
+// See malloc_conf above. Unless MALLOC_CONF set another decay time.
+void KeepFreedPagesForAWhile() {
+#ifdef DOPPEL_WITH_JEMALLOC
+  static constexpr int kKeepFreedSeconds = 2;
+  ssize_t decay = 0;
+  size_t size = sizeof decay;
+  if (mallctl("opt.dirty_decay_ms", &decay, &size, nullptr, 0) != 0 || decay != -1) return;
+  std::thread([] {
+    std::this_thread::sleep_for(std::chrono::seconds(kKeepFreedSeconds));
+    ssize_t ms = 1000;
+    mallctl("arenas.dirty_decay_ms", nullptr, nullptr, &ms, sizeof ms);  // arenas made later
+    unsigned arenas = 0;
+    size_t n = sizeof arenas;
+    if (mallctl("arenas.narenas", &arenas, &n, nullptr, 0) != 0) return;
+    for (unsigned i = 0; i < arenas; ++i) {
+      const std::string name = "arena." + std::to_string(i) + ".dirty_decay_ms";
+      mallctl(name.c_str(), nullptr, nullptr, &ms, sizeof ms);  // EFAULT for an arena not made
+    }
+  }).detach();
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  KeepFreedPagesForAWhile();
   CLI::App app{"doppel: find every copy of a text in a corpus, group the copies and rebuild the text"};
   app.require_subcommand(1);
   app.fallthrough();  // -j and -q may come after the subcommand too

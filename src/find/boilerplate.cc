@@ -42,6 +42,7 @@ struct UninitializedAllocator : std::allocator<T> {
   }
 };
 using GramEntries = std::vector<GramEntry, UninitializedAllocator<GramEntry>>;
+using DocPositions = std::vector<DocPos, UninitializedAllocator<DocPos>>;
 
 // Per-entry counts of groups within a source fit in 16 bits: they are at
 // most the document frequency of a run that is not too common, which is at
@@ -200,7 +201,7 @@ constexpr size_t kSmallRun = 16;
 // chrome, and none of its copies join (one measured subset lost 0.001 pair
 // F1, three gained 0.002-0.032). Without a source field it is 1: documents
 // outside every inferred source are mostly texts without a template.
-void SourceCounts(const GramEntries& e, size_t begin, size_t end, const std::vector<uint32_t>& source,
+void SourceCounts(const DocPositions& e, size_t begin, size_t end, const std::vector<uint32_t>& source,
                   const std::vector<uint32_t>& group, const std::vector<uint32_t>& source_docs, uint32_t lone_min,
                   const std::vector<uint64_t>* prints, std::vector<SourceCount>* out,
                   std::vector<uint8_t>* elsewhere) {
@@ -373,13 +374,16 @@ class GramPartitions {
   const Status& status() const { return status_; }
   size_t partitions() const { return first_bucket_.size() - 1; }
 
-  // A partition's entries sorted, where each run of one n-gram starts in
-  // them (then entries.size()), and each run's document frequency,
+  // A partition's entries sorted by n-gram, without it (8 bytes each, not
+  // 16: the tables built next fill the pages of the 16-byte entries freed
+  // after sorting, and the passes read half as much), where each run of
+  // one n-gram starts in them (then entries.size()), and each run's
+  // document frequency,
   // saturated at 2^16 - 1: it is only compared with the cap (sqrt of the
   // documents, below 2^16) and with 16-bit source counts. Entry indices fit
   // in 32 bits: FindCopies refuses corpora of 2^32 words.
   struct SortedPartition {
-    GramEntries entries;
+    DocPositions entries;
     std::vector<uint32_t> run_begin;
     std::vector<uint16_t> run_df;
   };
@@ -461,11 +465,14 @@ class GramPartitions {
     SortedPartition out;
     out.run_begin.resize(at_group[groups] + 1);
     out.run_df.resize(at_group[groups]);
+    out.entries.resize(pos);
     tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
       size_t r = at_group[g];
       const GramEntry* first = entries.data() + bucket_start[g * kGroup];
       const GramEntry* last = entries.data() + bucket_start[std::min(nb, (g + 1) * kGroup)];
+      DocPos* to = out.entries.data() + bucket_start[g * kGroup];
       for (const GramEntry* x = first; x != last; ++x) {
+        *to++ = {x->doc, x->pos};
         if (is_start(x, first)) {  // buckets hold whole runs: a run never spans two
           out.run_begin[r] = static_cast<uint32_t>(x - entries.data());
           out.run_df[r++] = 1;
@@ -475,7 +482,6 @@ class GramPartitions {
       }
     });
     out.run_begin[at_group[groups]] = static_cast<uint32_t>(pos);
-    out.entries = std::move(entries);
     return out;
   }
 
@@ -832,7 +838,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
   // One partition's entries and what is computed per run of one n-gram.
   struct Part {
     size_t index = SIZE_MAX;
-    GramEntries entries;
+    DocPositions entries;             // n-gram order
     std::vector<uint32_t> run_begin;  // runs: [run_begin[r], run_begin[r + 1])
     std::vector<uint16_t> run_df;     // document frequency of each run
     // Per entry of a run of 2..cap documents (count_run; the others'
@@ -840,11 +846,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     std::vector<SourceCount> sdf;     // groups of its source with the n-gram
     std::vector<uint8_t> elsewhere;   // another source has it as article text
     size_t runs() const { return run_begin.size() - 1; }
-    // The first entry of each document within its run stands for the pair
-    // (n-gram, document); repeats within a document are skipped.
-    bool first_of_doc(size_t i) const {
-      return i == 0 || entries[i - 1].gram != entries[i].gram || entries[i - 1].doc != entries[i].doc;
-    }
+    // The first entry of each document within its run (which starts at
+    // entry b) stands for the pair (n-gram, document); repeats within a
+    // document are skipped.
+    bool first_of_doc(size_t i, size_t b) const { return i == b || entries[i - 1].doc != entries[i].doc; }
   };
   Part part;
   // Loads partition p unless it is the one held; returns whether it did.
@@ -938,7 +943,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           thread_local std::vector<std::pair<uint64_t, uint32_t>> members;  // ((source, document), entry)
           members.clear();
           for (size_t i = b; i < e; ++i) {
-            if (part.sdf[i] >= 2 && part.sdf[i] <= kStoryRepeats && part.first_of_doc(i)) {
+            if (part.sdf[i] >= 2 && part.sdf[i] <= kStoryRepeats && part.first_of_doc(i, b)) {
               const uint32_t d = part.entries[i].doc;
               members.emplace_back((static_cast<uint64_t>(corpus.source[d]) << 32) | d, static_cast<uint32_t>(i));
             }
@@ -1346,7 +1351,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
           const uint8_t bad = is_bad(i, part.run_df[r], run_borrowed);
           if (bad) out.chrome.Set(offset[part.entries[i].doc] + part.entries[i].pos, 1);
-          kept += !bad && part.first_of_doc(i);
+          kept += !bad && part.first_of_doc(i, part.run_begin[r]);
         }
         place[r] = kept >= 2 && kept <= cap ? kept : 0;
       }
@@ -1371,7 +1376,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         const uint32_t at = place[r];
         uint32_t w = at + 1;
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
-          if (!is_bad(i, part.run_df[r], lent[r]) && part.first_of_doc(i)) block[w++] = part.entries[i].doc;
+          if (!is_bad(i, part.run_df[r], lent[r]) && part.first_of_doc(i, part.run_begin[r])) {
+            block[w++] = part.entries[i].doc;
+          }
         }
         block[at] = w - at - 1;
       }

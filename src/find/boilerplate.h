@@ -30,6 +30,8 @@
 namespace doppel {
 
 // One n-gram occurrence: the n-gram at token `pos` of document `doc`.
+// Sorted by n-gram, then kept without it (DocPos): runs of one n-gram are
+// told apart by where they start.
 struct GramEntry {
   uint64_t gram;
   uint32_t doc;
@@ -37,6 +39,11 @@ struct GramEntry {
   bool operator<(const GramEntry& o) const {
     return gram != o.gram ? gram < o.gram : doc != o.doc ? doc < o.doc : pos < o.pos;
   }
+};
+
+struct DocPos {
+  uint32_t doc;
+  uint32_t pos;
 };
 
 struct Boilerplate {
