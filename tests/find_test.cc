@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -1075,7 +1076,11 @@ TEST(Boilerplate, PostingsListEachDocumentOnceForEveryNGramItSharesOutsideChrome
     auto bp = doppel::FindBoilerplate(tc, o);
     ASSERT_TRUE(bp.ok()) << bp.status().message();
     // Per n-gram, the documents that have it outside chrome (a set: once).
+    // Chrome is read after the run: no pass marks more once the postings
+    // are built here (MarkAlignedChrome needs given sources, MarkMenus
+    // menus, and these texts have neither).
     std::map<uint64_t, std::set<uint32_t>> docs_of;
+    std::vector<std::tuple<uint64_t, uint32_t, size_t>> sorted;  // (n-gram, document, position)
     size_t chrome = 0;
     for (uint32_t d = 0; d < tokens.size(); ++d) {
       std::vector<uint64_t> grams;
@@ -1085,7 +1090,19 @@ TEST(Boilerplate, PostingsListEachDocumentOnceForEveryNGramItSharesOutsideChrome
       for (size_t i = 0; i < grams.size(); ++i) {
         chrome += is_chrome[i];
         if (!is_chrome[i]) docs_of[grams[i]].insert(d);
+        sorted.emplace_back(grams[i], d, i);
       }
+    }
+    // Places where a document ends the run of one n-gram and starts the
+    // run of the next, an n-gram with a list (in the order find sorts
+    // them): the case of a document's first entry in a run.
+    std::sort(sorted.begin(), sorted.end());
+    size_t meetings = 0;
+    for (size_t i = 1; i < sorted.size(); ++i) {
+      const auto& [gram, doc, pos] = sorted[i];
+      if (gram == std::get<0>(sorted[i - 1]) || doc != std::get<1>(sorted[i - 1])) continue;
+      const std::set<uint32_t>& docs = docs_of[gram];
+      meetings += docs.size() >= 2 && docs.size() <= bp->df_cap && docs.count(doc) > 0;
     }
     std::vector<std::vector<uint32_t>> expected, lists;
     for (const auto& [gram, docs] : docs_of) {
@@ -1098,6 +1115,7 @@ TEST(Boilerplate, PostingsListEachDocumentOnceForEveryNGramItSharesOutsideChrome
     std::sort(lists.begin(), lists.end());
     EXPECT_GT(chrome, 0u) << "some n-grams should be above the cap";
     EXPECT_GT(expected.size(), 100u);
+    EXPECT_GT(meetings, 0u) << "a document should end one listed run and start the next";
     EXPECT_EQ(lists, expected) << "memory " << memory << ", " << bp->partitions << " partitions";
   }
 }

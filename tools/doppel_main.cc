@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <sys/types.h>
+#include <system_error>
 #include <thread>
 
 // jemalloc reads its options from this symbol when the process starts (the
@@ -33,14 +34,15 @@
 // - what a stage frees is reused by the next one rather than handed back
 //   and faulted in again: one arena for all threads (a worker thread would
 //   not reuse what the main thread freed), no separate arena for blocks of
-//   8 MiB and more (oversize_threshold:0), large free blocks may be split
-//   for smaller requests (lg_extent_max_active_fit), and freed pages stay
-//   (dirty_decay_ms:-1). On syndicate-dev that makes 63 huge-page faults
-//   instead of 98 and find 15% faster;
-// - but only for the first kKeepFreedSeconds: a longer run then returns
-//   freed pages after about a second (KeepFreedPagesForAWhile), as kept
-//   pages add to the peak of a long run (about a sixth at a million
-//   documents when they were kept up to ten seconds).
+//   8 MiB and more (oversize_threshold:0; that arena has no decay, so such
+//   blocks went back at once), large free blocks may be split for smaller
+//   requests (lg_extent_max_active_fit), and freed pages stay
+//   (dirty_decay_ms:-1). On syndicate-dev find then faults 62-65 huge
+//   pages instead of 87-92 and is 8% faster back to back;
+// - the last only for the first kKeepFreedSeconds: then freed pages go
+//   back after about a second (KeepFreedPagesForAWhile; the other settings
+//   stay), as kept pages add to the peak of a long run (about a sixth at a
+//   million documents when they were kept up to ten seconds).
 // Muzzy decay is 0 by default in jemalloc 5.3; it is set here to say so.
 extern "C" {
 const char* malloc_conf =
@@ -70,25 +72,37 @@ void AddCorpusFlags(CLI::App* cmd, doppel::CorpusOptions* co, std::string* on_er
   cmd->add_option("--tmp-dir", co->tmp_dir, "folder for scratch files (default $TMPDIR or /tmp)");
 }
 
-// See malloc_conf above. Unless MALLOC_CONF set another decay time.
+#ifdef DOPPEL_WITH_JEMALLOC
+// Freed pages go back to the system after about a second from now on.
+void ReturnFreedPages() {
+  ssize_t ms = 1000;
+  mallctl("arenas.dirty_decay_ms", nullptr, nullptr, &ms, sizeof ms);  // arenas made later
+  unsigned arenas = 0;
+  size_t n = sizeof arenas;
+  if (mallctl("arenas.narenas", &arenas, &n, nullptr, 0) != 0) return;
+  for (unsigned i = 0; i < arenas; ++i) {
+    const std::string name = "arena." + std::to_string(i) + ".dirty_decay_ms";
+    mallctl(name.c_str(), nullptr, nullptr, &ms, sizeof ms);  // EFAULT for an arena not made
+  }
+}
+#endif
+
+// See malloc_conf above. Left alone when MALLOC_CONF set another decay time
+// (one that sets dirty_decay_ms:-1 itself is not told apart).
 void KeepFreedPagesForAWhile() {
 #ifdef DOPPEL_WITH_JEMALLOC
   static constexpr int kKeepFreedSeconds = 2;
   ssize_t decay = 0;
   size_t size = sizeof decay;
   if (mallctl("opt.dirty_decay_ms", &decay, &size, nullptr, 0) != 0 || decay != -1) return;
-  std::thread([] {
-    std::this_thread::sleep_for(std::chrono::seconds(kKeepFreedSeconds));
-    ssize_t ms = 1000;
-    mallctl("arenas.dirty_decay_ms", nullptr, nullptr, &ms, sizeof ms);  // arenas made later
-    unsigned arenas = 0;
-    size_t n = sizeof arenas;
-    if (mallctl("arenas.narenas", &arenas, &n, nullptr, 0) != 0) return;
-    for (unsigned i = 0; i < arenas; ++i) {
-      const std::string name = "arena." + std::to_string(i) + ".dirty_decay_ms";
-      mallctl(name.c_str(), nullptr, nullptr, &ms, sizeof ms);  // EFAULT for an arena not made
-    }
-  }).detach();
+  try {
+    std::thread([] {
+      std::this_thread::sleep_for(std::chrono::seconds(kKeepFreedSeconds));
+      ReturnFreedPages();
+    }).detach();
+  } catch (const std::system_error&) {  // no thread to spare: return them from the start
+    ReturnFreedPages();
+  }
 #endif
 }
 
