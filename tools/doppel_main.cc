@@ -26,9 +26,9 @@
 // doppel touches a lot of fresh memory in a short time: document tables,
 // batches, shingle sets, n-gram occurrences. Every fresh page is zeroed by
 // the kernel when first touched, and on a virtual machine whose host has
-// taken idle memory back that zeroing costs several times more: it was a
-// third of find's time on syndicate-dev after an idle spell
-// (bench/README.md). So:
+// taken idle memory back that zeroing costs several times more: it took
+// 30% of the samples of find on syndicate-dev after an idle spell, 2% back
+// to back (bench/README.md). So:
 // - the heap is backed by transparent huge pages: one fault per 2 MiB
 //   instead of per 4 KiB (a third of the time of `dedup` and `find`);
 // - what a stage frees is reused by the next one rather than handed back
