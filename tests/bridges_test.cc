@@ -299,14 +299,44 @@ TEST(Junctions, RegionsJoinedByTheirPartnersAddUp) {
   EXPECT_EQ(FindJunctions(5, e, spans, std::vector<char>(6, 0), {}, 0), std::vector<char>(6, 0)) << "0 turns it off";
 }
 
+// A page made of two texts with one other copy each (its own story, then
+// the next article an endless page loaded): the texts together align over
+// kMadeOfItsTexts of the page, so they are judged with one partner each.
+TEST(Junctions, APageMadeOfTwoTextsIsJudgedWithOnePartnerEach) {
+  const Edges e{{0, 1}, {0, 3}};
+  auto spans = [&](float own, float next) {
+    std::vector<EdgeSpan> s(e.size(), EdgeSpan{0, 1000, 0, 1000, false, false});
+    s[0].a_begin = 0, s[0].a_end = 600, s[0].a_cover = own, s[0].b_cover = 1;
+    s[1].a_begin = 650, s[1].a_end = 1000, s[1].a_cover = next, s[1].b_cover = 1;
+    return s;
+  };
+  const std::vector<char> none(e.size(), 0);
+  EXPECT_EQ(FindJunctions(4, e, spans(0.5f, 0.375f), none, {}, 2), (std::vector<char>{0, 1}));
+  EXPECT_EQ(FindJunctions(4, e, spans(0.5f, 0.25f), none, {}, 2), none)
+      << "0.75 of the page: a full copy and two pieces of it, not judged";
+  EXPECT_EQ(FindJunctions(4, e, spans(0.5f, 0.375f), none, {}, 0), none) << "0 turns it off";
+  // The own story with two partners of each other (1 and 2, over 0-300)
+  // and a block that aligned with one other page (3, over 350-1000, more
+  // than twice as long): only the text with two partners may keep its
+  // pairs, and the block's is left out.
+  const Edges f{{0, 1}, {0, 2}, {0, 3}, {1, 2}};
+  std::vector<EdgeSpan> s(f.size(), EdgeSpan{0, 1000, 0, 1000, false, false});
+  for (int i = 0; i < 2; ++i) s[i].a_begin = 0, s[i].a_end = 300, s[i].a_cover = 0.25f;
+  s[2].a_begin = 350, s[2].a_end = 1000, s[2].a_cover = 0.625f;
+  EXPECT_EQ(FindJunctions(4, f, s, std::vector<char>(f.size(), 0), {}, 2), (std::vector<char>{0, 0, 1, 0}));
+}
+
 // Reference for FindJunctions, from its description, with sets.
 std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<EdgeSpan>& spans,
                                 const std::vector<char>& cut, const std::vector<char>& keep, uint32_t k) {
   std::vector<std::map<uint32_t, std::pair<std::pair<uint32_t, uint32_t>, size_t>>> adj(n);  // partner -> (span, edge)
+  std::vector<std::map<uint32_t, double>> cover(n);  // partner -> the share of the row's document it aligned
   for (size_t i = 0; i < e.size(); ++i) {
     if (cut[i] || (!keep.empty() && keep[i])) continue;
     adj[e[i].first][e[i].second] = {{spans[i].a_begin, spans[i].a_end}, i};
     adj[e[i].second][e[i].first] = {{spans[i].b_begin, spans[i].b_end}, i};
+    cover[e[i].first][e[i].second] = spans[i].a_cover;
+    cover[e[i].second][e[i].first] = spans[i].b_cover;
   }
   std::vector<char> out(e.size(), 0);
   for (uint32_t d = 0; d < n; ++d) {
@@ -328,6 +358,11 @@ std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<Ed
         if (p != q && overlap) group[root(p)] = root(q);
       }
     }
+    // Made of its texts: each region's most aligned partner, added up.
+    std::map<uint32_t, double> region_cover;
+    for (uint32_t p : ps) region_cover[root(p)] = std::max(region_cover[root(p)], cover[d].at(p));
+    double made_of = 0;
+    for (const auto& [r, c] : region_cover) made_of += c;
     // Texts: regions whose partners are partners of each other.
     for (uint32_t p : ps) {
       for (uint32_t q : ps) {
@@ -336,11 +371,17 @@ std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<Ed
     }
     std::map<uint32_t, std::vector<uint32_t>> texts;
     for (uint32_t p : ps) texts[root(p)].push_back(p);
+    // With one partner each where the document is made of its texts; then
+    // only texts of k partners may keep theirs, if there are any.
+    const bool made = made_of >= kMadeOfItsTexts;
+    size_t strong = 0;
+    for (const auto& [t, members] : texts) strong += members.size() >= k;
+    const size_t need = made ? 1 : k, may_keep = made && strong > 0 ? k : 1;
     uint32_t judged = 0;
     std::map<uint32_t, std::pair<uint64_t, uint32_t>> measure;  // text: (aligned, where it starts)
     uint64_t most = 0;
     for (const auto& [t, members] : texts) {
-      judged += members.size() >= k;
+      judged += members.size() >= need;
       std::set<uint32_t> covered;  // code points
       uint32_t first_at = UINT32_MAX;
       for (uint32_t p : members) {
@@ -350,22 +391,22 @@ std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<Ed
       // Aligned: the union of the text's regions' spans (regions are
       // intervals, so the covered code points).
       measure[t] = {covered.size(), first_at};
-      most = std::max<uint64_t>(most, covered.size());
+      if (members.size() >= may_keep) most = std::max<uint64_t>(most, covered.size());
     }
     if (judged < 2) continue;
     // The first on the page of the text with most aligned (the first of
     // them) and the judged texts with at least half as much.
     uint32_t kept = 0, kept_first = UINT32_MAX;
     for (const auto& [t, m] : measure) {
-      if (m.first == most && m.second < kept_first) kept = t, kept_first = m.second;
+      if (texts.at(t).size() >= may_keep && m.first == most && m.second < kept_first) kept = t, kept_first = m.second;
     }
     const uint32_t top = kept;
     for (const auto& [t, m] : measure) {
-      const bool eligible = t == top || (texts.at(t).size() >= k && 2 * m.first >= most);
+      const bool eligible = t == top || (texts.at(t).size() >= std::max(need, may_keep) && 2 * m.first >= most);
       if (eligible && m.second < kept_first) kept = t, kept_first = m.second;
     }
     for (const auto& [t, members] : texts) {
-      if (t == kept || members.size() < k) continue;
+      if (t == kept || members.size() < need) continue;
       for (uint32_t p : members) out[row.at(p).second] = 1;
     }
   }
@@ -375,6 +416,7 @@ std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<Ed
 TEST(Junctions, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
   Rng rng(11);
   int cut_rounds[5] = {0, 0, 0, 0, 0};  // rounds with a pair left out, by min_neighbours
+  int made_rounds = 0;                  // rounds where documents made of their texts change the result
   for (int round = 0; round < 2000; ++round) {
     // Dense enough that texts of two to four partners are common; spans at
     // 20 places, some touching, some overlapping, an empty one now and then.
@@ -384,10 +426,14 @@ TEST(Junctions, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
       *begin = rng.Below(20) * 50 + (rng.Below(4) == 0 ? 25 : 0);
       *end = rng.Below(200) == 0 ? *begin : *begin + (1 + rng.Below(3)) * 50;
     };
+    // Covers in sixteenths (exact sums, whatever the order): two or three
+    // regions of a document often make kMadeOfItsTexts.
     std::vector<EdgeSpan> spans(e.size());
     for (EdgeSpan& sp : spans) {
       span(&sp.a_begin, &sp.a_end);
       span(&sp.b_begin, &sp.b_end);
+      sp.a_cover = static_cast<float>(rng.Below(10)) / 16;
+      sp.b_cover = static_cast<float>(rng.Below(10)) / 16;
     }
     std::vector<char> cut(e.size(), 0), keep;
     for (char& c : cut) c = rng.Below(8) == 0;
@@ -398,6 +444,9 @@ TEST(Junctions, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
     const std::vector<char> got = FindJunctions(n, e, spans, cut, keep, static_cast<int>(k));
     ASSERT_EQ(got, SlowJunctions(n, e, spans, cut, keep, k)) << "round " << round;
     cut_rounds[k] += std::count(got.begin(), got.end(), 1) > 0;
+    std::vector<EdgeSpan> uncovered = spans;
+    for (EdgeSpan& sp : uncovered) sp.a_cover = sp.b_cover = 0;
+    made_rounds += got != FindJunctions(n, e, uncovered, cut, keep, static_cast<int>(k));
     // The same graph with its edges reversed and their ends swapped.
     Edges r(e.rbegin(), e.rend());
     std::vector<EdgeSpan> rs(spans.rbegin(), spans.rend());
@@ -406,6 +455,7 @@ TEST(Junctions, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
       std::swap(r[i].first, r[i].second);
       std::swap(rs[i].a_begin, rs[i].b_begin);
       std::swap(rs[i].a_end, rs[i].b_end);
+      std::swap(rs[i].a_cover, rs[i].b_cover);
     }
     std::vector<char> back = FindJunctions(n, r, rs, rc, rk, static_cast<int>(k));
     std::reverse(back.begin(), back.end());
@@ -413,6 +463,7 @@ TEST(Junctions, MatchesTheReferenceOnRandomGraphsInAnyEdgeOrder) {
   }
   // The rule is exercised at every min_neighbours (not a vacuous match).
   for (int k = 1; k <= 3; ++k) EXPECT_GT(cut_rounds[k], 20) << "min_neighbours " << k;
+  EXPECT_GT(made_rounds, 20);
 }
 
 // Reference: common partners by set intersection; kept edges are never

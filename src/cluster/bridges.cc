@@ -13,6 +13,7 @@ struct Partner {
   uint32_t doc;
   uint32_t begin, end;
   uint32_t edge;
+  float cover;  // the share of the row's document's article text the pair aligned
 };
 
 // Each document's partners through the edges that `counted(e)` takes, in
@@ -39,8 +40,8 @@ Rows BuildRows(uint32_t n, std::span<const std::pair<uint32_t, uint32_t>> edges,
     if (!counted(e)) continue;
     const auto [a, b] = edges[e];
     const EdgeSpan s = spans.empty() ? EdgeSpan{} : spans[e];
-    r.adj[fill[a]++] = {b, s.a_begin, s.a_end, static_cast<uint32_t>(e)};
-    r.adj[fill[b]++] = {a, s.b_begin, s.b_end, static_cast<uint32_t>(e)};
+    r.adj[fill[a]++] = {b, s.a_begin, s.a_end, static_cast<uint32_t>(e), s.a_cover};
+    r.adj[fill[b]++] = {a, s.b_begin, s.b_end, static_cast<uint32_t>(e), s.b_cover};
   }
   return r;
 }
@@ -179,7 +180,7 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
   std::vector<uint64_t> aligned;
   for (uint32_t d = 0; d < n; ++d) {
     const uint32_t deg = start[d + 1] - start[d];
-    if (deg < 2 * min_neighbours) continue;  // two texts of min_neighbours partners at least
+    if (deg < 2) continue;  // two texts of a partner at least
     const Partner* row = adj.data() + start[d];
     // A pair without a span relates the whole documents.
     if (std::any_of(row, row + deg, [](const Partner& x) { return x.end <= x.begin; })) continue;
@@ -231,11 +232,17 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
     for (uint32_t i = 0; i < deg; ++i) ++partners[find(region[i])];
     aligned.assign(regions, 0);
     first.assign(regions, kNone);
+    double made_of = 0;  // the regions' covers: each the most one of its partners aligned
     for (uint32_t k = 0; k < deg;) {
       const uint32_t r = region[by_span[k]];
       const uint32_t lo = row[by_span[k]].begin;
       uint32_t hi = row[by_span[k]].end;
-      while (k < deg && region[by_span[k]] == r) hi = std::max(hi, row[by_span[k++]].end);
+      float most_cover = 0;
+      for (; k < deg && region[by_span[k]] == r; ++k) {
+        hi = std::max(hi, row[by_span[k]].end);
+        most_cover = std::max(most_cover, row[by_span[k]].cover);
+      }
+      made_of += most_cover;
       const uint32_t t = find(r);
       aligned[t] += hi - lo;
       first[t] = std::min(first[t], lo);
@@ -248,25 +255,35 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
     // page's own story comes first, and the story an endless page loaded
     // after it may be longer; a block above the story (a teaser, a quote)
     // is much shorter.
+    // A document made of its texts is judged with one partner a text
+    // (need), but where some texts have min_neighbours partners, only
+    // those may keep their pairs (may_keep): a block that aligned with one
+    // other page (a teaser, a template the source model did not learn) is
+    // not the page's story when its story has copies.
+    uint32_t strong = 0;
+    for (uint32_t t = 0; t < regions; ++t) strong += first[t] != kNone && partners[t] >= min_neighbours;
+    const bool made = made_of >= kMadeOfItsTexts;
+    const uint32_t need = made ? 1 : min_neighbours;
+    const uint32_t may_keep = made && strong > 0 ? min_neighbours : 1;
     uint32_t judged = 0, most = kNone;
     for (uint32_t t = 0; t < regions; ++t) {
       if (first[t] == kNone) continue;
-      judged += partners[t] >= min_neighbours;
-      if (most == kNone || aligned[t] > aligned[most]) most = t;
+      judged += partners[t] >= need;
+      if (partners[t] >= may_keep && (most == kNone || aligned[t] > aligned[most])) most = t;
     }
     if (judged < 2) continue;
     // Only a judged text goes before the one with most: a block above the
     // story with one partner is no page's own story.
     uint32_t kept = most;
     for (uint32_t t = 0; t < regions; ++t) {
-      if (first[t] != kNone && partners[t] >= min_neighbours && 2 * aligned[t] >= aligned[most] &&
+      if (first[t] != kNone && partners[t] >= std::max(need, may_keep) && 2 * aligned[t] >= aligned[most] &&
           first[t] < first[kept]) {
         kept = t;
       }
     }
     for (uint32_t i = 0; i < deg; ++i) {
       const uint32_t t = find(region[i]);
-      if (t != kept && partners[t] >= min_neighbours) out[row[i].edge] = 1;
+      if (t != kept && partners[t] >= need) out[row[i].edge] = 1;
     }
   }
   return out;

@@ -44,7 +44,15 @@ struct EdgeSpan {
   uint32_t a_begin = 0, a_end = 0;  // in the edge's first document
   uint32_t b_begin = 0, b_end = 0;  // in its second
   bool a_minor = false, b_minor = false;
+  // The share of each document's article text that the pair aligned
+  // (find's coverage_a, coverage_b; FindJunctions).
+  float a_cover = 0, b_cover = 0;
 };
+
+// A document whose texts (FindJunctions) together align over at least
+// this share of its article text is made of them: a page that carries a
+// second story, not a story's full copy with pieces of it around.
+inline constexpr double kMadeOfItsTexts = 0.8;
 
 // For each of `edges` (document pairs over n documents, no pair twice, no
 // self pairs, fewer than 2^31) whether it is a bridge, judged on the graph
@@ -78,6 +86,13 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
 // the bottom) that align with disjoint parts of its only full copy are
 // such texts too, but they rarely have two partners each; when they do,
 // they are split off.
+// A document that is made of its texts is judged with one partner a text:
+// the texts together align over kMadeOfItsTexts of its article text (per
+// region, the most that one of its partners aligned; spans' a_cover and
+// b_cover). A page and the next article, each with one other copy, is
+// such a document; a story's only full copy and pieces of it that do not
+// overlap rarely is, as pieces cut at random leave much of it between
+// and around them.
 // A document's twins (`keep`: identical or near-identical texts) are not
 // its partners here, nor anyone's: their pair spans all of it and would
 // make one region of everything; a page crawled twice is judged as each

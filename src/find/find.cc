@@ -603,6 +603,8 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
       }
       s.a_minor = p.coverage_a < options.min_coverage;
       s.b_minor = p.coverage_b < options.min_coverage;
+      s.a_cover = static_cast<float>(p.coverage_a);
+      s.b_cover = static_cast<float>(p.coverage_b);
     }
   }
   std::vector<char> bridge =
