@@ -311,14 +311,22 @@ TEST(Junctions, APageMadeOfTwoTextsIsJudgedWithOnePartnerEach) {
     return s;
   };
   const std::vector<char> none(e.size(), 0);
-  EXPECT_EQ(FindJunctions(4, e, spans(0.5f, 0.375f), none, {}, 2), (std::vector<char>{0, 1}));
-  EXPECT_EQ(FindJunctions(4, e, spans(0.5f, 0.25f), none, {}, 2), none)
-      << "0.75 of the page: a full copy and two pieces of it, not judged";
-  EXPECT_EQ(FindJunctions(4, e, spans(0.5f, 0.375f), none, {}, 0), none) << "0 turns it off";
+  EXPECT_EQ(FindJunctions(4, e, spans(0.5f, 0.3125f), none, {}, 2), (std::vector<char>{0, 1}));
+  EXPECT_EQ(FindJunctions(4, e, spans(0.5f, 0.28125f), none, {}, 2), none)
+      << "0.78 of the page: a full copy and two pieces of it, not judged";
+  EXPECT_EQ(FindJunctions(4, e, spans(0.5f, 0.3125f), none, {}, 0), none) << "0 turns it off";
+  // The next article with two copies (2 and 3, partners of each other),
+  // the page's own story with one, first and more than half as long: the
+  // page keeps its own story.
+  const Edges next_copies{{0, 1}, {0, 2}, {0, 3}, {2, 3}};
+  std::vector<EdgeSpan> ns(next_copies.size(), EdgeSpan{0, 1000, 0, 1000, false, false});
+  ns[0].a_begin = 0, ns[0].a_end = 600, ns[0].a_cover = 0.5f;
+  for (int i = 1; i < 3; ++i) ns[i].a_begin = 650, ns[i].a_end = 1000, ns[i].a_cover = 0.375f;
+  EXPECT_EQ(FindJunctions(4, next_copies, ns, std::vector<char>(4, 0), {}, 2), (std::vector<char>{0, 1, 1, 0}));
   // The own story with two partners of each other (1 and 2, over 0-300)
   // and a block that aligned with one other page (3, over 350-1000, more
-  // than twice as long): only the text with two partners may keep its
-  // pairs, and the block's is left out.
+  // than twice as long): the text with most aligned is taken among those
+  // of two partners, and the block's pair is left out.
   const Edges f{{0, 1}, {0, 2}, {0, 3}, {1, 2}};
   std::vector<EdgeSpan> s(f.size(), EdgeSpan{0, 1000, 0, 1000, false, false});
   for (int i = 0; i < 2; ++i) s[i].a_begin = 0, s[i].a_end = 300, s[i].a_cover = 0.25f;
@@ -402,7 +410,7 @@ std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<Ed
     }
     const uint32_t top = kept;
     for (const auto& [t, m] : measure) {
-      const bool eligible = t == top || (texts.at(t).size() >= std::max(need, may_keep) && 2 * m.first >= most);
+      const bool eligible = t == top || (texts.at(t).size() >= need && 2 * m.first >= most);
       if (eligible && m.second < kept_first) kept = t, kept_first = m.second;
     }
     for (const auto& [t, members] : texts) {

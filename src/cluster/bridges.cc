@@ -189,20 +189,33 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
     std::sort(by_span.begin(), by_span.end(), [&](uint32_t x, uint32_t y) {
       return row[x].begin != row[y].begin ? row[x].begin < row[y].begin : row[x].doc < row[y].doc;
     });
+    // Regions, and what the document is made of: per region the most
+    // that one of its partners aligned of it, added up (in span order,
+    // whatever the order of the edges).
     region.assign(deg, 0);
     uint32_t regions = 0, reach = 0;
+    double made_of = 0;
+    float region_cover = 0;
     for (uint32_t k = 0; k < deg; ++k) {
       const Partner& en = row[by_span[k]];
       if (k > 0 && en.begin < reach) {
         reach = std::max(reach, en.end);
+        region_cover = std::max(region_cover, en.cover);
       } else {
         if (k > 0) ++regions;
+        made_of += region_cover;
         reach = en.end;
+        region_cover = en.cover;
       }
       region[by_span[k]] = regions;
     }
+    made_of += region_cover;
     ++regions;
     if (regions < 2) continue;
+    // A document made of its texts is judged with one partner a text;
+    // any other needs two texts of min_neighbours partners.
+    const bool made = made_of >= kMadeOfItsTexts;
+    if (!made && deg < 2 * min_neighbours) continue;
     parent.resize(regions);
     for (uint32_t r = 0; r < regions; ++r) parent[r] = r;
     auto find = [&](uint32_t r) {
@@ -232,37 +245,30 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
     for (uint32_t i = 0; i < deg; ++i) ++partners[find(region[i])];
     aligned.assign(regions, 0);
     first.assign(regions, kNone);
-    double made_of = 0;  // the regions' covers: each the most one of its partners aligned
     for (uint32_t k = 0; k < deg;) {
       const uint32_t r = region[by_span[k]];
       const uint32_t lo = row[by_span[k]].begin;
       uint32_t hi = row[by_span[k]].end;
-      float most_cover = 0;
-      for (; k < deg && region[by_span[k]] == r; ++k) {
-        hi = std::max(hi, row[by_span[k]].end);
-        most_cover = std::max(most_cover, row[by_span[k]].cover);
-      }
-      made_of += most_cover;
+      while (k < deg && region[by_span[k]] == r) hi = std::max(hi, row[by_span[k++]].end);
       const uint32_t t = find(r);
       aligned[t] += hi - lo;
       first[t] = std::min(first[t], lo);
     }
     // Judged only where two texts or more have min_neighbours partners
-    // each: a text with fewer has nothing to judge by (FindBridges). Of
-    // the text with most aligned and the judged texts with at least half as
+    // each (a text with fewer has nothing to judge by, FindBridges), or,
+    // in a document made of its texts, one partner each (need). Of the
+    // text with most aligned and the judged texts with at least half as
     // much, the first on the page keeps its pairs (no two regions start at
-    // one place); the others with min_neighbours partners lose theirs. A
-    // page's own story comes first, and the story an endless page loaded
-    // after it may be longer; a block above the story (a teaser, a quote)
-    // is much shorter.
-    // A document made of its texts is judged with one partner a text
-    // (need), but where some texts have min_neighbours partners, only
-    // those may keep their pairs (may_keep): a block that aligned with one
-    // other page (a teaser, a template the source model did not learn) is
-    // not the page's story when its story has copies.
+    // one place); the other judged texts lose theirs. A page's own story
+    // comes first, and the story an endless page loaded after it may be
+    // longer; a block above the story (a teaser, a quote) is much shorter.
+    // In a document made of its texts where some have min_neighbours
+    // partners, the text with most is one of those (may_keep): a block
+    // that aligned with one other page (a template the source model did
+    // not learn) and more of it than its story is not the page's story
+    // when the story has copies.
     uint32_t strong = 0;
     for (uint32_t t = 0; t < regions; ++t) strong += first[t] != kNone && partners[t] >= min_neighbours;
-    const bool made = made_of >= kMadeOfItsTexts;
     const uint32_t need = made ? 1 : min_neighbours;
     const uint32_t may_keep = made && strong > 0 ? min_neighbours : 1;
     uint32_t judged = 0, most = kNone;
@@ -273,11 +279,11 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
     }
     if (judged < 2) continue;
     // Only a judged text goes before the one with most: a block above the
-    // story with one partner is no page's own story.
+    // story with fewer than min_neighbours partners is no page's own story
+    // unless the page is made of its texts.
     uint32_t kept = most;
     for (uint32_t t = 0; t < regions; ++t) {
-      if (first[t] != kNone && partners[t] >= std::max(need, may_keep) && 2 * aligned[t] >= aligned[most] &&
-          first[t] < first[kept]) {
+      if (first[t] != kNone && partners[t] >= need && 2 * aligned[t] >= aligned[most] && first[t] < first[kept]) {
         kept = t;
       }
     }

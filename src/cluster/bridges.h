@@ -87,12 +87,18 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
 // such texts too, but they rarely have two partners each; when they do,
 // they are split off.
 // A document that is made of its texts is judged with one partner a text:
-// the texts together align over kMadeOfItsTexts of its article text (per
-// region, the most that one of its partners aligned; spans' a_cover and
-// b_cover). A page and the next article, each with one other copy, is
-// such a document; a story's only full copy and pieces of it that do not
-// overlap rarely is, as pieces cut at random leave much of it between
-// and around them.
+// the texts together align over kMadeOfItsTexts of its article text or
+// more (per region, the most that one of its partners aligned; spans'
+// a_cover and b_cover, added over the regions). A page and the next
+// article, each with one other copy or more, is such a document; a
+// story's only full copy and pieces of it that do not overlap rarely is,
+// as pieces cut at random leave much of it between and around them. Where
+// some of its texts have min_neighbours partners, the text it has most of
+// aligned is one of those: a block that aligned with one other page over
+// more of it than its story (a template the source model did not learn)
+// does not take the page from a story with copies, while the page's own
+// story, first and at least half as long as a next article with more
+// copies, still keeps its pairs.
 // A document's twins (`keep`: identical or near-identical texts) are not
 // its partners here, nor anyone's: their pair spans all of it and would
 // make one region of everything; a page crawled twice is judged as each
