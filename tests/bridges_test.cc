@@ -316,13 +316,21 @@ TEST(Junctions, APageMadeOfTwoTextsIsJudgedWithOnePartnerEach) {
       << "0.78 of the page: a full copy and two pieces of it, not judged";
   EXPECT_EQ(FindJunctions(4, e, spans(0.5f, 0.3125f), none, {}, 0), none) << "0 turns it off";
   // The next article with two copies (2 and 3, partners of each other),
-  // the page's own story with one, first and more than half as long: the
-  // page keeps its own story.
+  // the page's own story with one, first and longer (600 against 350):
+  // the page keeps its own story; shorter but more than half as long (400
+  // against 550), too. A block above the next article with less than half
+  // as much (200 against 750) does not go first.
   const Edges next_copies{{0, 1}, {0, 2}, {0, 3}, {2, 3}};
   std::vector<EdgeSpan> ns(next_copies.size(), EdgeSpan{0, 1000, 0, 1000, false, false});
   ns[0].a_begin = 0, ns[0].a_end = 600, ns[0].a_cover = 0.5f;
   for (int i = 1; i < 3; ++i) ns[i].a_begin = 650, ns[i].a_end = 1000, ns[i].a_cover = 0.375f;
   EXPECT_EQ(FindJunctions(4, next_copies, ns, std::vector<char>(4, 0), {}, 2), (std::vector<char>{0, 1, 1, 0}));
+  ns[0].a_end = 400;
+  for (int i = 1; i < 3; ++i) ns[i].a_begin = 450, ns[i].a_cover = 0.5f;
+  EXPECT_EQ(FindJunctions(4, next_copies, ns, std::vector<char>(4, 0), {}, 2), (std::vector<char>{0, 1, 1, 0}));
+  ns[0].a_end = 200;
+  for (int i = 1; i < 3; ++i) ns[i].a_begin = 250;
+  EXPECT_EQ(FindJunctions(4, next_copies, ns, std::vector<char>(4, 0), {}, 2), (std::vector<char>{1, 0, 0, 0}));
   // The own story with two partners of each other (1 and 2, over 0-300)
   // and a block that aligned with one other page (3, over 350-1000, more
   // than twice as long): the text with most aligned is taken among those

@@ -263,10 +263,14 @@ std::vector<char> FindJunctions(uint32_t n, std::span<const std::pair<uint32_t, 
     // comes first, and the story an endless page loaded after it may be
     // longer; a block above the story (a teaser, a quote) is much shorter.
     // In a document made of its texts where some have min_neighbours
-    // partners, the text with most is one of those (may_keep): a block
-    // that aligned with one other page (a template the source model did
-    // not learn) and more of it than its story is not the page's story
-    // when the story has copies.
+    // partners (may_keep), the text with most is one of those: a block
+    // after the story that aligned with one other page over more of it (a
+    // template the source model did not learn) does not take the page from
+    // a story with copies. A text with fewer partners still goes first
+    // with half as much aligned, as the page's own story with one copy
+    // does before a longer next article with more; so would a block above
+    // the story at least half as long as it (bench/README.md, "Pages made
+    // of two texts").
     uint32_t strong = 0;
     for (uint32_t t = 0; t < regions; ++t) strong += first[t] != kNone && partners[t] >= min_neighbours;
     const uint32_t need = made ? 1 : min_neighbours;

@@ -94,11 +94,13 @@ std::vector<char> FindBridges(uint32_t n, std::span<const std::pair<uint32_t, ui
 // story's only full copy and pieces of it that do not overlap rarely is,
 // as pieces cut at random leave much of it between and around them. Where
 // some of its texts have min_neighbours partners, the text it has most of
-// aligned is one of those: a block that aligned with one other page over
-// more of it than its story (a template the source model did not learn)
-// does not take the page from a story with copies, while the page's own
-// story, first and at least half as long as a next article with more
-// copies, still keeps its pairs.
+// aligned is one of those: a block after the story that aligned with one
+// other page over more of it (a template the source model did not learn)
+// does not take the page from a story with copies. The first on the page
+// of that text and the judged texts with at least half as much still
+// keeps its pairs, so the page's own story with one copy stands before a
+// longer next article with more; so would a block above the story with
+// one partner and at least half as long as it.
 // A document's twins (`keep`: identical or near-identical texts) are not
 // its partners here, nor anyone's: their pair spans all of it and would
 // make one region of everything; a page crawled twice is judged as each
