@@ -388,7 +388,7 @@ std::vector<char> SlowJunctions(uint32_t n, const Edges& e, const std::vector<Ed
     std::map<uint32_t, std::vector<uint32_t>> texts;
     for (uint32_t p : ps) texts[root(p)].push_back(p);
     // With one partner each where the document is made of its texts; then
-    // only texts of k partners may keep theirs, if there are any.
+    // the text with most is one of k partners, if there are any.
     const bool made = made_of >= kMadeOfItsTexts;
     size_t strong = 0;
     for (const auto& [t, members] : texts) strong += members.size() >= k;
