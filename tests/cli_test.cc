@@ -169,6 +169,45 @@ TEST_F(CliTest, EmptyTextIsADocumentAndBlankLinesAreNot) {
   EXPECT_EQ(clusters[0], (std::pair<std::string, std::string>{"\"empty\"", "\"empty\""}));
 }
 
+// Records that repeat an earlier record's id are kept (a page crawled twice
+// under its URL is a copy like any other), counted in the summary, and
+// named with their lines in a warning that -q does not silence: the lines of
+// --clusters and --pairs that name the id cannot be told apart. A rejected
+// record's id does not count.
+TEST_F(CliTest, RepeatedIdsAreCountedAndNamedWithTheirLines) {
+  Write("a.jsonl", "{\"id\":\"x\",\"text\":\"" + Words(0, 30) + "\"}\n" +
+                       "{\"id\":\"y\",\"text\":\"" + Words(100, 30) + "\"}\n\n" +
+                       "{\"id\":\"x\",\"text\":\"" + Words(200, 30) + "\"}\n" +
+                       "{\"id\":\"y\",\"text\":5}\n");
+  Write("b.jsonl", "{\"id\":\"z\",\"text\":\"" + Words(300, 30) + "\"}\n" +
+                       "{\"id\":\"y\",\"text\":\"" + Words(400, 30) + "\"}\n");
+  const std::string skip = " --on-error skip --rejects R.jsonl --summary S.json ";
+  for (const std::string& run : {"-q dedup -o K.jsonl --clusters C.jsonl" + skip + "a.jsonl b.jsonl",
+                                 "-q find --clusters C.jsonl --pairs P.jsonl" + skip + "a.jsonl b.jsonl"}) {
+    SCOPED_TRACE(run);
+    Outcome r = Doppel(run);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: 2 records have the id of an earlier record (the first: a.jsonl:4 has the id of "
+                         "a.jsonl:1)"),
+              std::string::npos)
+        << r.err;
+    auto summary = ParseSummary(parser_, Read("S.json"));
+    EXPECT_EQ(summary["repeated_ids"], 2);
+    EXPECT_EQ(summary["rejected"], 1);
+    EXPECT_EQ(ParseClusters(parser_, Read("C.jsonl")).size(), 5u);  // every good record has its line
+  }
+  Outcome fuse = Doppel("-q fuse --clusters C.jsonl --on-error skip --rejects R.jsonl b.jsonl a.jsonl");
+  ASSERT_EQ(fuse.exit_code, 0) << fuse.err;
+  EXPECT_NE(fuse.err.find("2 records have the id of an earlier record (the first: a.jsonl:2 has the id of b.jsonl:2)"),
+            std::string::npos)
+      << fuse.err;
+  // Unique ids: no warning, and the count is 0.
+  Outcome once = Doppel("-q find --clusters C.jsonl --summary S.json b.jsonl");
+  ASSERT_EQ(once.exit_code, 0) << once.err;
+  EXPECT_EQ(once.err, "");
+  EXPECT_EQ(ParseSummary(parser_, Read("S.json"))["repeated_ids"], 0);
+}
+
 TEST_F(CliTest, MissingInputIsAClearError) {
   Outcome r = Doppel("-q dedup -o K.jsonl --clusters C.jsonl no-such-file.jsonl");
   EXPECT_EQ(r.exit_code, 2);

@@ -226,6 +226,7 @@ int main(int argc, char** argv) {
     dd.keep = dd_keep == "longest" ? doppel::Keep::kLongest : doppel::Keep::kFirst;
     auto result = doppel::RunDedup(dd);
     if (!result.ok()) return Fail(result.status());
+    std::fputs(doppel::RepeatedIdsWarning(result->counts).c_str(), stderr);  // even with -q
     if (!quiet) std::fputs(doppel::DedupSummaryText(*result).c_str(), stderr);
     return 0;
   }
@@ -235,6 +236,7 @@ int main(int argc, char** argv) {
     fo.find.memory = memory_mib << 20;
     auto result = doppel::RunFind(fo);
     if (!result.ok()) return Fail(result.status());
+    std::fputs(doppel::RepeatedIdsWarning(result->counts).c_str(), stderr);  // even with -q
     if (!quiet) std::fputs(doppel::FindSummaryText(*result).c_str(), stderr);
     return 0;
   }
@@ -243,6 +245,7 @@ int main(int argc, char** argv) {
     fu.corpus.progress = !quiet;
     auto result = doppel::RunFuse(fu);
     if (!result.ok()) return Fail(result.status());
+    std::fputs(doppel::RepeatedIdsWarning(result->counts).c_str(), stderr);  // even with -q
     if (!quiet) std::fputs(doppel::FuseSummaryText(*result).c_str(), stderr);
     return 0;
   }

@@ -35,7 +35,16 @@ struct RecordCounts {
   uint64_t kept = 0;
   uint64_t removed = 0;
   uint64_t rejected = 0;
+  // Good records whose id an earlier good record has (the same JSON value):
+  // their lines in --clusters and --pairs cannot be told from the earlier
+  // one's. Not a reason to reject a record (a page crawled twice under its
+  // URL is a copy like any other); the commands warn (RepeatedIdsWarning).
+  uint64_t repeated_ids = 0;
+  std::string first_repeated_id;  // "FILE:LINE has the id of FILE:LINE", for the first such record
 };
+
+// A warning line for standard error when ids repeat, else "".
+std::string RepeatedIdsWarning(const RecordCounts& counts);
 
 struct StageTime {
   std::string stage;

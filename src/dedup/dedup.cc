@@ -276,7 +276,7 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
     docs.direct = docs.direct && input.random_access(rec.file) && rec.bytes.size() < UINT32_MAX;
     return Status::Ok();
   };
-  DOPPEL_RETURN_IF_ERROR(ScanCorpus<Sketched>(input, co, "doppel dedup", rejects, &states, work, sink));
+  DOPPEL_RETURN_IF_ERROR(ScanCorpus<Sketched>(input, co, "doppel dedup", rejects, &states, &summary.counts, work, sink));
   summary.stages.push_back({"read+sketch", Since(t)});
   const size_t n = docs.size();
 
@@ -612,11 +612,11 @@ Result<DedupSummary> RunDedup(const DedupOptions& options) {
 
 std::string DedupSummaryJson(const DedupSummary& s) {
   return fmt::format(
-      "{{\"documents\":{},\"kept\":{},\"removed\":{},\"rejected\":{},\"clusters\":{},"
+      "{{\"documents\":{},\"kept\":{},\"removed\":{},\"rejected\":{},\"repeated_ids\":{},\"clusters\":{},"
       "\"candidate_pairs\":{},\"duplicate_pairs\":{},\"bands\":{},\"rows\":{},\"input_bytes\":{},"
       "\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{}}}\n",
-      s.counts.read, s.counts.kept, s.counts.removed, s.counts.rejected, s.clusters, s.candidate_pairs,
-      s.duplicate_pairs, s.bands, s.rows, s.input_bytes, s.seconds, StageTimesJson(s.stages), s.peak_rss_bytes);
+      s.counts.read, s.counts.kept, s.counts.removed, s.counts.rejected, s.counts.repeated_ids, s.clusters,
+      s.candidate_pairs, s.duplicate_pairs, s.bands, s.rows, s.input_bytes, s.seconds, StageTimesJson(s.stages), s.peak_rss_bytes);
 }
 
 std::string DedupSummaryText(const DedupSummary& s) {

@@ -112,10 +112,8 @@ Status LoadTokens(const CorpusOptions& opt, bool fold_lookalikes, TokenizedCorpu
     return tc->tokens.Append(std::move(d.tokens));
   };
   DOPPEL_RETURN_IF_ERROR(
-      ScanCorpus<LoadedDocument>(input, opt, "doppel find: reading", rejects, &states, work, sink));
+      ScanCorpus<LoadedDocument>(input, opt, "doppel find: reading", rejects, &states, counts, work, sink));
   DOPPEL_RETURN_IF_ERROR(tc->tokens.Finish());
-  counts->read = states.size();
-  counts->rejected = rejects.count();
   *rejects_out = rejects.Release();
   return Status::Ok();
 }
@@ -190,11 +188,11 @@ Result<FindSummary> RunFind(const FindRunOptions& options) {
 
 std::string FindSummaryJson(const FindSummary& s) {
   return fmt::format(
-      "{{\"documents\":{},\"kept\":{},\"removed\":0,\"rejected\":{},\"clusters\":{},\"pairs\":{},"
+      "{{\"documents\":{},\"kept\":{},\"removed\":0,\"rejected\":{},\"repeated_ids\":{},\"clusters\":{},\"pairs\":{},"
       "\"candidates\":{},\"identical_pairs\":{},\"near_copy_pairs\":{},\"bridges\":{},\"seconds\":{:.3f},\"stage_seconds\":{{{}}},\"peak_rss_bytes\":{},"
       "\"memory\":{{\"tokens_spilled\":{},\"working_bytes\":{},\"ngram_partitions\":{},\"postings_spilled\":{},"
       "\"candidate_ranges\":{},\"align_batches\":{},\"flag_bytes\":{}}}}}\n",
-      s.counts.read, s.counts.kept, s.counts.rejected, s.clusters, s.pairs, s.candidates, s.identical_pairs, s.near_copy_pairs, s.bridges, s.seconds,
+      s.counts.read, s.counts.kept, s.counts.rejected, s.counts.repeated_ids, s.clusters, s.pairs, s.candidates, s.identical_pairs, s.near_copy_pairs, s.bridges, s.seconds,
       StageTimesJson(s.stages), s.peak_rss_bytes, s.memory.tokens_spilled, s.memory.working_bytes,
       s.memory.ngram_partitions, s.memory.postings_spilled, s.memory.candidate_ranges, s.memory.align_batches,
       s.memory.flag_bytes);

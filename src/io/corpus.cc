@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "doppel/corpus.h"
 #include "doppel/output.h"
 #include "io/scan.h"
@@ -52,6 +54,15 @@ Status CheckCorpusOptions(const CorpusOptions& opt, std::initializer_list<const 
   return Status::Ok();
 }
 
+std::string RepeatedIdsWarning(const RecordCounts& counts) {
+  if (counts.repeated_ids == 0) return "";
+  return fmt::format(
+      "doppel: warning: {} record{} the id of an earlier record (the first: {}); the lines of --clusters and "
+      "--pairs that name such an id cannot be told apart: give every record a unique id, or name a field "
+      "that has one with --id-field\n",
+      counts.repeated_ids, counts.repeated_ids == 1 ? " has" : "s have", counts.first_repeated_id);
+}
+
 Result<Corpus> LoadCorpus(const CorpusOptions& opt, std::unique_ptr<OutputFile>* rejects_out) {
   auto opened = InputSet::Open(opt.inputs, opt.tmp_dir, /*rereadable=*/false);
   if (!opened.ok()) return opened.status();
@@ -69,9 +80,7 @@ Result<Corpus> LoadCorpus(const CorpusOptions& opt, std::unique_ptr<OutputFile>*
     corpus.docs.push_back(std::move(d));
     return Status::Ok();
   };
-  DOPPEL_RETURN_IF_ERROR(ScanCorpus<CorpusDocument>(input, opt, "doppel: reading", rejects, &states, work, sink));
-  corpus.counts.read = states.size();
-  corpus.counts.rejected = rejects.count();
+  DOPPEL_RETURN_IF_ERROR(ScanCorpus<CorpusDocument>(input, opt, "doppel: reading", rejects, &states, &corpus.counts, work, sink));
   if (rejects_out) {
     *rejects_out = rejects.Release();
   } else {

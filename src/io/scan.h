@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -17,11 +18,13 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
+#include <xxhash.h>
 
 #include "doppel/corpus.h"
 #include "doppel/input.h"
 #include "doppel/output.h"
 #include "doppel/record.h"
+#include "util/hash_sort.h"
 #include "util/progress.h"
 
 namespace doppel {
@@ -104,17 +107,47 @@ inline size_t PipelineTokens() {
   return threads + 2;
 }
 
+// Good records whose id an earlier one has (RecordCounts::repeated_ids),
+// from (hash of the id's JSON, record position) in input order: sorted,
+// each run of one hash after its first entry repeats it, and the first
+// such record in input order is the one named. A position is the file
+// number above 40 bits of the line (in input order, as records are read);
+// ids of records beyond 2^24 files or 2^40 lines are not checked.
+inline void CountRepeatedIds(std::vector<std::pair<uint64_t, uint64_t>> ids, const InputSet& input,
+                             RecordCounts* counts) {
+  SortByUniformHash(&ids, [](const std::pair<uint64_t, uint64_t>& e) { return e.first; });
+  uint64_t first = UINT64_MAX, earlier = 0;
+  for (size_t i = 1; i < ids.size(); ++i) {
+    if (ids[i].first != ids[i - 1].first) continue;
+    ++counts->repeated_ids;
+    if (ids[i].second < first) {
+      first = ids[i].second;
+      size_t j = i;
+      while (j > 0 && ids[j - 1].first == ids[i].first) --j;
+      earlier = ids[j].second;
+    }
+  }
+  if (counts->repeated_ids == 0) return;
+  auto where = [&input](uint64_t pos) {
+    return Where(input.files()[pos >> 40], pos & ((uint64_t{1} << 40) - 1));
+  };
+  counts->first_repeated_id = fmt::format("{} has the id of {}", where(first), where(earlier));
+}
+
 // Work(const Document&, Item*) runs in parallel; Sink(Item&&) or
 // Sink(Item&&, const RawRecord&) runs in input order for every good record.
-// states gets one entry per record.
+// states gets one entry per record; counts gets read, rejected and the
+// repeated ids.
 template <typename Item, typename Work, typename Sink>
 Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, RejectHandler& rejects,
-                  std::vector<uint8_t>* states, Work&& work, Sink&& sink) {
+                  std::vector<uint8_t>* states, RecordCounts* counts, Work&& work, Sink&& sink) {
   struct Slot {
     bool good = false;
+    uint64_t id_hash = 0;
     std::string reason;
     Item item;
   };
+  std::vector<std::pair<uint64_t, uint64_t>> ids;  // (id hash, position) of good records
   struct Chunk {
     Batch batch;
     std::vector<Slot> slots;
@@ -168,7 +201,10 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
                   Slot& slot = chunk->slots[i];
                   slot.reason.clear();
                   slot.good = parser.Parse(rec, input.files()[rec.file], &doc, &slot.reason);
-                  if (slot.good) work(doc, &slot.item);
+                  if (slot.good) {
+                    slot.id_hash = XXH3_64bits(doc.id_json.data(), doc.id_json.size());
+                    work(doc, &slot.item);
+                  }
                 }
                 return chunk;
               }) &
@@ -194,6 +230,9 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
                     continue;
                   }
                   states->push_back(kRecordGood);
+                  if (rec.file < (1u << 24) && rec.line < (uint64_t{1} << 40)) {
+                    ids.emplace_back(slot.id_hash, (uint64_t{rec.file} << 40) | rec.line);
+                  }
                   Status s;
                   if constexpr (std::is_invocable_v<Sink, Item&&, const RawRecord&>) {
                     s = sink(std::move(slot.item), rec);
@@ -215,6 +254,9 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
                 progress.Update(chunk->batch.input_bytes, records);
               }));
   progress.Done();
+  counts->read = states->size();
+  counts->rejected = rejects.count();
+  if (status.ok()) CountRepeatedIds(std::move(ids), input, counts);
   return status;
 }
 
