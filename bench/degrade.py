@@ -36,6 +36,11 @@ A FRACTION of the documents (chosen at random) get KIND:
   nextarticle   a line "Next article" and the whole gold text of a random
              story of BENCH's stories.jsonl after the page (a scrape of an
              endless page that loaded the next article)
+  links      Markdown links inline: a run of one to three words in a
+             line, every 8 to 16 words, becomes [words](address), with an
+             address of a dozen words (https://www.HOST.com/SECTION/.../
+             SLUG-NUMBER; the same words, the same address), as a page
+             converted to Markdown keeps its links
 OUT gets docs.jsonl and links to BENCH's truth.jsonl and stories.jsonl, so
 `../shared/eval/score.py OUT --clusters C.jsonl` scores it. Python 3
 standard library only.
@@ -69,7 +74,34 @@ def teaser(story):
     return lines[0] + ("\n" + first if first else "")
 
 
+LINK_WORDS = ["news", "world", "politics", "tech", "story", "report", "update", "section", "article", "2012"]
+
+
+def link_address(words):
+    # The same words link to the same address wherever they are (a site's
+    # menu links the same pages on every page).
+    rng = random.Random(" ".join(words))
+    host = rng.choice(["example", "dailynews", "worldreport", "techsite", "citypaper"])
+    path = "/".join(rng.choice(LINK_WORDS) for _ in range(rng.randint(1, 3)))
+    slug = "-".join(rng.choice(LINK_WORDS) for _ in range(rng.randint(2, 6)))
+    return f"https://www.{host}.com/{path}/{slug}-{rng.randint(1000, 999999)}"
+
+
+def inline_links(line, rng):
+    words = line.split(" ")
+    i = rng.randint(0, 12)
+    while i + 3 < len(words):
+        k = rng.randint(1, 3)
+        address = link_address(words[i:i + k])
+        words[i] = "[" + words[i]
+        words[i + k - 1] += "](" + address + ")"
+        i += k + rng.randint(8, 16)
+    return " ".join(words)
+
+
 def degrade(kind, text, rng, stories=None):
+    if kind == "links":
+        return "\n".join(inline_links(line, rng) for line in text.split("\n"))
     if kind == "nextarticle":
         return text + "\nNext article\n" + rng.choice(stories)["text"]
     if kind in ("teasers", "teasersabove"):

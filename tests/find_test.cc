@@ -1679,6 +1679,79 @@ TEST(FindPairs, PassageOffsetsAreCodePointsIntoTheOriginalTexts) {
   EXPECT_GT(r->pairs[0].coverage_b, 0.9);
 }
 
+// The web address of an inline link is one token: its words (scheme,
+// host, path) would be a dozen inserted words at every link. It opens
+// after ( or < with a scheme and "://" or with "www.", and ends at white
+// space, at a ) or ] that closes nothing opened in it (Markdown
+// "[text](address)"), before the punctuation that ends a sentence. An
+// address elsewhere, and a scheme without "://", stay words. Offsets stay
+// code points into the text.
+TEST(Tokenize, TheWebAddressOfAnInlineLinkIsOneToken) {
+  const std::string text =
+      "Café [the report](https://Example.com/a/b-c_(d)?x=1&y=2). Next (www.site.org/page), "
+      "then (http: and <HTTPS://EXAMPLE.COM/A/B-C_(D)?X=1&Y=2> at www.site.org/page";
+  std::vector<doppel::Token> tokens;
+  doppel::TokenizeCodePoints(text, &tokens);
+  std::vector<std::string> slices;
+  for (const doppel::Token& t : tokens) slices.push_back(SliceCodePoints(text, t.begin, t.end));
+  EXPECT_EQ(slices, (std::vector<std::string>{"Café", "the", "report", "https://Example.com/a/b-c_(d)?x=1&y=2", "Next",
+                                              "www.site.org/page", "then", "http", "and",
+                                              "HTTPS://EXAMPLE.COM/A/B-C_(D)?X=1&Y=2", "at", "www", "site", "org",
+                                              "page"}));
+  ASSERT_EQ(tokens.size(), 15u);
+  EXPECT_EQ(tokens[3].hash, tokens[9].hash);  // ASCII case aside, the same address
+  EXPECT_NE(tokens[3].hash, tokens[5].hash);
+  std::vector<doppel::Token> word;
+  doppel::TokenizeCodePoints("https", &word);
+  ASSERT_EQ(word.size(), 1u);
+  EXPECT_NE(tokens[3].hash, word[0].hash);
+  std::vector<doppel::Token> scheme;  // "http" without "://" is a word
+  doppel::TokenizeCodePoints("http", &scheme);
+  ASSERT_EQ(scheme.size(), 1u);
+  EXPECT_EQ(tokens[7].hash, scheme[0].hash);
+  // An address ends at a no-break space too.
+  tokens.clear();
+  doppel::TokenizeCodePoints("see (www.a.org/x\u00a0now", &tokens);
+  ASSERT_EQ(tokens.size(), 3u);
+  EXPECT_EQ(SliceCodePoints("see (www.a.org/x\u00a0now", tokens[1].begin, tokens[1].end), "www.a.org/x");
+}
+
+// A copy that carries its links inline, as Markdown does, is one story with
+// the plain copy: each address is one inserted word, not a dozen that
+// break the passage at every link.
+TEST(FindClusters, ACopyWithItsLinksInlineJoinsThePlainCopy) {
+  NewsGen g(52);
+  const std::vector<std::string> art = g.Article(8);
+  std::vector<std::string> md;
+  int n = 0;
+  for (const std::string& line : art) {
+    std::istringstream words(line);
+    std::string w, out;
+    while (words >> w) {
+      if (++n % 5 == 0) {
+        w = fmt::format("[{}](https://www.daily-example.com/news/world/2012/11/{}-story-of-the-day-{})", w, n, n * 7919);
+      }
+      out += (out.empty() ? "" : " ") + w;
+    }
+    md.push_back(out);
+  }
+  Corpus c;
+  Add(&c, "plain", JoinLines(art), "");
+  Add(&c, "markdown", JoinLines(md), "");
+  AddOtherStories(&c, g, 20, 8);
+  auto r = doppel::FindCopies(c, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const doppel::RelatedPair* pair = nullptr;
+  for (const doppel::RelatedPair& p : r->pairs) {
+    if (p.a == 0 && p.b == 1) pair = &p;
+  }
+  ASSERT_NE(pair, nullptr);
+  EXPECT_GT(pair->coverage_a, 0.9);
+  EXPECT_GT(pair->coverage_b, 0.9);
+  EXPECT_EQ(r->cluster[0], r->cluster[1]);
+  EXPECT_NE(r->cluster[0], r->cluster[2]);
+}
+
 // `text` in a script written without spaces: every ASCII word as one to
 // three CJK ideographs (a word, the same ones wherever it is), no spaces
 // between words, and the CJK full stop and comma. Each character is a

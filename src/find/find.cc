@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <chrono>
 #include <span>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -27,6 +29,83 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
   uint32_t c = 0;
   for (uint32_t i = begin; i < end; ++i) c += !mask[i];
   return c;
+}
+
+inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+// Whether the token at [b, e) of `text` opens a web address: a scheme
+// ("http", "https", "ftp") followed by "://", or "www" followed by "." and a
+// letter or digit.
+bool OpensUrl(std::string_view text, size_t b, size_t e) {
+  auto is = [&](std::string_view word) {
+    if (e - b != word.size()) return false;
+    for (size_t i = 0; i < word.size(); ++i) {
+      if (AsciiLower(text[b + i]) != word[i]) return false;
+    }
+    return true;
+  };
+  if (text.substr(e, 3) == "://") return is("http") || is("https") || is("ftp");
+  return e + 1 < text.size() && text[e] == '.' && std::isalnum(static_cast<unsigned char>(text[e + 1])) && is("www");
+}
+
+// Where the web address that starts at byte b of `text` ends: at white
+// space (ASCII, or no-break, ideographic and the U+2000 block's spaces), at
+// < > " ', at a ) or ] that closes nothing opened in the address (Markdown
+// "[text](address)"; "wiki/Foo_(bar)" keeps its parenthesis), then less the
+// sentence punctuation it ends with.
+size_t UrlEnd(std::string_view text, size_t b) {
+  int parens = 0, brackets = 0;
+  size_t i = b;
+  for (; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == '\'') break;
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) break;
+    if (c == 0xE3 && text.substr(i, 3) == "\xE3\x80\x80") break;
+    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(text[i + 2]) <= 0x8A) {
+      break;
+    }
+    if (c == '(') ++parens;
+    if (c == '[') ++brackets;
+    if (c == ')' && parens-- == 0) break;
+    if (c == ']' && brackets-- == 0) break;
+  }
+  while (i > b && std::string_view(".,;:!?").find(text[i - 1]) != std::string_view::npos) --i;
+  return i;
+}
+
+// Makes each web address of an inline link in `tokens` (Tokenize's, byte
+// offsets) one token: an address in parentheses or angle brackets
+// (Markdown's "[text](address)", "text (address)", "<address>"). An address
+// is a dozen words ("https", "www", "example", "com", path words, numbers),
+// which in a copy that carries its links inline break the passage at every
+// link; as one token it is one inserted word, which alignment bridges. The
+// token spans the address's words; its hash is the address's bytes, ASCII
+// letters lower-cased. Other addresses stay words: one in a page's chrome
+// ("www.example.com" in a footer) is then still a few words that noise
+// breaks one at a time, not one long word that any noise in it changes
+// (as one token, without a source field, pages of a noisy site joined
+// through their chrome), and a short text that names an address keeps
+// its words.
+void CollapseUrls(std::string_view text, std::vector<Token>* tokens) {
+  std::vector<Token>& t = *tokens;
+  size_t w = 0;
+  thread_local std::string lower;
+  for (size_t i = 0; i < t.size();) {
+    const bool inline_link = t[i].begin > 0 && (text[t[i].begin - 1] == '(' || text[t[i].begin - 1] == '<');
+    if (!inline_link || !OpensUrl(text, t[i].begin, t[i].end)) {
+      t[w++] = t[i++];
+      continue;
+    }
+    const size_t end = UrlEnd(text, t[i].begin);
+    size_t j = i + 1;
+    while (j < t.size() && t[j].begin < end) ++j;
+    lower.assign(text.substr(t[i].begin, t[j - 1].end - t[i].begin));
+    for (char& c : lower) c = AsciiLower(c);
+    t[w++] = {Mix64(HashNormalized(lower) ^ 0x75726c), t[i].begin, t[j - 1].end};
+    i = j;
+  }
+  t.resize(w);
 }
 
 }  // namespace
@@ -105,6 +184,7 @@ void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vec
   } else {
     Tokenize(text, &scratch);
   }
+  CollapseUrls(text, &scratch);
   if (menus != nullptr) {
     for (size_t i = 1; i < scratch.size(); ++i) {
       if (BreaksLine(std::string_view(text.data() + scratch[i - 1].end, scratch[i].begin - scratch[i - 1].end))) {
