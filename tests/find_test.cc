@@ -1709,11 +1709,23 @@ TEST(Tokenize, TheWebAddressOfAnInlineLinkIsOneToken) {
   doppel::TokenizeCodePoints("http", &scheme);
   ASSERT_EQ(scheme.size(), 1u);
   EXPECT_EQ(tokens[7].hash, scheme[0].hash);
-  // An address ends at a no-break space too.
-  tokens.clear();
-  doppel::TokenizeCodePoints("see (www.a.org/x\u00a0now", &tokens);
-  ASSERT_EQ(tokens.size(), 3u);
-  EXPECT_EQ(SliceCodePoints("see (www.a.org/x\u00a0now", tokens[1].begin, tokens[1].end), "www.a.org/x");
+  // An address ends at the first character beyond ASCII: a no-break space,
+  // a line separator, and in text without spaces the fullwidth comma and
+  // the ideographs after it; a word that it cuts is taken whole.
+  auto slices_of = [](const std::string& t) {
+    std::vector<doppel::Token> tok;
+    doppel::TokenizeCodePoints(t, &tok);
+    std::vector<std::string> out;
+    for (const doppel::Token& x : tok) out.push_back(SliceCodePoints(t, x.begin, x.end));
+    return out;
+  };
+  EXPECT_EQ(slices_of("see (www.a.org/x\u00a0now"), (std::vector<std::string>{"see", "www.a.org/x", "now"}));
+  EXPECT_EQ(slices_of("see (https://a.com/x\u2028Home\u2028News"),
+            (std::vector<std::string>{"see", "https://a.com/x", "Home", "News"}));
+  EXPECT_EQ(slices_of("\u8be6\u89c1(https://example.com/a\uff0c\u7136\u540e"),
+            (std::vector<std::string>{"\u8be6", "\u89c1", "https://example.com/a", "\u7136", "\u540e"}));
+  EXPECT_EQ(slices_of("(https://de.wikipedia.org/wiki/Z\u00fcrich) next"),
+            (std::vector<std::string>{"https://de.wikipedia.org/wiki/Z\u00fcrich", "next"}));
 }
 
 // A copy that carries its links inline, as Markdown does, is one story with

@@ -48,23 +48,21 @@ bool OpensUrl(std::string_view text, size_t b, size_t e) {
   return e + 1 < text.size() && text[e] == '.' && std::isalnum(static_cast<unsigned char>(text[e + 1])) && is("www");
 }
 
-// Where the web address that starts at byte b of `text` ends: at white
-// space (ASCII, or no-break, ideographic and the U+2000 block's spaces), at
-// < > " ', at a ) or ] that closes nothing opened in the address (Markdown
-// "[text](address)"; "wiki/Foo_(bar)" keeps its parenthesis), then less the
-// sentence punctuation it ends with.
+// Where the web address that starts at byte b of `text` ends: at ASCII
+// white space or control, at < > " ', at a ) or ] that closes nothing
+// opened in the address (Markdown "[text](address)"; "wiki/Foo_(bar)"
+// keeps its parenthesis), or at the first character that is not ASCII
+// (the other spaces and line breaks, and in Chinese or Japanese, written
+// without spaces, the fullwidth comma or bracket and the ideographs after
+// an address), then less the sentence punctuation it ends with. An
+// address with letters beyond ASCII ends at the first of them; the token
+// that holds it is taken whole (CollapseUrls).
 size_t UrlEnd(std::string_view text, size_t b) {
   int parens = 0, brackets = 0;
   size_t i = b;
   for (; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == '\'') break;
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) break;
-    if (c == 0xE3 && text.substr(i, 3) == "\xE3\x80\x80") break;
-    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-        static_cast<unsigned char>(text[i + 2]) <= 0x8A) {
-      break;
-    }
+    if (c <= ' ' || c >= 0x7F || c == '<' || c == '>' || c == '"' || c == '\'') break;
     if (c == '(') ++parens;
     if (c == '[') ++brackets;
     if (c == ')' && parens-- == 0) break;
