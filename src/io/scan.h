@@ -24,7 +24,6 @@
 #include "doppel/input.h"
 #include "doppel/output.h"
 #include "doppel/record.h"
-#include "util/hash_sort.h"
 #include "util/progress.h"
 
 namespace doppel {
@@ -108,39 +107,40 @@ inline size_t PipelineTokens() {
 }
 
 // Good records whose id an earlier one has (RecordCounts::repeated_ids),
-// from (hash of the id's JSON, record position) in input order: sorted,
-// each run of one hash after its first entry repeats it, and the first
-// such record in input order is the one named. A position is the file
-// number above 40 bits of the line (in input order, as records are read);
-// ids of records beyond 2^24 files or 2^40 lines are not checked. Ids are
-// compared by their 64-bit hashes: among n records, two different ids are
-// taken for one with a chance of about n^2 / 2^65 (3e-4 at 100 million).
-// The sort's scratch copy is freed here, not kept for the thread.
-inline void CountRepeatedIds(std::vector<std::pair<uint64_t, uint64_t>> ids, const InputSet& input,
+// from (hash of the id's JSON, record position) in input order: each hash
+// goes into an open-addressing set (the hashes are uniform: their low bits
+// index it), and a hash found there is a repeat; the first one found is
+// the first such record in input order, and the earlier record is the
+// first with its hash. A position is the file number above 40 bits of the
+// line; ids of records beyond 2^24 files or 2^40 lines are not checked.
+// Ids are compared by their 64-bit hashes: among n records, two different
+// ids are taken for one with a chance of about n^2 / 2^65 (3e-4 at 100
+// million). The set (16 bytes a record) lives only here.
+inline void CountRepeatedIds(const std::vector<std::pair<uint64_t, uint64_t>>& ids, const InputSet& input,
                              RecordCounts* counts) {
-  {
-    std::vector<std::pair<uint64_t, uint64_t>> sorted;
-    hash_sort_internal::SortInto(ids.data(), ids.data() + ids.size(), &sorted,
-                                 [](const std::pair<uint64_t, uint64_t>& e) { return e.first; });
-    ids.swap(sorted);
-  }
-  uint64_t first = UINT64_MAX, earlier = 0;
-  for (size_t i = 1; i < ids.size(); ++i) {
-    if (ids[i].first != ids[i - 1].first) continue;
-    ++counts->repeated_ids;
-    if (ids[i].second < first) {
-      first = ids[i].second;
-      size_t j = i;
-      while (j > 0 && ids[j - 1].first == ids[i].first) --j;
-      earlier = ids[j].second;
+  size_t cap = 16;
+  while (cap < 2 * ids.size()) cap <<= 1;
+  std::vector<uint64_t> set(cap, 0);  // 0: a free slot (hash 0 is stored as 1)
+  size_t first = SIZE_MAX;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const uint64_t h = ids[i].first == 0 ? 1 : ids[i].first;
+    size_t at = h & (cap - 1);
+    while (set[at] != 0 && set[at] != h) at = (at + 1) & (cap - 1);
+    if (set[at] == 0) {
+      set[at] = h;
+      continue;
     }
+    ++counts->repeated_ids;
+    if (first == SIZE_MAX) first = i;
   }
-  if (counts->repeated_ids == 0) return;
+  if (first == SIZE_MAX) return;
+  size_t earlier = 0;
+  while (ids[earlier].first != ids[first].first) ++earlier;
   auto where = [&input](uint64_t pos) {
     return Where(input.files()[pos >> 40], pos & ((uint64_t{1} << 40) - 1));
   };
-  counts->first_repeated_id = fmt::format("{} has the id of {}", where(first), where(earlier));
-  if (where(first) == where(earlier)) counts->first_repeated_id += ", a file given twice";
+  counts->first_repeated_id = fmt::format("{} has the id of {}", where(ids[first].second), where(ids[earlier].second));
+  if (where(ids[first].second) == where(ids[earlier].second)) counts->first_repeated_id += ", a file given twice";
 }
 
 // Work(const Document&, Item*) runs in parallel; Sink(Item&&) or
@@ -265,7 +265,7 @@ Status ScanCorpus(InputSet& input, const CorpusOptions& opt, const char* label, 
   progress.Done();
   counts->read = states->size();
   counts->rejected = rejects.count();
-  if (status.ok()) CountRepeatedIds(std::move(ids), input, counts);
+  if (status.ok()) CountRepeatedIds(ids, input, counts);
   return status;
 }
 
