@@ -1711,7 +1711,8 @@ TEST(Tokenize, TheWebAddressOfAnInlineLinkIsOneToken) {
   EXPECT_EQ(tokens[7].hash, scheme[0].hash);
   // An address ends at the first character beyond ASCII: a no-break space,
   // a line separator, and in text without spaces the fullwidth comma and
-  // the ideographs after it; a word that it cuts is taken whole.
+  // the ideographs after it; a word that began before it is taken whole,
+  // one that begins there stays a word.
   auto slices_of = [](const std::string& t) {
     std::vector<doppel::Token> tok;
     doppel::TokenizeCodePoints(t, &tok);
@@ -1726,6 +1727,8 @@ TEST(Tokenize, TheWebAddressOfAnInlineLinkIsOneToken) {
             (std::vector<std::string>{"\u8be6", "\u89c1", "https://example.com/a", "\u7136", "\u540e"}));
   EXPECT_EQ(slices_of("(https://de.wikipedia.org/wiki/Z\u00fcrich) next"),
             (std::vector<std::string>{"https://de.wikipedia.org/wiki/Z\u00fcrich", "next"}));
+  EXPECT_EQ(slices_of("(https://fr.wikipedia.org/wiki/\u00e9t\u00e9) next"),
+            (std::vector<std::string>{"https://fr.wikipedia.org/wiki", "\u00e9t\u00e9", "next"}));
 }
 
 // A copy that carries its links inline, as Markdown does, is one story with

@@ -55,8 +55,9 @@ bool OpensUrl(std::string_view text, size_t b, size_t e) {
 // (the other spaces and line breaks, and in Chinese or Japanese, written
 // without spaces, the fullwidth comma or bracket and the ideographs after
 // an address), then less the sentence punctuation it ends with. An
-// address with letters beyond ASCII ends at the first of them; the token
-// that holds it is taken whole (CollapseUrls).
+// address with letters beyond ASCII ends at the first of them: a word that
+// began before it is taken whole by CollapseUrls ("/wiki/Zürich"), one that
+// begins there stays a word ("/été", "/Москва"), as an ideograph must.
 size_t UrlEnd(std::string_view text, size_t b) {
   int parens = 0, brackets = 0;
   size_t i = b;

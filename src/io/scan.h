@@ -115,21 +115,27 @@ inline size_t PipelineTokens() {
 // line; ids of records beyond 2^24 files or 2^40 lines are not checked.
 // Ids are compared by their 64-bit hashes: among n records, two different
 // ids are taken for one with a chance of about n^2 / 2^65 (3e-4 at 100
-// million). The set (16 bytes a record) lives only here.
+// million). The set (16 to 32 bytes a record) lives only here.
 inline void CountRepeatedIds(const std::vector<std::pair<uint64_t, uint64_t>>& ids, const InputSet& input,
                              RecordCounts* counts) {
   size_t cap = 16;
   while (cap < 2 * ids.size()) cap <<= 1;
-  std::vector<uint64_t> set(cap, 0);  // 0: a free slot (hash 0 is stored as 1)
+  std::vector<uint64_t> set(cap, 0);  // 0: a free slot; hash 0 is kept aside
+  bool zero_seen = false;
   size_t first = SIZE_MAX;
   for (size_t i = 0; i < ids.size(); ++i) {
-    const uint64_t h = ids[i].first == 0 ? 1 : ids[i].first;
-    size_t at = h & (cap - 1);
-    while (set[at] != 0 && set[at] != h) at = (at + 1) & (cap - 1);
-    if (set[at] == 0) {
+    const uint64_t h = ids[i].first;
+    bool seen;
+    if (h == 0) {
+      seen = zero_seen;
+      zero_seen = true;
+    } else {
+      size_t at = h & (cap - 1);
+      while (set[at] != 0 && set[at] != h) at = (at + 1) & (cap - 1);
+      seen = set[at] != 0;
       set[at] = h;
-      continue;
     }
+    if (!seen) continue;
     ++counts->repeated_ids;
     if (first == SIZE_MAX) first = i;
   }
