@@ -395,6 +395,30 @@ TEST(Clean, PiecesPointIntoTheOriginal) {
   }
 }
 
+// A Markdown link keeps its words and loses its markup and address; the
+// pieces still slice the cleaned text out of the original. Brackets that
+// are not a link's, and a link whose address is not closed, stay.
+TEST(Clean, MarkdownLinksKeepTheirWords) {
+  NewsGen gen(15);
+  const std::string p1 = gen.Paragraph(), p2 = gen.Paragraph();
+  const std::string linked =
+      "The [city council](https://www.example.com/news/council-2012-11?id=4) voted, see [its report]"
+      "(http://example.org/wiki/Report_(2012)) and [1] in (www.example.net/x, still open.";
+  const std::string plain =
+      "The city council voted, see its report and [1] in (www.example.net/x, still open.";
+  Builder b;
+  b.Add(p1 + "\n" + linked + "\n" + p2, "a.example", 0);
+  auto cleaned = b.Clean();
+  EXPECT_EQ(cleaned[0].text, p1 + "\n" + plain + "\n" + p2);
+  uint32_t prev_end = 0;
+  for (const auto& p : cleaned[0].pieces) {
+    EXPECT_EQ(SliceCp(cleaned[0].text, p.clean_start, p.clean_end),
+              SliceCp(b.corpus.docs[0].text, p.orig_start, p.orig_end));
+    EXPECT_GE(p.clean_start, prev_end);
+    prev_end = p.clean_end;
+  }
+}
+
 TEST(Clean, Deterministic) {
   NewsGen gen(11);
   Builder b;

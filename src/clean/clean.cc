@@ -22,9 +22,13 @@
 //  5. before the first prose unit, UI placeholders are dropped with what
 //     stands between them; other non-prose leaders (dates, bylines,
 //     headings) are article and stay.
+// The kept units are joined, each Markdown link "[words](address)" written
+// as its words (LinkPieces): the address is the page's markup, not its text.
 // Cost: linear in the corpus plus the sorts of clean/evidence.h; parallel
 // over documents and clusters, deterministic.
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
@@ -37,6 +41,7 @@
 #include "doppel/fuse.h"
 #include "doppel/text.h"
 #include "text/chars.h"
+#include "text/url.h"
 
 namespace doppel {
 namespace {
@@ -180,6 +185,31 @@ CorpusLines IndexLines(std::span<const uint32_t> cluster, const CleanOptions& op
     SortUnique(&shingles[d]);
   });
   return CorpusLines(lines, cluster, std::move(shingles), opt.same_story_containment);
+}
+
+// The bytes of text[begin, end) to keep, in order, without the markup of
+// its Markdown links: "[words](address)" keeps "words", where the address
+// starts with a scheme or "www." (text/url.h) and its ")" closes the link
+// within the range. A "[" is dropped with its link when it is in the range
+// and no "]" stands between it and the link's "](". Other brackets stay.
+void LinkPieces(std::string_view text, uint32_t begin, uint32_t end, std::vector<std::pair<uint32_t, uint32_t>>* out) {
+  out->clear();
+  uint32_t from = begin;  // the start of what is not yet written out
+  for (uint32_t i = begin; i + 1 < end; ++i) {
+    if (text[i] != ']' || text[i + 1] != '(' || !StartsUrl(text.substr(0, end), i + 2)) continue;
+    const size_t close = UrlEnd(text.substr(0, end), i + 2);
+    if (close >= end || text[close] != ')') continue;
+    uint32_t open = i;  // the link's "[", if it is in the range
+    while (open > from && text[open - 1] != '[' && text[open - 1] != ']') --open;
+    if (open > from && text[open - 1] == '[') {
+      if (open - 1 > from) out->push_back({from, open - 1});
+      from = open;
+    }
+    if (i > from) out->push_back({from, i});
+    from = static_cast<uint32_t>(close + 1);
+    i = from - 1;
+  }
+  if (end > from) out->push_back({from, end});
 }
 
 // Extends a cut after the last kept word over the punctuation glued to it.
@@ -381,11 +411,12 @@ class Cleaner {
   }
 
   // The kept units joined: a line break before a unit that starts a line,
-  // a space before any other.
+  // a space before any other; each unit's LinkPieces, one piece each.
   CleanedDocument Assemble() const {
     CleanedDocument out;
     CodePointCursor cursor(text_);
     uint32_t clean_cp = 0;
+    std::vector<std::pair<uint32_t, uint32_t>> parts;
     for (size_t u = 0; u < units_.size(); ++u) {
       if (why_[u] != Why::kKeep) continue;
       const Unit& unit = units_[u];
@@ -393,10 +424,13 @@ class Cleaner {
         out.text.push_back(unit.para ? '\n' : ' ');
         ++clean_cp;
       }
-      uint32_t a = cursor.ToCodePoint(unit.begin), b = cursor.ToCodePoint(unit.end);
-      out.text.append(UnitText(u));
-      out.pieces.push_back({clean_cp, clean_cp + (b - a), a, b});
-      clean_cp += b - a;
+      LinkPieces(text_, unit.begin, unit.end, &parts);
+      for (const auto& [pb, pe] : parts) {
+        uint32_t a = cursor.ToCodePoint(pb), b = cursor.ToCodePoint(pe);
+        out.text.append(text_.substr(pb, pe - pb));
+        out.pieces.push_back({clean_cp, clean_cp + (b - a), a, b});
+        clean_cp += b - a;
+      }
     }
     return out;
   }

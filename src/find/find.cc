@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cctype>
 #include <chrono>
 #include <span>
 #include <string>
@@ -18,6 +17,7 @@
 #include "doppel/union_find.h"
 #include "cluster/bridges.h"
 #include "find/boilerplate.h"
+#include "text/url.h"
 #include "util/fd_io.h"
 #include "util/run.h"
 
@@ -29,48 +29,6 @@ uint32_t Unmasked(const std::vector<uint8_t>& mask, uint32_t begin, uint32_t end
   uint32_t c = 0;
   for (uint32_t i = begin; i < end; ++i) c += !mask[i];
   return c;
-}
-
-inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-// Whether the token at [b, e) of `text` opens a web address: a scheme
-// ("http", "https", "ftp") followed by "://", or "www" followed by "." and a
-// letter or digit.
-bool OpensUrl(std::string_view text, size_t b, size_t e) {
-  auto is = [&](std::string_view word) {
-    if (e - b != word.size()) return false;
-    for (size_t i = 0; i < word.size(); ++i) {
-      if (AsciiLower(text[b + i]) != word[i]) return false;
-    }
-    return true;
-  };
-  if (text.substr(e, 3) == "://") return is("http") || is("https") || is("ftp");
-  return e + 1 < text.size() && text[e] == '.' && std::isalnum(static_cast<unsigned char>(text[e + 1])) && is("www");
-}
-
-// Where the web address that starts at byte b of `text` ends: at ASCII
-// white space or control, at < > " ', at a ) or ] that closes nothing
-// opened in the address (Markdown "[text](address)"; "wiki/Foo_(bar)"
-// keeps its parenthesis), or at the first character that is not ASCII
-// (the other spaces and line breaks, and in Chinese or Japanese, written
-// without spaces, the fullwidth comma or bracket and the ideographs after
-// an address), then less the sentence punctuation it ends with. An
-// address with letters beyond ASCII ends at the first of them: a word that
-// began before it is taken whole by CollapseUrls ("/wiki/Zürich"), one that
-// begins there stays a word ("/été", "/Москва"), as an ideograph must.
-size_t UrlEnd(std::string_view text, size_t b) {
-  int parens = 0, brackets = 0;
-  size_t i = b;
-  for (; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c <= ' ' || c >= 0x7F || c == '<' || c == '>' || c == '"' || c == '\'') break;
-    if (c == '(') ++parens;
-    if (c == '[') ++brackets;
-    if (c == ')' && parens-- == 0) break;
-    if (c == ']' && brackets-- == 0) break;
-  }
-  while (i > b && std::string_view(".,;:!?").find(text[i - 1]) != std::string_view::npos) --i;
-  return i;
 }
 
 // Makes each web address of an inline link in `tokens` (Tokenize's, byte
@@ -92,7 +50,7 @@ void CollapseUrls(std::string_view text, std::vector<Token>* tokens) {
   thread_local std::string lower;
   for (size_t i = 0; i < t.size();) {
     const bool inline_link = t[i].begin > 0 && (text[t[i].begin - 1] == '(' || text[t[i].begin - 1] == '<');
-    if (!inline_link || !OpensUrl(text, t[i].begin, t[i].end)) {
+    if (!inline_link || !StartsUrl(text, t[i].begin)) {
       t[w++] = t[i++];
       continue;
     }
@@ -100,7 +58,7 @@ void CollapseUrls(std::string_view text, std::vector<Token>* tokens) {
     size_t j = i + 1;
     while (j < t.size() && t[j].begin < end) ++j;
     lower.assign(text.substr(t[i].begin, t[j - 1].end - t[i].begin));
-    for (char& c : lower) c = AsciiLower(c);
+    for (char& c : lower) c = AsciiLowerByte(c);
     t[w++] = {Mix64(HashNormalized(lower) ^ 0x75726c), t[i].begin, t[j - 1].end};
     i = j;
   }
