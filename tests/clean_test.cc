@@ -395,19 +395,25 @@ TEST(Clean, PiecesPointIntoTheOriginal) {
   }
 }
 
-// A Markdown link keeps its words and loses its markup and address; the
-// pieces still slice the cleaned text out of the original. Brackets that
-// are not a link's, and a link whose address is not closed, stay.
+// A Markdown link keeps its words and loses its markup and address (an
+// image its "!" too); the pieces still slice the cleaned text out of the
+// original. A link whose words hold a sentence end (two units) loses its
+// "[" as well, and a line that is nothing but a link's markup is left out
+// with its line break. Brackets that are not a link's, and a link whose
+// address is not closed, stay.
 TEST(Clean, MarkdownLinksKeepTheirWords) {
   NewsGen gen(15);
   const std::string p1 = gen.Paragraph(), p2 = gen.Paragraph();
   const std::string linked =
       "The [city council](https://www.example.com/news/council-2012-11?id=4) voted, see [its report]"
-      "(http://example.org/wiki/Report_(2012)) and [1] in (www.example.net/x, still open.";
+      "(http://example.org/wiki/Report_(2012)) and [1] in (www.example.net/x, still open. The [mayor left. "
+      "Members](https://example.com/m) stayed and ![A view of the hall](https://cdn.example.com/h.jpg) "
+      "shows [y](www.example.net/y, still open.";
   const std::string plain =
-      "The city council voted, see its report and [1] in (www.example.net/x, still open.";
+      "The city council voted, see its report and [1] in (www.example.net/x, still open. The mayor left. "
+      "Members stayed and A view of the hall shows [y](www.example.net/y, still open.";
   Builder b;
-  b.Add(p1 + "\n" + linked + "\n" + p2, "a.example", 0);
+  b.Add(p1 + "\n" + linked + "\n[](https://www.example.com/icon)\n" + p2, "a.example", 0);
   auto cleaned = b.Clean();
   EXPECT_EQ(cleaned[0].text, p1 + "\n" + plain + "\n" + p2);
   uint32_t prev_end = 0;

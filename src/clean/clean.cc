@@ -23,7 +23,7 @@
 //     stands between them; other non-prose leaders (dates, bylines,
 //     headings) are article and stay.
 // The kept units are joined, each Markdown link "[words](address)" written
-// as its words (LinkPieces): the address is the page's markup, not its text.
+// as its words (LinkMarkup): the address is the page's markup, not its text.
 // Cost: linear in the corpus plus the sorts of clean/evidence.h; parallel
 // over documents and clusters, deterministic.
 #include <algorithm>
@@ -187,29 +187,34 @@ CorpusLines IndexLines(std::span<const uint32_t> cluster, const CleanOptions& op
   return CorpusLines(lines, cluster, std::move(shingles), opt.same_story_containment);
 }
 
-// The bytes of text[begin, end) to keep, in order, without the markup of
-// its Markdown links: "[words](address)" keeps "words", where the address
-// starts with a scheme or "www." (text/url.h) and its ")" closes the link
-// within the range. A "[" is dropped with its link when it is in the range
-// and no "]" stands between it and the link's "](". Other brackets stay.
-void LinkPieces(std::string_view text, uint32_t begin, uint32_t end, std::vector<std::pair<uint32_t, uint32_t>>* out) {
+// The markup of the Markdown links of `text`, in order: for each
+// "](address)" whose address starts with a scheme or "www." (text/url.h;
+// scanned up to kMaxUrlBytes) and whose ")" closes it, that range, and
+// before it the link's "[" (with an image's "!" before that) when no "]"
+// and no line break stand between them. Found in the whole text, as a
+// link's words may hold a sentence end that cuts them into two units.
+constexpr size_t kMaxUrlBytes = 2048;
+void LinkMarkup(std::string_view text, std::vector<std::pair<uint32_t, uint32_t>>* out) {
   out->clear();
-  uint32_t from = begin;  // the start of what is not yet written out
-  for (uint32_t i = begin; i + 1 < end; ++i) {
-    if (text[i] != ']' || text[i + 1] != '(' || !StartsUrl(text.substr(0, end), i + 2)) continue;
-    const size_t close = UrlEnd(text.substr(0, end), i + 2);
-    if (close >= end || text[close] != ')') continue;
-    uint32_t open = i;  // the link's "[", if it is in the range
-    while (open > from && text[open - 1] != '[' && text[open - 1] != ']') --open;
-    if (open > from && text[open - 1] == '[') {
-      if (open - 1 > from) out->push_back({from, open - 1});
-      from = open;
+  size_t from = 0;  // where the search for a link's "[" stops
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '\n') {
+      from = i + 1;
+      continue;
     }
-    if (i > from) out->push_back({from, i});
-    from = static_cast<uint32_t>(close + 1);
-    i = from - 1;
+    if (text[i] != ']' || text[i + 1] != '(' || !StartsUrl(text, i + 2)) continue;
+    const size_t close = UrlEnd(text.substr(0, std::min(text.size(), i + 2 + kMaxUrlBytes)), i + 2);
+    if (close >= text.size() || text[close] != ')') continue;
+    size_t open = i;
+    while (open > from && text[open - 1] != '[' && text[open - 1] != ']' && text[open - 1] != '\n') --open;
+    if (open > from && text[open - 1] == '[') {
+      const size_t bang = open - 1 > from && text[open - 2] == '!' ? open - 2 : open - 1;
+      out->push_back({static_cast<uint32_t>(bang), static_cast<uint32_t>(open)});
+    }
+    out->push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(close + 1)});
+    from = close + 1;
+    i = close;
   }
-  if (end > from) out->push_back({from, end});
 }
 
 // Extends a cut after the last kept word over the punctuation glued to it.
@@ -410,21 +415,36 @@ class Cleaner {
     for (size_t x = 0; x < last_ui; ++x) why_[kept[x]] = Why::kUi;
   }
 
-  // The kept units joined: a line break before a unit that starts a line,
-  // a space before any other; each unit's LinkPieces, one piece each.
+  // The kept units joined: a line break before a unit that starts a line
+  // (or follows one that did and had nothing but link markup), a space
+  // before any other; each unit less its links' markup (LinkMarkup), one
+  // piece per part.
   CleanedDocument Assemble() const {
     CleanedDocument out;
     CodePointCursor cursor(text_);
     uint32_t clean_cp = 0;
-    std::vector<std::pair<uint32_t, uint32_t>> parts;
+    std::vector<std::pair<uint32_t, uint32_t>> markup, parts;
+    LinkMarkup(text_, &markup);
+    size_t m = 0;
+    bool para = false;
     for (size_t u = 0; u < units_.size(); ++u) {
       if (why_[u] != Why::kKeep) continue;
       const Unit& unit = units_[u];
+      para |= unit.para;
+      parts.clear();
+      uint32_t from = unit.begin;
+      while (m < markup.size() && markup[m].second <= from) ++m;
+      for (size_t k = m; k < markup.size() && markup[k].first < unit.end; ++k) {
+        if (markup[k].first > from) parts.push_back({from, markup[k].first});
+        from = std::max(from, markup[k].second);
+      }
+      if (unit.end > from) parts.push_back({from, unit.end});
+      if (parts.empty()) continue;
       if (!out.text.empty()) {
-        out.text.push_back(unit.para ? '\n' : ' ');
+        out.text.push_back(para ? '\n' : ' ');
         ++clean_cp;
       }
-      LinkPieces(text_, unit.begin, unit.end, &parts);
+      para = false;
       for (const auto& [pb, pe] : parts) {
         uint32_t a = cursor.ToCodePoint(pb), b = cursor.ToCodePoint(pe);
         out.text.append(text_.substr(pb, pe - pb));
