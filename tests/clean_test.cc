@@ -116,6 +116,8 @@ TEST(Junk, Patterns) {
   EXPECT_TRUE(IsBareUrl("www.a.example (http://b.example/x)"));
   EXPECT_FALSE(IsBareUrl("see www.a.example"));
   EXPECT_FALSE(IsBareUrl("http://"));
+  EXPECT_TRUE(IsBareUrl("HTTPS://A.EXAMPLE/P ftp://b.example/f"));  // find's heads (text/url.h)
+  EXPECT_FALSE(IsBareUrl("www.-"));
   size_t m = 0;
   // Credit markers, standing alone or glued to the caption's last word.
   EXPECT_TRUE(EndsWithCredit("boats on the river at nightImage: Ann Lee/Agency/photo pool", &m));

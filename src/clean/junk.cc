@@ -3,6 +3,7 @@
 
 #include "clean/segment.h"
 #include "text/chars.h"
+#include "text/url.h"
 
 namespace doppel {
 namespace {
@@ -156,10 +157,8 @@ bool IsUiPlaceholder(std::string_view s) {
 bool IsUrlPiece(std::string_view piece) {
   size_t n;
   if (!piece.empty() && IsOpener(DecodeAt(piece, 0, &n))) piece.remove_prefix(n);
-  for (std::string_view head : {"https://", "http://", "www."}) {
-    if (piece.size() > head.size() && piece.starts_with(head)) return true;
-  }
-  return false;
+  const size_t head = UrlHeadLength(piece, 0);
+  return head > 0 && piece.size() > head;
 }
 
 namespace {

@@ -69,8 +69,10 @@ bool IsVideoTitle(std::string_view s, size_t words);
 // Ends with "..." or "…", or contains an identifier like "music_note".
 bool IsUiPlaceholder(std::string_view s);
 
-// A whitespace-free piece that is a web address: "http://", "https://" or
-// "www." then something, after an optional opening bracket or quote.
+// A whitespace-free piece that is a web address: the head of one
+// (text/url.h: "http://", "https://", "ftp://" in any case, or "www." and a
+// letter or digit) then something, after an optional opening bracket or
+// quote.
 bool IsUrlPiece(std::string_view piece);
 // Every whitespace piece of s (at least one) is a web address.
 bool IsBareUrl(std::string_view s);

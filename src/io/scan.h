@@ -24,6 +24,7 @@
 #include "doppel/input.h"
 #include "doppel/output.h"
 #include "doppel/record.h"
+#include "util/flat_map.h"
 #include "util/progress.h"
 
 namespace doppel {
@@ -107,35 +108,25 @@ inline size_t PipelineTokens() {
 }
 
 // Good records whose id an earlier one has (RecordCounts::repeated_ids),
-// from (hash of the id's JSON, record position) in input order: each hash
-// goes into an open-addressing set (the hashes are uniform: their low bits
-// index it), and a hash found there is a repeat; the first one found is
+// from (hash of the id's JSON, record position) in input order: a hash
+// already in the set (util/flat_map.h) is a repeat; the first one found is
 // the first such record in input order, and the earlier record is the
 // first with its hash. A position is the file number above 40 bits of the
 // line; ids of records beyond 2^24 files or 2^40 lines are not checked.
 // Ids are compared by their 64-bit hashes: among n records, two different
 // ids are taken for one with a chance of about n^2 / 2^65 (3e-4 at 100
-// million). The set (16 to 32 bytes a record) lives only here.
+// million; FlatMap takes hash 0 for 1, one more such pair as rare). The
+// set lives only here.
 inline void CountRepeatedIds(const std::vector<std::pair<uint64_t, uint64_t>>& ids, const InputSet& input,
                              RecordCounts* counts) {
-  size_t cap = 16;
-  while (cap < 2 * ids.size()) cap <<= 1;
-  std::vector<uint64_t> set(cap, 0);  // 0: a free slot; hash 0 is kept aside
-  bool zero_seen = false;
+  FlatMap<uint8_t> seen(ids.size());
   size_t first = SIZE_MAX;
   for (size_t i = 0; i < ids.size(); ++i) {
-    const uint64_t h = ids[i].first;
-    bool seen;
-    if (h == 0) {
-      seen = zero_seen;
-      zero_seen = true;
-    } else {
-      size_t at = h & (cap - 1);
-      while (set[at] != 0 && set[at] != h) at = (at + 1) & (cap - 1);
-      seen = set[at] != 0;
-      set[at] = h;
+    uint8_t& s = seen[ids[i].first];
+    if (s == 0) {
+      s = 1;
+      continue;
     }
-    if (!seen) continue;
     ++counts->repeated_ids;
     if (first == SIZE_MAX) first = i;
   }

@@ -1,6 +1,7 @@
 // Web addresses in text: where one starts and where it ends. Shared by
 // find's tokenization (the address of an inline link is one token) and
-// cleaning (a Markdown link keeps its words, not its address).
+// cleaning (a Markdown link keeps its words, not its address; a bare
+// address between sentences is junk, clean/junk.h).
 // Internal to doppel.
 #ifndef DOPPEL_TEXT_URL_H_
 #define DOPPEL_TEXT_URL_H_
@@ -12,23 +13,26 @@ namespace doppel {
 
 inline char AsciiLowerByte(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
-// Whether a web address starts at byte p of `text`: a scheme ("http",
-// "https", "ftp", in any case) and "://", or "www." and a letter or digit.
-inline bool StartsUrl(std::string_view text, size_t p) {
-  auto at = [&](size_t i, std::string_view word) {
-    if (i + word.size() > text.size()) return false;
+// The length of the head of a web address at byte p of `text`: a scheme
+// ("http", "https", "ftp", in any case) and "://", or "www." before a
+// letter or digit; 0 where no address starts.
+inline size_t UrlHeadLength(std::string_view text, size_t p) {
+  auto at = [&](std::string_view word) {
+    if (p + word.size() > text.size()) return false;
     for (size_t k = 0; k < word.size(); ++k) {
-      if (AsciiLowerByte(text[i + k]) != word[k]) return false;
+      if (AsciiLowerByte(text[p + k]) != word[k]) return false;
     }
     return true;
   };
-  for (std::string_view scheme : {"http://", "https://", "ftp://"}) {
-    if (at(p, scheme)) return true;
+  for (std::string_view head : {"http://", "https://", "ftp://"}) {
+    if (at(head)) return head.size();
   }
-  if (!at(p, "www.") || p + 4 >= text.size()) return false;
+  if (!at("www.") || p + 4 >= text.size()) return 0;
   const char c = AsciiLowerByte(text[p + 4]);
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? 4 : 0;
 }
+
+inline bool StartsUrl(std::string_view text, size_t p) { return UrlHeadLength(text, p) > 0; }
 
 // Where the web address that starts at byte b of `text` ends: at ASCII
 // white space or control, at < > " ', at a ) or ] that closes nothing
