@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a copy of an eval benchmark folder in which COUNT pages of small
 sites (fewer than 16 pages with the new crawls, doppel find's
-kLargeSource) were crawled again: each page gets CRAWLS - 1 more copies
+kLargeSource; with SITES = any, of any site) were crawled again: each page gets CRAWLS - 1 more copies
 (default CRAWLS = 2), ids id + "r", id + "rr", ..., each with one number
 raised by one and one word of four or more lower-case letters reversed
 (a counter, a typo fixed), drawn for each copy. With UNIQUE = 1 the other
@@ -10,7 +10,7 @@ them (of two picked pages of one story, only one is kept): what the page
 and its second crawl share is then shown by no other source, and the
 story-group rules of find take it for the site's template.
 
-  bench/recrawl.py BENCH OUT COUNT UNIQUE [SEED [CRAWLS]]
+  bench/recrawl.py BENCH OUT COUNT UNIQUE [SEED [CRAWLS [SITES]]]
 
 OUT gets docs.jsonl and truth.jsonl (with the new copies and without the
 copies left out), a link to BENCH's stories.jsonl, and pages.txt, the ids
@@ -64,23 +64,28 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--joined":
         joined(sys.argv[2], sys.argv[3])
         return
-    if len(sys.argv) not in (5, 6, 7) or sys.argv[4] not in ("0", "1"):
+    if len(sys.argv) not in (5, 6, 7, 8) or sys.argv[4] not in ("0", "1"):
         sys.exit(__doc__)
     bench, out, count, unique = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
     rng = random.Random(int(sys.argv[5]) if len(sys.argv) >= 6 else 5)
-    crawls = int(sys.argv[6]) if len(sys.argv) == 7 else 2
+    crawls = int(sys.argv[6]) if len(sys.argv) >= 7 else 2
     if crawls < 2:
         sys.exit("CRAWLS must be 2 or more")
+    sites = sys.argv[7] if len(sys.argv) == 8 else "small"
+    if sites not in ("small", "any"):
+        sys.exit("SITES must be small or any")
+    limit = LARGE_SOURCE if sites == "small" else float("inf")
     with open(os.path.join(bench, "docs.jsonl"), encoding="utf-8") as f:
         docs = [json.loads(line) for line in f]
     with open(os.path.join(bench, "truth.jsonl"), encoding="utf-8") as f:
         truth = {r["id"]: r for r in map(json.loads, f)}
-    # Pages of sites that stay small with their second crawls added.
+    # Pages of sites that stay small with their second crawls added (any
+    # site with SITES = any).
     pages_of = Counter(urlparse(d["url"]).netloc for d in docs)
     picked = []
     for d in rng.sample(docs, len(docs)):
         site = urlparse(d["url"]).netloc
-        if len(picked) < count and pages_of[site] + crawls - 1 < LARGE_SOURCE:
+        if len(picked) < count and pages_of[site] + crawls - 1 < limit:
             picked.append(d)
             pages_of[site] += crawls - 1
     left_out = set()

@@ -656,6 +656,63 @@ TEST(FindClusters, AnExcerptOfAStoryALargeSitePostedTwiceJoinsTheCopies) {
   EXPECT_TRUE(t.JoinsTwoCopies(story, story, excerpt));
 }
 
+// The feed site holds a story's feed copy and an excerpt of it crawled
+// twice (its date line changed), and the story is also on the other site.
+// What the excerpt shares with the feed copy is on three pages of the site;
+// the two crawls join as the set's group (almost all of their text), the
+// feed copy does not (it has much text of its own), so the excerpt's text
+// was in two groups of the site, its chrome, and neither crawl joined the
+// story. The feed copy is aligned with the crawls' group, as with a group
+// of pairs.
+TEST(FindClusters, AnExcerptALargeSiteCrawledTwiceJoinsItsFeedCopy) {
+  FeedSiteCorpus t(47);
+  const std::vector<std::string> story = t.g.Article(8);
+  const std::string headline = t.g.Sentence(9);
+  std::vector<std::string> excerpt = {headline, "November 7, 2012", story[1], story[2], "Read more at Daily Example."};
+  t.AddPage(t.feeds, "feed", story);
+  t.AddPage(t.feeds, "excerpt1", excerpt);
+  excerpt[1] = "November 8, 2012";
+  t.AddPage(t.feeds, "excerpt2", excerpt);
+  t.AddPage(t.daily, "reprint", story);
+  auto cl = Clusters(t.corpus);
+  EXPECT_TRUE(Together(cl, "feed", "reprint"));
+  EXPECT_TRUE(Together(cl, "excerpt1", "excerpt2"));
+  EXPECT_TRUE(Together(cl, "excerpt1", "feed"));
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(Together(cl, "feed", fmt::format("a{}", i))) << i;
+  for (int i = 0; i < 6; ++i) EXPECT_FALSE(Together(cl, "feed", fmt::format("b{}", i))) << i;
+}
+
+// The feed site ran a box (a list of the hour's headlines) on five pages of
+// different stories, four of them short, and another site has the box's
+// text as a page of its own. The four short pages share more of the box
+// than they have text of their own, so the count of their set joins them;
+// they are no copies of each other, so the fifth page is not aligned with
+// them as with a page crawled again (it would join them over the box, the
+// box would be in one group of the site and no longer its chrome, and the
+// pages would join each other and the other site's page).
+TEST(FindClusters, ABoxOnShortPagesOfALargeSiteDoesNotJoinThem) {
+  FeedSiteCorpus t(53);
+  std::vector<std::string> box;
+  for (int i = 0; i < 6; ++i) box.push_back(t.g.Sentence(10));
+  for (int i = 1; i <= 4; ++i) {
+    std::vector<std::string> page = {t.g.Sentence(8), t.g.Sentence(14), t.g.Sentence(14)};
+    page.insert(page.end(), box.begin(), box.end());
+    t.AddPage(t.feeds, fmt::format("short{}", i), page);
+  }
+  std::vector<std::string> long_page = t.g.Article(6);
+  long_page.insert(long_page.end(), box.begin(), box.end());
+  t.AddPage(t.feeds, "long", long_page);
+  t.AddPage(t.daily, "box", box);
+  // Enough documents that the box's six are below the cap on document
+  // frequency (the square root of the documents).
+  AddLonePages(&t.corpus, t.g, 40);
+  auto cl = Clusters(t.corpus);
+  for (int i = 2; i <= 4; ++i) EXPECT_FALSE(Together(cl, "short1", fmt::format("short{}", i))) << i;
+  EXPECT_FALSE(Together(cl, "short1", "long"));
+  EXPECT_FALSE(Together(cl, "short1", "box"));
+  EXPECT_FALSE(Together(cl, "long", "box"));
+}
+
 // The same feed site, where a box of text (a "most read" list of the hour)
 // ran on both copies and on a short page of another story, and nowhere
 // else: the short page is mostly the box, but the box is not article text

@@ -1077,8 +1077,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     const uint64_t budget = std::max<uint64_t>(1, work / 2 / kBatchBytesPerToken);
     tbb::enumerable_thread_specific<std::vector<Boilerplate::NearCopy>> near_found;
     auto align = [&](const std::vector<std::pair<uint32_t, uint32_t>>& pairs, int chrome, bool elsewhere_only,
-                     std::vector<uint8_t>* joined, bool near = false) -> Status {
+                     std::vector<uint8_t>* joined, bool near = false,
+                     std::vector<uint8_t>* alike = nullptr) -> Status {
       joined->assign(pairs.size(), 0);
+      if (alike != nullptr) alike->assign(pairs.size(), 0);
       return corpus.tokens.ForEachPairBatch(
         pairs, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
           batch_docs = docs;
@@ -1117,10 +1119,12 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             (*joined)[c] = art > 0 && cov >= options.min_coverage * art && cov >= static_cast<uint32_t>(options.min_tokens);
             // Near-identical texts (kNearCopy): their words beyond chrome
             // match at least kNearCopy of each one's.
-            if (near && !(*joined)[c] && art_x > 0 && art_y > 0 &&
-                matched_x >= kNearCopy * static_cast<double>(art_x) &&
-                matched_y >= kNearCopy * static_cast<double>(art_y) &&
-                std::min(matched_x, matched_y) >= static_cast<uint32_t>(options.min_tokens)) {
+            const bool near_identical = art_x > 0 && art_y > 0 &&
+                                        matched_x >= kNearCopy * static_cast<double>(art_x) &&
+                                        matched_y >= kNearCopy * static_cast<double>(art_y) &&
+                                        std::min(matched_x, matched_y) >= static_cast<uint32_t>(options.min_tokens);
+            if (alike != nullptr) (*alike)[c] = near_identical;
+            if (near && !(*joined)[c] && near_identical) {
               near_found.local().push_back({x, y, std::min(1.0, static_cast<double>(matched_x) / art_x),
                                             std::min(1.0, static_cast<double>(matched_y) / art_y),
                                             std::move(passages)});
@@ -1198,58 +1202,49 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       // never spans two sources, which SourceCounts relies on.
       if (joined[c]) regrouped |= groups.Union(candidates[c].first, candidates[c].second);
     }
+    const UnionFind pair_groups = groups;
     // A set of three or more documents of one source is one story when the
     // n-grams that exactly they share (and another source has as article
     // text) are at least min_coverage of what a document has beyond chrome:
     // those n-grams (each counted once) and its own (the n-gram positions no
     // other document of its source has). Every document that passes joins
     // the set's group; one that has much text of its own does not.
-    // A set of a large source (sharing min_shared n-grams or more) in
-    // which two or more documents are one group of pairs (the group with
-    // the most of them; ties to the lowest): each of its documents outside
-    // that group is aligned with the group's first document of the set
+    // Then a set of a large source (sharing min_shared n-grams or more) in
+    // which two or more documents are one group (the group with the most
+    // of them; ties to the lowest): each of its documents outside that
+    // group is aligned with the group's first document of the set
     // (to_align), and joins the group when it aligns as a pair does, with
     // two differences: only what more than kStoryRepeats groups of the
     // source show is masked (kCommon: what a large source shows that
     // often, or what more than sqrt(N) documents have, is its chrome
     // learned in full), and aligned text counts only where another source
     // has it as article text (a box or list that ran on a few of the
-    // source's pages is not). Noise breaks the n-grams of a site's copies of a story
-    // one copy at a time: two feed copies group as a pair on the n-grams
-    // only they share, while what an excerpt shares with both is a set of
-    // three that the count below may not take (the excerpt's own headline
-    // and noise outweigh it), and once the copies are one group it is in
-    // two groups of the source: chrome (docs/design.md, step 2). The groups
-    // of pairs are taken as they were before the sets joined anything, so
-    // the sets' order does not matter.
-    std::vector<uint32_t> pair_group(n);
-    for (uint32_t d = 0; d < n; ++d) pair_group[d] = groups.Find(d);
-    std::vector<std::pair<uint32_t, uint32_t>> to_align;
+    // source's pages is not). Otherwise what the group shares with the
+    // others is in two groups of the source: its chrome (docs/design.md,
+    // step 2). A group here is one of pairs, joined where the count joins
+    // near-identical texts (kNearCopy, aligned with only kCommon masked: a
+    // page crawled again). Two cases:
+    // - noise breaks the n-grams of a site's copies of a story one copy at
+    //   a time: two feed copies group as a pair on the n-grams only they
+    //   share, while what an excerpt shares with both is a set of three
+    //   that the count may not take (the excerpt's own headline and noise
+    //   outweigh it);
+    // - an excerpt crawled twice and the site's feed copy of its story:
+    //   the two crawls are no pair (beyond what the feed copy has, they
+    //   share a date line and "Read more"); the count joins them, but not
+    //   the feed copy, which has much text of its own.
+    // Not every pair the count joins: on a large source it takes every
+    // shared n-gram, and short pages of different stories that share a box
+    // pass it; aligned with one of them, a long page with the box joined
+    // them over it, and the box was no longer chrome (deg_htmltags pair
+    // precision 1.0 -> 0.98). The groups are taken after every set's
+    // count, so the sets' order does not matter.
+    std::vector<std::pair<uint32_t, uint32_t>> crawl_pairs;
     for (const DocSet& set : sets) {
-      if (set.count >= static_cast<uint32_t>(options.min_shared) && large(corpus.source[set.docs[0]])) {
-        // The group with most of the set's documents, and its first one:
-        // documents are ascending, so a group is first met at its first.
-        uint32_t most = UINT32_MAX, most_docs = 0, most_first = 0;
-        for (uint32_t i = 0; i < set.size; ++i) {
-          const uint32_t g = pair_group[set.docs[i]];
-          uint32_t k = 0;
-          for (uint32_t j = 0; j < set.size; ++j) k += pair_group[set.docs[j]] == g;
-          if (k > most_docs || (k == most_docs && g < most)) {
-            most = g;
-            most_docs = k;
-            most_first = set.docs[i];
-          }
-        }
-        if (most_docs >= 2) {
-          for (uint32_t i = 0; i < set.size; ++i) {
-            const uint32_t d = set.docs[i];
-            if (pair_group[d] != most) to_align.emplace_back(std::min(d, most_first), std::max(d, most_first));
-          }
-        }
-      }
       // Sets kept only for near-identical texts (no n-gram another source
       // has) are not for this rule, whatever min_tokens.
       if (set.count == 0 || set.count < static_cast<uint32_t>(options.min_tokens)) continue;
+      const bool is_large = large(corpus.source[set.docs[0]]);
       uint32_t first = UINT32_MAX;
       for (uint32_t i = 0; i < set.size; ++i) {
         const uint32_t d = set.docs[i];
@@ -1258,7 +1253,40 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           first = d;
         } else {
           regrouped |= groups.Union(first, d);
+          if (is_large) crawl_pairs.emplace_back(first, d);
         }
+      }
+    }
+    std::sort(crawl_pairs.begin(), crawl_pairs.end());
+    crawl_pairs.erase(std::unique(crawl_pairs.begin(), crawl_pairs.end()), crawl_pairs.end());
+    std::vector<uint8_t> unused, alike;
+    DOPPEL_RETURN_IF_ERROR(align(crawl_pairs, kCommon, /*elsewhere_only=*/false, &unused, /*near=*/false, &alike));
+    UnionFind crawls = pair_groups;
+    for (size_t c = 0; c < crawl_pairs.size(); ++c) {
+      if (alike[c]) crawls.Union(crawl_pairs[c].first, crawl_pairs[c].second);
+    }
+    std::vector<uint32_t> joined_group(n);
+    for (uint32_t d = 0; d < n; ++d) joined_group[d] = crawls.Find(d);
+    std::vector<std::pair<uint32_t, uint32_t>> to_align;
+    for (const DocSet& set : sets) {
+      if (set.count < static_cast<uint32_t>(options.min_shared) || !large(corpus.source[set.docs[0]])) continue;
+      // The group with most of the set's documents, and its first one:
+      // documents are ascending, so a group is first met at its first.
+      uint32_t most = UINT32_MAX, most_docs = 0, most_first = 0;
+      for (uint32_t i = 0; i < set.size; ++i) {
+        const uint32_t g = joined_group[set.docs[i]];
+        uint32_t k = 0;
+        for (uint32_t j = 0; j < set.size; ++j) k += joined_group[set.docs[j]] == g;
+        if (k > most_docs || (k == most_docs && g < most)) {
+          most = g;
+          most_docs = k;
+          most_first = set.docs[i];
+        }
+      }
+      if (most_docs < 2) continue;
+      for (uint32_t i = 0; i < set.size; ++i) {
+        const uint32_t d = set.docs[i];
+        if (joined_group[d] != most) to_align.emplace_back(std::min(d, most_first), std::max(d, most_first));
       }
     }
     std::sort(to_align.begin(), to_align.end());
