@@ -713,6 +713,86 @@ TEST(FindClusters, ABoxOnShortPagesOfALargeSiteDoesNotJoinThem) {
   EXPECT_FALSE(Together(cl, "long", "box"));
 }
 
+// A large site whose pages a crawl holds twice: every page as it is, and
+// four of them once more under a second template (a print version). The
+// four share that template and have next to nothing of their own (each
+// shares its story with its first copy), so the count of their set joined
+// them into one group of the site, and the template was article text
+// there: their pairs with their first copies covered three quarters of
+// their text, and pages whose story is not much longer than the template
+// joined each other over it (bench/README.md, "Pages held more than
+// once"). What a page shares with a copy outside the set that it joined
+// counts as its own text there, so the template stays chrome.
+TEST(FindClusters, ASecondTemplateOnPagesALargeSiteHoldsTwiceIsChrome) {
+  NewsGen g(59);
+  const Site site = MakeSite(g, "daily.example");
+  const Site print = MakeSite(g, "daily.example");  // the second template
+  Corpus c;
+  std::vector<std::vector<std::string>> articles;
+  for (int i = 0; i < 20; ++i) {
+    articles.push_back(g.Article(3));
+    Add(&c, fmt::format("p{}", i), Page(site, articles.back()), "daily.example");
+  }
+  for (int i = 0; i < 4; ++i) Add(&c, fmt::format("print{}", i), Page(print, articles[i]), "daily.example");
+  AddLonePages(&c, g, 30);
+  auto r = doppel::FindCopies(c, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  for (uint32_t i = 0; i < 4; ++i) {
+    const uint32_t first = i, again = 20 + i;  // p<i>, print<i>
+    const auto it = std::find_if(r->pairs.begin(), r->pairs.end(),
+                                 [&](const doppel::RelatedPair& p) { return p.a == first && p.b == again; });
+    ASSERT_NE(it, r->pairs.end()) << i;
+    EXPECT_GT(it->coverage_b, 0.9) << i;  // the print copy's article is its story
+    for (uint32_t j = i + 1; j < 4; ++j) EXPECT_NE(r->cluster[again], r->cluster[20 + j]) << i << " " << j;
+  }
+}
+
+// Replaces every `every`-th word of `line` (from the `from`-th) with a new
+// word: the n-grams over those words break.
+std::string ChangeWords(const std::string& line, int every, int from, NewsGen& g) {
+  std::vector<std::string> words;
+  for (size_t at = 0, end; at < line.size(); at = end + 1) {
+    end = std::min(line.find(' ', at), line.size());
+    words.push_back(line.substr(at, end - at));
+  }
+  for (size_t i = static_cast<size_t>(from); i < words.size(); i += static_cast<size_t>(every)) {
+    std::string w = g.Sentence(1);
+    w.pop_back();  // the period
+    words[i] = w;
+  }
+  return JoinLines(words, " ");
+}
+
+// A site's copies of one story, each broken in other places (edits, noise):
+// a full copy, a second one whose lead has a few words changed, one cut
+// after its second paragraph, which has words changed, and an excerpt of
+// the lead. The lead's n-grams that the second copy lost are a set of the
+// other three; the first two copies share the rest of the story as a pair.
+// The first copy's pair partner carries the lead too (the set with it added
+// shares n-grams), so what the two share only is the set's story, not text
+// of the first copy's own: it joins the set, and the lead stays article
+// text of the site.
+TEST(FindClusters, ASiteCopyBrokenInOtherPlacesKeepsTheStorysSet) {
+  NewsGen g(61);
+  const Site site = MakeSite(g, "feeds.example"), other = MakeSite(g, "other.example");
+  Corpus c;
+  for (int i = 0; i < 6; ++i) Add(&c, fmt::format("f{}", i), Page(site, g.Article(3)), "feeds.example");
+  for (int i = 0; i < 6; ++i) Add(&c, fmt::format("o{}", i), Page(other, g.Article(3)), "other.example");
+  std::vector<std::string> story = {g.Sentence(8)};
+  for (int i = 0; i < 4; ++i) story.push_back(g.Sentence(20) + " " + g.Sentence(20));
+  std::vector<std::string> second = story, cut = {story[0], story[1], g.Sentence(12)};
+  second[1] = ChangeWords(story[1], 6, 2, g);
+  Add(&c, "full", Page(site, story), "feeds.example");
+  Add(&c, "second", Page(site, second), "feeds.example");
+  Add(&c, "cut", Page(site, cut), "feeds.example");
+  Add(&c, "excerpt", Page(site, {story[0], story[1], "Read more at Other Example."}), "feeds.example");
+  Add(&c, "reprint", Page(other, story), "other.example");
+  AddLonePages(&c, g, 30);
+  auto cl = Clusters(c);
+  for (const char* id : {"second", "cut", "excerpt", "reprint"}) EXPECT_TRUE(Together(cl, "full", id)) << id;
+  for (int i = 0; i < 6; ++i) EXPECT_FALSE(Together(cl, "full", fmt::format("f{}", i))) << i;
+}
+
 // The same feed site, where a box of text (a "most read" list of the hour)
 // ran on both copies and on a short page of another story, and nowhere
 // else: the short page is mostly the box, but the box is not article text

@@ -1038,10 +1038,14 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       return beyond[d];
     };
     std::vector<std::pair<uint32_t, uint32_t>> candidates;
+    std::vector<uint32_t> candidate_shared;  // per candidate: the n-grams that only its two documents have
     for (const PairCount& pc : shared) {
       if (pc.count < static_cast<uint32_t>(options.min_shared)) continue;
       const uint32_t shorter = std::min(beyond_of(pc.pair.first), beyond_of(pc.pair.second));
-      if (pc.count >= options.min_shared_per_word * shorter) candidates.push_back(pc.pair);
+      if (pc.count >= options.min_shared_per_word * shorter) {
+        candidates.push_back(pc.pair);
+        candidate_shared.push_back(pc.count);
+      }
     }
     std::vector<uint32_t>().swap(beyond);
     std::vector<PairCount>().swap(shared);
@@ -1203,12 +1207,65 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       if (joined[c]) regrouped |= groups.Union(candidates[c].first, candidates[c].second);
     }
     const UnionFind pair_groups = groups;
+    // Per document, the pairs it joined: (partner, n-gram positions that
+    // only the two have), grouped by document.
+    std::vector<uint32_t> partners_begin(n + 1, 0);
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      if (!joined[c]) continue;
+      ++partners_begin[candidates[c].first + 1];
+      ++partners_begin[candidates[c].second + 1];
+    }
+    for (size_t d = 0; d < n; ++d) partners_begin[d + 1] += partners_begin[d];
+    std::vector<std::pair<uint32_t, uint32_t>> partners(partners_begin[n]);
+    {
+      std::vector<uint32_t> at(partners_begin.begin(), partners_begin.end() - 1);
+      for (size_t c = 0; c < candidates.size(); ++c) {
+        if (!joined[c]) continue;
+        const auto [x, y] = candidates[c];
+        partners[at[x]++] = {y, candidate_shared[c]};
+        partners[at[y]++] = {x, candidate_shared[c]};
+      }
+    }
+    // What document d of `set` has beyond chrome besides the set's n-grams:
+    // its own, and what it shares with a copy outside the set that it
+    // joined as a pair. Without the latter, a site that holds some of its
+    // pages twice, the second time under another template, had those pages
+    // share the template as a set and have next to nothing of their own
+    // (each shares its story with its first copy): the set joined pages of
+    // different stories, and the template was no longer chrome.
+    // A copy that shares the set's text as well (the set with it added
+    // shares min_shared n-grams: noise broke the rest in it) is a copy of
+    // the set's story, and what d shares with it only is that story too.
+    auto carries_set = [&](const DocSet& set, uint32_t e) {
+      if (set.size == kStoryRepeats) return false;
+      DocSet with = set;
+      uint32_t* end = with.docs.data() + with.size;
+      uint32_t* at = std::upper_bound(with.docs.data(), end, e);
+      std::copy_backward(at, end, end + 1);
+      *at = e;
+      ++with.size;
+      const auto it = std::lower_bound(sets.begin(), sets.end(), with);
+      return it != sets.end() && it->same_docs(with) && it->count >= static_cast<uint32_t>(options.min_shared);
+    };
+    auto beyond_set = [&](const DocSet& set, uint32_t d) {
+      uint32_t beyond = own[d];
+      for (uint32_t k = partners_begin[d]; k < partners_begin[d + 1]; ++k) {
+        const uint32_t e = partners[k].first;
+        if (std::find(set.docs.begin(), set.docs.begin() + set.size, e) == set.docs.begin() + set.size &&
+            !carries_set(set, e)) {
+          beyond += partners[k].second;
+        }
+      }
+      return beyond;
+    };
     // A set of three or more documents of one source is one story when the
     // n-grams that exactly they share (and another source has as article
     // text) are at least min_coverage of what a document has beyond chrome:
-    // those n-grams (each counted once) and its own (the n-gram positions no
-    // other document of its source has). Every document that passes joins
-    // the set's group; one that has much text of its own does not.
+    // those n-grams (each counted once), its own (the n-gram positions no
+    // other document of its source has) and what it shares with a copy
+    // outside the set that it joined as a pair (beyond_set). Every document
+    // that passes joins the set's group; one that has much text of its own
+    // does not.
     // Then a set of a large source (sharing min_shared n-grams or more) in
     // which two or more documents are one group (the group with the most
     // of them; ties to the lowest): each of its documents outside that
@@ -1248,7 +1305,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       uint32_t first = UINT32_MAX;
       for (uint32_t i = 0; i < set.size; ++i) {
         const uint32_t d = set.docs[i];
-        if (set.count < options.min_coverage * static_cast<double>(own[d] + set.count)) continue;
+        if (set.count < options.min_coverage * static_cast<double>(beyond_set(set, d) + set.count)) continue;
         if (first == UINT32_MAX) {
           first = d;
         } else {
