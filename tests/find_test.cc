@@ -719,10 +719,11 @@ TEST(FindClusters, ABoxOnShortPagesOfALargeSiteDoesNotJoinThem) {
 // shares its story with its first copy), so the count of their set joined
 // them into one group of the site, and the template was article text
 // there: their pairs with their first copies covered three quarters of
-// their text, and pages whose story is not much longer than the template
-// joined each other over it (bench/README.md, "Pages held more than
-// once"). What a page shares with a copy outside the set that it joined
-// counts as its own text there, so the template stays chrome.
+// their text. (Where a story is not much longer than the template, such
+// pages also joined each other over it, bench/README.md, "Pages held more
+// than once"; here the stories are longer, and the check that they stay
+// apart holds either way.) What a page shares with a copy of it outside
+// the set counts as its own text there, so the template stays chrome.
 TEST(FindClusters, ASecondTemplateOnPagesALargeSiteHoldsTwiceIsChrome) {
   NewsGen g(59);
   const Site site = MakeSite(g, "daily.example");
@@ -763,10 +764,41 @@ std::string ChangeWords(const std::string& line, int every, int from, NewsGen& g
   return JoinLines(words, " ");
 }
 
+// A large site holds a story three times, each copy with a paragraph of
+// its own after it (a comment, an update), so the three are a set. The first
+// copy also carries a box that one short page of another story has too:
+// the two join as a pair over it. That pair is no copy of the story's page
+// (the box is less than its own paragraph), so what the two share does not
+// count against the set: the three copies stay one story.
+TEST(FindClusters, APairOverABoxIsNoCopyOfAPage) {
+  NewsGen g(67);
+  const Site site = MakeSite(g, "daily.example");
+  Corpus c;
+  for (int i = 0; i < 20; ++i) Add(&c, fmt::format("p{}", i), Page(site, g.Article(3)), "daily.example");
+  const std::vector<std::string> story = {g.Sentence(6), g.Sentence(20), g.Sentence(20), g.Sentence(20)};
+  std::vector<std::string> box;
+  for (int i = 0; i < 4; ++i) box.push_back(g.Sentence(8));
+  for (int i = 1; i <= 3; ++i) {
+    std::vector<std::string> copy = story;
+    copy.push_back(g.Sentence(25));
+    copy.push_back(g.Sentence(25));
+    if (i == 1) copy.insert(copy.end(), box.begin(), box.end());
+    Add(&c, fmt::format("copy{}", i), Page(site, copy), "daily.example");
+  }
+  std::vector<std::string> short_page = {g.Sentence(10)};
+  short_page.insert(short_page.end(), box.begin(), box.end());
+  Add(&c, "short", Page(site, short_page), "daily.example");
+  AddLonePages(&c, g, 30);
+  auto cl = Clusters(c);
+  EXPECT_TRUE(Together(cl, "copy1", "copy2"));
+  EXPECT_TRUE(Together(cl, "copy1", "copy3"));
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(Together(cl, "copy1", fmt::format("p{}", i))) << i;
+}
+
 // A site's copies of one story, each broken in other places (edits, noise):
-// a full copy, a second one whose lead has a few words changed, one cut
-// after its second paragraph, which has words changed, and an excerpt of
-// the lead. The lead's n-grams that the second copy lost are a set of the
+// a full copy, a second one whose lead has a word in six changed, one cut
+// after its lead with a line of its own after it, and an excerpt of the
+// lead. The lead's n-grams that the second copy lost are a set of the
 // other three; the first two copies share the rest of the story as a pair.
 // The first copy's pair partner carries the lead too (the set with it added
 // shares n-grams), so what the two share only is the set's story, not text

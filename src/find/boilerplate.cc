@@ -1207,13 +1207,20 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       if (joined[c]) regrouped |= groups.Union(candidates[c].first, candidates[c].second);
     }
     const UnionFind pair_groups = groups;
-    // Per document, the pairs it joined: (partner, n-gram positions that
-    // only the two have), grouped by document.
+    // Per document, the copies of it that it joined as pairs: (partner,
+    // n-grams that only the two have), grouped by document. A partner is a
+    // copy of d when those n-grams are at least min_coverage of them and
+    // d's own: a page and the same page under another template. Not every
+    // pair is: two pages of different stories that share a box no third
+    // page has join as a pair over it, and the box is a small part of each.
+    auto copy_of = [&](uint32_t d, uint32_t shared) {
+      return shared >= options.min_coverage * (static_cast<double>(own[d]) + shared);
+    };
     std::vector<uint32_t> partners_begin(n + 1, 0);
     for (size_t c = 0; c < candidates.size(); ++c) {
       if (!joined[c]) continue;
-      ++partners_begin[candidates[c].first + 1];
-      ++partners_begin[candidates[c].second + 1];
+      partners_begin[candidates[c].first + 1] += copy_of(candidates[c].first, candidate_shared[c]);
+      partners_begin[candidates[c].second + 1] += copy_of(candidates[c].second, candidate_shared[c]);
     }
     for (size_t d = 0; d < n; ++d) partners_begin[d + 1] += partners_begin[d];
     std::vector<std::pair<uint32_t, uint32_t>> partners(partners_begin[n]);
@@ -1222,16 +1229,16 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       for (size_t c = 0; c < candidates.size(); ++c) {
         if (!joined[c]) continue;
         const auto [x, y] = candidates[c];
-        partners[at[x]++] = {y, candidate_shared[c]};
-        partners[at[y]++] = {x, candidate_shared[c]};
+        if (copy_of(x, candidate_shared[c])) partners[at[x]++] = {y, candidate_shared[c]};
+        if (copy_of(y, candidate_shared[c])) partners[at[y]++] = {x, candidate_shared[c]};
       }
     }
     // What document d of `set` has beyond chrome besides the set's n-grams:
-    // its own, and what it shares with a copy outside the set that it
-    // joined as a pair. Without the latter, a site that holds some of its
-    // pages twice, the second time under another template, had those pages
-    // share the template as a set and have next to nothing of their own
-    // (each shares its story with its first copy): the set joined pages of
+    // its own, and what it shares with a copy of it outside the set.
+    // Without the latter, a site that holds some of its pages twice, the
+    // second time under another template, had those pages share the
+    // template as a set and have next to nothing of their own (each
+    // shares its story with its first copy): the set joined pages of
     // different stories, and the template was no longer chrome.
     // A copy that shares the set's text as well (the set with it added
     // shares min_shared n-grams: noise broke the rest in it) is a copy of
@@ -1251,8 +1258,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       uint32_t beyond = own[d];
       for (uint32_t k = partners_begin[d]; k < partners_begin[d + 1]; ++k) {
         const uint32_t e = partners[k].first;
-        if (std::find(set.docs.begin(), set.docs.begin() + set.size, e) == set.docs.begin() + set.size &&
-            !carries_set(set, e)) {
+        if (!std::binary_search(set.docs.begin(), set.docs.begin() + set.size, e) && !carries_set(set, e)) {
           beyond += partners[k].second;
         }
       }
