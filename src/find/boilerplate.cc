@@ -1206,7 +1206,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
       // never spans two sources, which SourceCounts relies on.
       if (joined[c]) regrouped |= groups.Union(candidates[c].first, candidates[c].second);
     }
-    const UnionFind pair_groups = groups;
+    // The groups of pairs, to be joined where the sets' count joins
+    // near-identical texts (below).
+    UnionFind crawls = groups;
     // Per document, the copies of it that it joined as pairs: (partner,
     // n-grams that only the two have), grouped by document. A partner is a
     // copy of d when those n-grams are at least min_coverage of them and
@@ -1324,7 +1326,6 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     crawl_pairs.erase(std::unique(crawl_pairs.begin(), crawl_pairs.end()), crawl_pairs.end());
     std::vector<uint8_t> unused, alike;
     DOPPEL_RETURN_IF_ERROR(align(crawl_pairs, kCommon, /*elsewhere_only=*/false, &unused, /*near=*/false, &alike));
-    UnionFind crawls = pair_groups;
     for (size_t c = 0; c < crawl_pairs.size(); ++c) {
       if (alike[c]) crawls.Union(crawl_pairs[c].first, crawl_pairs[c].second);
     }
