@@ -1,7 +1,12 @@
 // `doppel find` as a program: folders of .txt documents, JSONL with a source
 // field, bad input, and byte-identical output for any thread count.
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <chrono>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -150,6 +155,42 @@ TEST_F(FindCliTest, JsonlWithSourcesWritesEveryDocumentAndPairFields) {
   // alignment joined them already: no pair is added for identical texts.
   EXPECT_EQ(s["identical_pairs"], 0);
   EXPECT_EQ(s["near_copy_pairs"], 1);
+}
+
+// The binary's heap gets huge pages once a run has lasted two seconds
+// (tools/doppel_main.cc): a run that reads half of its input from a pipe
+// before that and half after writes what a quick run of the same input
+// writes.
+TEST_F(FindCliTest, ARunPastTwoSecondsWritesWhatAQuickRunWrites) {
+  NewsGen g(23);
+  std::vector<std::pair<std::string, std::string>> docs;
+  for (int s = 0; s < 3; ++s) {
+    std::vector<std::string> story = g.Article(6);
+    docs.push_back({fmt::format("https://a{}.example/1", s), JoinLines(story)});
+    docs.push_back({fmt::format("https://b{}.example/2", s), JoinLines(story, " ")});
+  }
+  for (int i = 0; i < 4; ++i) docs.push_back({fmt::format("https://c.example/{}", i), JoinLines(g.Article(5))});
+  const std::string all = Jsonl(docs);
+  Write("docs.jsonl", all);
+  auto quick = Doppel("find --source-field url --clusters C1.jsonl --pairs P1.jsonl docs.jsonl");
+  ASSERT_EQ(quick.exit_code, 0) << quick.err;
+  ASSERT_EQ(SplitLines(Read("P1.jsonl")).size(), 3u);  // each story's two copies
+  ASSERT_EQ(mkfifo(Path("pipe").c_str(), 0600), 0);
+  const size_t half = all.find('\n', all.size() / 2) + 1;
+  std::thread writer([&] {
+    std::ofstream pipe(Path("pipe"), std::ios::binary);  // opens when doppel's shell opens the other end
+    pipe << all.substr(0, half) << std::flush;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    pipe << all.substr(half);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto slow = Doppel("find --source-field url --clusters C2.jsonl --pairs P2.jsonl -", Path("pipe"));
+  const auto took = std::chrono::steady_clock::now() - start;
+  writer.join();
+  ASSERT_EQ(slow.exit_code, 0) << slow.err;
+  EXPECT_GE(took, std::chrono::seconds(2));
+  EXPECT_EQ(Read("C2.jsonl"), Read("C1.jsonl"));
+  EXPECT_EQ(Read("P2.jsonl"), Read("P1.jsonl"));
 }
 
 // Two stories with copies, and a page of each that share a long template
