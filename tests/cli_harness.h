@@ -57,6 +57,19 @@ class CliTest : public testing::Test {
     r.err = ReadFile(err);
     return r;
   }
+  // Runs `{ FEED; } | doppel ARGS` in the work folder: FEED is a shell
+  // command whose output is doppel's standard input.
+  Outcome DoppelFedBy(const std::string& feed, const std::string& args) {
+    const std::string out = capture_.Join("stdout"), err = capture_.Join("stderr");
+    std::string cmd = "cd " + Quote(work_.path()) + " && { " + feed + "; } | " + Quote(DOPPEL_BIN) + " " + args;
+    cmd += " > " + Quote(out) + " 2> " + Quote(err);
+    int status = std::system(cmd.c_str());
+    Outcome r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    return r;
+  }
   std::string Path(const std::string& name) const { return work_.Join(name); }
   void Write(const std::string& name, const std::string& bytes) {
     fs::create_directories(fs::path(Path(name)).parent_path());

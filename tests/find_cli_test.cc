@@ -1,12 +1,8 @@
 // `doppel find` as a program: folders of .txt documents, JSONL with a source
 // field, bad input, and byte-identical output for any thread count.
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -158,9 +154,11 @@ TEST_F(FindCliTest, JsonlWithSourcesWritesEveryDocumentAndPairFields) {
 }
 
 // The binary's heap gets huge pages once a run has lasted two seconds
-// (tools/doppel_main.cc): a run that reads half of its input from a pipe
-// before that and half after writes what a quick run of the same input
-// writes.
+// (tools/doppel_main.cc): a run that reads a few documents from a pipe
+// before that and the rest, enough that the heap grows, after it writes
+// what a quick run of the same input writes. Whether the kernel gave huge
+// pages depends on the machine (bench/README.md has the figures); this
+// holds the output to the switch not changing it.
 TEST_F(FindCliTest, ARunPastTwoSecondsWritesWhatAQuickRunWrites) {
   NewsGen g(23);
   std::vector<std::pair<std::string, std::string>> docs;
@@ -169,24 +167,19 @@ TEST_F(FindCliTest, ARunPastTwoSecondsWritesWhatAQuickRunWrites) {
     docs.push_back({fmt::format("https://a{}.example/1", s), JoinLines(story)});
     docs.push_back({fmt::format("https://b{}.example/2", s), JoinLines(story, " ")});
   }
-  for (int i = 0; i < 4; ++i) docs.push_back({fmt::format("https://c.example/{}", i), JoinLines(g.Article(5))});
+  for (int i = 0; i < 600; ++i) docs.push_back({fmt::format("https://c.example/{}", i), JoinLines(g.Article(8))});
   const std::string all = Jsonl(docs);
   Write("docs.jsonl", all);
   auto quick = Doppel("find --source-field url --clusters C1.jsonl --pairs P1.jsonl docs.jsonl");
   ASSERT_EQ(quick.exit_code, 0) << quick.err;
   ASSERT_EQ(SplitLines(Read("P1.jsonl")).size(), 3u);  // each story's two copies
-  ASSERT_EQ(mkfifo(Path("pipe").c_str(), 0600), 0);
-  const size_t half = all.find('\n', all.size() / 2) + 1;
-  std::thread writer([&] {
-    std::ofstream pipe(Path("pipe"), std::ios::binary);  // opens when doppel's shell opens the other end
-    pipe << all.substr(0, half) << std::flush;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-    pipe << all.substr(half);
-  });
+  // The first eight lines, a pause, the rest.
+  size_t head = 0;
+  for (int line = 0; line < 8; ++line) head = all.find('\n', head) + 1;
   const auto start = std::chrono::steady_clock::now();
-  auto slow = Doppel("find --source-field url --clusters C2.jsonl --pairs P2.jsonl -", Path("pipe"));
+  auto slow = DoppelFedBy(fmt::format("head -c {0} docs.jsonl; sleep 2.5; tail -c +{1} docs.jsonl", head, head + 1),
+                          "find --source-field url --clusters C2.jsonl --pairs P2.jsonl -");
   const auto took = std::chrono::steady_clock::now() - start;
-  writer.join();
   ASSERT_EQ(slow.exit_code, 0) << slow.err;
   EXPECT_GE(took, std::chrono::seconds(2));
   EXPECT_EQ(Read("C2.jsonl"), Read("C1.jsonl"));

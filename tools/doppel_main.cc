@@ -36,13 +36,14 @@
 // "Huge pages, after the first two seconds"). So:
 // - no huge pages for the first kShortRunSeconds, then huge pages
 //   (HugePagesLater; where the kernel gives them to every process,
-//   enabled = always, from the start). On a virtual machine that reports
-//   free 2 MiB blocks to its host, a fresh huge page always comes from
-//   such a block and costs about 4 ms after an idle spell, while 4 KiB
-//   pages come first from the guest's smaller free blocks: find on
-//   syndicate-dev took 0.47-0.49 s after 20 s idle with huge pages from
-//   the start and 0.30-0.33 s without (0.28 s against 0.30 s back to
-//   back). A long run gains from huge pages what it loses on small ones
+//   enabled = always, from the start). Neither thp:always nor
+//   metadata_thp:auto is set. On a virtual machine that reports free 2 MiB
+//   blocks to its host, a fresh huge page always comes from such a block
+//   and costs about 4 ms after an idle spell, while 4 KiB pages come first
+//   from the guest's smaller free blocks: find on syndicate-dev took
+//   0.47-0.49 s after 20 s idle with huge pages from the start and
+//   0.30-0.33 s without (back to back 0.28-0.33 s against 0.30-0.32 s, and
+//   45 ms more CPU for 32,400 page faults instead of 2,200). A long run gains from huge pages what it loses on small ones
 //   (fewer faults, fewer TLB misses over its large tables): find on a
 //   million generated documents took 26 s with them and 32-33.6 s
 //   without;
@@ -53,8 +54,8 @@
 //   blocks went back at once), large free blocks may be split for smaller
 //   requests (lg_extent_max_active_fit), and freed pages stay
 //   (dirty_decay_ms:-1). On syndicate-dev find faults 32,400 pages with
-//   the last three and 50,000 with jemalloc's defaults for them, and is
-//   8% faster back to back;
+//   the last three and 50,000 with jemalloc's defaults for them, and took
+//   0.302 s against 0.330 s back to back;
 // - the last only for the first kShortRunSeconds: then freed pages go
 //   back after about a second (TuneTheHeapForLongRuns; the other settings
 //   stay), as kept pages add to the peak of a long run (about a sixth at a
@@ -101,22 +102,30 @@ void ReturnFreedPages() {
   }
 }
 
-// Huge pages once a run is long (see malloc_conf above): the heap's one
-// arena maps memory through jemalloc's own extent hooks, wrapped to note
-// every mapping while the run is short and to ask for huge pages on all of
-// them, and on every later one, from HugePagesFromNowOn on. jemalloc maps
-// in steps that grow (a few hundred mappings for a run of a million
-// documents); mappings beyond kMaxMappings stay on small pages.
+// Huge pages once a run is long (see malloc_conf above): the heap's
+// arena 0 maps memory through jemalloc's own extent hooks, wrapped to note
+// every mapping made after main starts while the run is short, and to ask
+// for huge pages on all of them, and on every later one, from
+// HugePagesFromNowOn on. jemalloc maps in steps that grow (12 mappings in a
+// run on syndicate-dev, 21 on 100,000 generated documents); mappings beyond
+// kMaxMappings, the few made before main, and those of other arenas (where
+// MALLOC_CONF sets narenas or oversize_threshold) stay on small pages.
 class HugePagesLater {
  public:
-  // Wraps arena 0's hooks; false where that is not possible or where
-  // MALLOC_CONF chose huge pages (or none) itself.
+  // Wraps arena 0's hooks; false where that is not possible, where
+  // MALLOC_CONF set thp:always or thp:never (an explicit thp:default is
+  // not told apart from none), or without retain.
   static bool Install() {
     const char* thp = nullptr;
     size_t size = sizeof thp;
     if (mallctl("opt.thp", &thp, &size, nullptr, 0) != 0 || thp == nullptr || std::strcmp(thp, "default") != 0) {
       return false;
     }
+    // Without retain, jemalloc unmaps what it frees, and a noted address
+    // could then be another mapping's by the time huge pages are asked for.
+    bool retain = false;
+    size = sizeof retain;
+    if (mallctl("opt.retain", &retain, &size, nullptr, 0) != 0 || !retain) return false;
     size = sizeof default_;
     if (mallctl("arena.0.extent_hooks", &default_, &size, nullptr, 0) != 0 || default_ == nullptr) return false;
     hooks_ = *default_;
@@ -133,7 +142,7 @@ class HugePagesLater {
   }
 
  private:
-  static constexpr size_t kMaxMappings = 4096;
+  static constexpr size_t kMaxMappings = 1024;
 
   static void* Alloc(extent_hooks_t*, void* new_addr, size_t size, size_t alignment, bool* zero, bool* commit,
                      unsigned arena) {
@@ -160,7 +169,7 @@ class HugePagesLater {
 // See malloc_conf above: after kShortRunSeconds, freed pages go back (left
 // alone when MALLOC_CONF set another decay time; one that sets
 // dirty_decay_ms:-1 itself is not told apart) and the heap gets huge pages
-// (left alone when MALLOC_CONF set thp).
+// (left alone when MALLOC_CONF set thp:always or thp:never).
 void TuneTheHeapForLongRuns() {
 #ifdef DOPPEL_WITH_JEMALLOC
   static constexpr int kShortRunSeconds = 2;
