@@ -46,23 +46,18 @@ class CliTest : public testing::Test {
   // in a separate folder so that the work folder holds only what doppel
   // wrote.
   Outcome Doppel(const std::string& args, const std::string& stdin_file = "") {
-    const std::string out = capture_.Join("stdout"), err = capture_.Join("stderr");
-    std::string cmd = "cd " + Quote(work_.path()) + " && " + Quote(DOPPEL_BIN) + " " + args;
-    cmd += " < " + Quote(stdin_file.empty() ? "/dev/null" : stdin_file);
-    cmd += " > " + Quote(out) + " 2> " + Quote(err);
-    int status = std::system(cmd.c_str());
-    Outcome r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    return r;
+    return RunInWorkFolder(Quote(DOPPEL_BIN) + " " + args + " < " +
+                           Quote(stdin_file.empty() ? "/dev/null" : stdin_file));
   }
   // Runs `{ FEED; } | doppel ARGS` in the work folder: FEED is a shell
   // command whose output is doppel's standard input.
   Outcome DoppelFedBy(const std::string& feed, const std::string& args) {
+    return RunInWorkFolder("{ " + feed + "; } | " + Quote(DOPPEL_BIN) + " " + args);
+  }
+  // Runs the shell command in the work folder, capturing what it writes.
+  Outcome RunInWorkFolder(const std::string& command) {
     const std::string out = capture_.Join("stdout"), err = capture_.Join("stderr");
-    std::string cmd = "cd " + Quote(work_.path()) + " && { " + feed + "; } | " + Quote(DOPPEL_BIN) + " " + args;
-    cmd += " > " + Quote(out) + " 2> " + Quote(err);
+    const std::string cmd = "cd " + Quote(work_.path()) + " && " + command + " > " + Quote(out) + " 2> " + Quote(err);
     int status = std::system(cmd.c_str());
     Outcome r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
