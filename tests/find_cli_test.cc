@@ -154,7 +154,7 @@ TEST_F(FindCliTest, JsonlWithSourcesWritesEveryDocumentAndPairFields) {
 }
 
 // The binary's heap gets huge pages once a run has lasted two seconds
-// (tools/doppel_main.cc): a run that reads a few documents from a pipe
+// (tools/heap.cc): a run that reads a few documents from a pipe
 // before that and the rest, enough that the heap grows, after it writes
 // what a quick run of the same input writes. Whether the kernel gave huge
 // pages depends on the machine (bench/README.md has the figures); this
