@@ -5,9 +5,9 @@
 #   bench/idle_runs.sh ROUNDS SECONDS FILE DOPPEL [DOPPEL...]
 # Each round, for each binary: sleeps SECONDS, times `wc -w FILE`, then
 # `DOPPEL -q find --source-field url --clusters C --pairs P FILE` (scratch
-# outputs in a temporary folder). Prints one line per run: binary, wall
-# seconds of doppel, of wc -w, and their ratio; then the median ratio per
-# binary.
+# outputs in a temporary folder). Prints the machine (bench/host.sh), then
+# one line per run: binary, wall seconds of doppel, of wc -w, and their
+# ratio; then the median ratio per binary.
 set -euo pipefail
 if [ $# -lt 4 ]; then
   sed -n '2,10p' "$0"
@@ -18,6 +18,7 @@ shift 3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 now() { date +%s.%N; }
+bash "$(dirname "$0")/host.sh"
 for _ in $(seq "$rounds"); do
   for bin in "$@"; do
     sleep "$idle"

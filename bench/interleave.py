@@ -5,9 +5,11 @@ command once and `wc -w` after each.
 
   bench/interleave.py ROUNDS FILE CMD [ARGS...] [-- CMD [ARGS...]]...
 
-`{f}` in a command stands for FILE. Prints the median and best wall time of
-each command and its median over the median of `wc -w`.
+`{f}` in a command stands for FILE. Prints the machine (bench/host.sh), the
+median and best wall time of each command and its median over the median
+of `wc -w`.
 """
+import os
 import statistics
 import subprocess
 import sys
@@ -40,6 +42,7 @@ def main():
             times[i].append(timed(cmd))
             wc.append(timed(["wc", "-w", path]))
     w = statistics.median(wc)
+    subprocess.run(["bash", os.path.join(os.path.dirname(os.path.abspath(__file__)), "host.sh")], check=False)
     print("wc -w: median %.3f s" % w)
     for cmd, t in zip(commands, times):
         m = statistics.median(t)
