@@ -34,10 +34,10 @@
 //   from the guest's smaller free blocks: find on syndicate-dev took
 //   0.47-0.49 s after 20 s idle with huge pages from the start and
 //   0.30-0.33 s without (back to back 0.28-0.33 s against 0.30-0.32 s, and
-//   45 ms more CPU for 32,400 page faults instead of 2,200). A long run gains from huge pages what it loses on small ones
-//   (fewer faults, fewer TLB misses over its large tables): find on a
-//   million generated documents took 26 s with them and 32-33.6 s
-//   without;
+//   45 ms more CPU for 32,400 page faults instead of 2,200). A long run
+//   gains from huge pages what it loses on small ones (fewer faults, fewer
+//   TLB misses over its large tables): find on a million generated
+//   documents took 26 s with them and 32-33.6 s without;
 // - what a stage frees is reused by the next one rather than handed back
 //   and faulted in again: one arena for all threads (a worker thread would
 //   not reuse what the main thread freed), no separate arena for blocks of
@@ -132,6 +132,7 @@ class HugePagesLater {
   static inline extent_hooks_t hooks_{};
   static inline std::mutex mutex_;
   static inline bool huge_ = false;
+  // A fixed array: the hook runs inside jemalloc and must not allocate.
   static inline std::array<std::pair<void*, size_t>, kMaxMappings> mappings_{};
   static inline size_t mapped_ = 0;
 };
