@@ -38,7 +38,7 @@ void AddCorpusFlags(CLI::App* cmd, doppel::CorpusOptions* co, std::string* on_er
 }  // namespace
 
 int main(int argc, char** argv) {
-  doppel_tool::TuneTheHeapForLongRuns();
+  doppel_tool::TuneTheHeap();
   CLI::App app{"doppel: find every copy of a text in a corpus, group the copies and rebuild the text"};
   app.require_subcommand(1);
   app.fallthrough();  // -j and -q may come after the subcommand too

@@ -9,8 +9,12 @@
 #include <sys/mman.h>
 #include <sys/types.h>
 
+#include <unistd.h>
+
 #include <array>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -22,22 +26,19 @@
 // MALLOC_CONF environment variable is read after it and can change them).
 // doppel touches a lot of fresh memory in a short time: document tables,
 // batches, shingle sets, n-gram occurrences. Every fresh page is zeroed by
-// the kernel when first touched, and on a virtual machine whose host has
-// taken idle memory back that costs several times more (bench/README.md,
-// "Huge pages, after the first two seconds"). So:
-// - no huge pages for the first kShortRunSeconds, then huge pages
-//   (HugePagesLater; where the kernel gives them to every process,
-//   enabled = always, from the start). Neither thp:always nor
-//   metadata_thp:auto is set. On a virtual machine that reports free 2 MiB
-//   blocks to its host, a fresh huge page always comes from such a block
-//   and costs about 4 ms after an idle spell, while 4 KiB pages come first
-//   from the guest's smaller free blocks: find on syndicate-dev took
-//   0.47-0.49 s after 20 s idle with huge pages from the start and
-//   0.30-0.33 s without (back to back 0.28-0.33 s against 0.30-0.32 s, and
-//   45 ms more CPU for 32,400 page faults instead of 2,200). A long run
-//   gains from huge pages what it loses on small ones (fewer faults, fewer
-//   TLB misses over its large tables): find on a million generated
-//   documents took 26 s with them and 32-33.6 s without;
+// the kernel when first touched, and on a virtual machine that costs what
+// the host makes it cost, which differs between hosts by more than the
+// rest of a short run (bench/README.md, "Which pages, measured at the
+// start"). So:
+// - huge pages from the start where a fresh huge page costs less than
+//   kHugeOverSmall times what as many bytes of 4 KiB pages cost, measured
+//   when the run starts (HugePagesCostLessHere); otherwise small pages for
+//   the first kShortRunSeconds, then huge pages (HugePagesLater). Neither
+//   thp:always nor metadata_thp:auto is set. Where the kernel gives huge
+//   pages to every process (enabled = always), every run has them from the
+//   start. A long run gains from huge pages what it loses on small ones
+//   (fewer faults, fewer TLB misses over its large tables): find on a
+//   million generated documents took 26 s with them and 32-33.6 s without;
 // - what a stage frees is reused by the next one rather than handed back
 //   and faulted in again: one arena for all threads (a worker thread would
 //   not reuse what the main thread freed), no separate arena for blocks of
@@ -46,9 +47,9 @@
 //   requests (lg_extent_max_active_fit), and freed pages stay
 //   (dirty_decay_ms:-1). On syndicate-dev find faults 32,400 pages with
 //   the last three and 50,000 with jemalloc's defaults for them, and took
-//   0.302 s against 0.330 s back to back;
+//   0.302 s against 0.330 s back to back (on small pages);
 // - the last only for the first kShortRunSeconds: then freed pages go
-//   back after about a second (TuneTheHeapForLongRuns; the other settings
+//   back after about a second (TuneTheHeap; the other settings
 //   stay), as kept pages add to the peak of a long run (about a sixth at a
 //   million documents when they were kept up to ten seconds).
 // Muzzy decay is 0 by default in jemalloc 5.3; it is set here to say so.
@@ -136,18 +137,71 @@ class HugePagesLater {
   static inline std::array<std::pair<void*, size_t>, kMaxMappings> mappings_{};
   static inline size_t mapped_ = 0;
 };
+
+// Whether fresh huge pages cost less here than small ones, as malloc_conf
+// above weighs them: times the faults of kSmallPages fresh 4 KiB pages and
+// of one fresh huge page, in a mapping of its own that is given back
+// (jemalloc's first huge page is then likely the one just zeroed). The
+// costs differ between hosts and over time on one host (after an idle
+// spell, a host that took free memory back has to give it again), by 10 x
+// and more, while the probe takes a few milliseconds at most
+// (bench/README.md). Huge pages also spare the run TLB misses over its
+// tables, which the probe does not see; so they are taken up to
+// kHugeOverSmall times the cost per byte of small ones. On one host, a
+// program touching 140 MiB paid 1.7 times as much per byte for huge pages
+// back to back, where find was faster with them, and 3.8 times after an
+// idle spell, where it was slower.
+bool HugePagesCostLessHere() {
+  static constexpr double kHugeOverSmall = 2.5;
+  static constexpr size_t kSmallPages = 128;
+  const long page = sysconf(_SC_PAGESIZE);
+  size_t huge = 0;
+  if (std::FILE* f = std::fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "r")) {
+    if (std::fscanf(f, "%zu", &huge) != 1) huge = 0;
+    std::fclose(f);
+  }
+  // Not where a huge page is larger than the probe should touch (64 KiB
+  // base pages make them 512 MiB), nor where there are none.
+  if (page <= 0 || huge == 0 || huge > (size_t{2} << 20) || huge < kSmallPages * page) return false;
+  const size_t span = 3 * huge;  // an aligned huge page, and the small pages after it
+  void* m = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) return false;
+  volatile char* big = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(m) + huge - 1) & ~(huge - 1));
+  volatile char* small = big + huge;
+  bool cheaper = false;
+  if (madvise(const_cast<char*>(small), kSmallPages * page, MADV_NOHUGEPAGE) == 0 &&
+      madvise(const_cast<char*>(big), huge, MADV_HUGEPAGE) == 0) {
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    for (size_t i = 0; i < kSmallPages; ++i) small[i * page] = 1;
+    const auto t1 = Clock::now();
+    big[0] = 1;
+    const auto t2 = Clock::now();
+    const double small_per_byte = std::chrono::duration<double>(t1 - t0).count() / double(kSmallPages * page);
+    const double huge_per_byte = std::chrono::duration<double>(t2 - t1).count() / double(huge);
+    cheaper = huge_per_byte < kHugeOverSmall * small_per_byte;
+  }
+  munmap(m, span);
+  return cheaper;
+}
+
 }  // namespace
 
-// See malloc_conf above: after kShortRunSeconds, freed pages go back (left
-// alone when MALLOC_CONF set another decay time; one that sets
-// dirty_decay_ms:-1 itself is not told apart) and the heap gets huge pages
-// (left alone when MALLOC_CONF set thp:always or thp:never).
-void TuneTheHeapForLongRuns() {
+// See malloc_conf above: the heap gets huge pages now where they cost less
+// here, else after kShortRunSeconds (left alone when MALLOC_CONF set
+// thp:always or thp:never), and after kShortRunSeconds freed pages go back
+// (left alone when MALLOC_CONF set another decay time; one that sets
+// dirty_decay_ms:-1 itself is not told apart).
+void TuneTheHeap() {
   static constexpr int kShortRunSeconds = 2;
   ssize_t decay = 0;
   size_t size = sizeof decay;
   const bool keep_freed = mallctl("opt.dirty_decay_ms", &decay, &size, nullptr, 0) == 0 && decay == -1;
-  const bool huge_later = HugePagesLater::Install();
+  bool huge_later = HugePagesLater::Install();
+  if (huge_later && HugePagesCostLessHere()) {
+    HugePagesLater::HugePagesFromNowOn();
+    huge_later = false;
+  }
   if (!keep_freed && !huge_later) return;
   auto long_run = [keep_freed, huge_later] {
     if (keep_freed) ReturnFreedPages();
@@ -168,7 +222,7 @@ void TuneTheHeapForLongRuns() {
 #else
 
 namespace doppel_tool {
-void TuneTheHeapForLongRuns() {}
+void TuneTheHeap() {}
 }  // namespace doppel_tool
 
 #endif  // DOPPEL_WITH_JEMALLOC

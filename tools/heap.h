@@ -4,10 +4,11 @@
 
 namespace doppel_tool {
 
-// Call first in main: after the run's first seconds, jemalloc returns
-// freed pages and backs the heap with huge pages (see heap.cc). Does
-// nothing when the binary is built without jemalloc.
-void TuneTheHeapForLongRuns();
+// Call first in main: times fresh huge and small pages and backs the heap
+// with huge pages from the start where they cost less, else once the run
+// has lasted a few seconds; from then on jemalloc returns freed pages (see
+// heap.cc). Does nothing when the binary is built without jemalloc.
+void TuneTheHeap();
 
 }  // namespace doppel_tool
 
