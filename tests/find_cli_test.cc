@@ -154,10 +154,11 @@ TEST_F(FindCliTest, JsonlWithSourcesWritesEveryDocumentAndPairFields) {
 }
 
 // The binary's heap gets huge pages once a run has lasted two seconds
-// where they cost more than small ones when it started, and it returns
-// freed pages from then on (tools/heap.cc): a run that reads a few
-// documents from a pipe before that and the rest, enough that the heap
-// grows, after it writes what a quick run of the same input writes.
+// where they were not worth it when it started (more than 2.5 times the
+// cost per byte of small pages), and it returns freed pages from then on
+// (tools/heap.cc): a run that reads a few documents from a pipe before
+// that and the rest, enough that the heap grows, after it writes what a
+// quick run of the same input writes.
 // Whether the kernel gave huge pages, and when, depends on the machine
 // (bench/README.md has the figures); this holds the output to the switch
 // not changing it.

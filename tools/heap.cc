@@ -1,20 +1,22 @@
-// The doppel binary's heap: jemalloc's options and what changes them once
-// a run is long. The library does not depend on the allocator; sanitizer
+// The doppel binary's heap: jemalloc's options, and what changes them when
+// a run starts and once it is long. The library does not depend on the allocator; sanitizer
 // builds, which bring their own, compile none of this.
 #include "heap.h"
 
 #ifdef DOPPEL_WITH_JEMALLOC
 #include <jemalloc/jemalloc.h>
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/types.h>
-
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -32,7 +34,7 @@
 // start"). So:
 // - huge pages from the start where a fresh huge page costs less than
 //   kHugeOverSmall times what as many bytes of 4 KiB pages cost, measured
-//   when the run starts (HugePagesCostLessHere); otherwise small pages for
+//   when the run starts (HugePagesWorthItHere); otherwise small pages for
 //   the first kShortRunSeconds, then huge pages (HugePagesLater). Neither
 //   thp:always nor metadata_thp:auto is set. Where the kernel gives huge
 //   pages to every process (enabled = always), every run has them from the
@@ -74,9 +76,10 @@ void ReturnFreedPages() {
   }
 }
 
-// Huge pages once a run is long (see malloc_conf above): the heap's
-// arena 0 maps memory through jemalloc's own extent hooks, wrapped to note
-// every mapping made after main starts while the run is short, and to ask
+// Huge pages from when HugePagesFromNowOn is called: at the start of a run
+// where they are worth it, else once it is long (see malloc_conf above).
+// The heap's arena 0 maps memory through jemalloc's own extent hooks, wrapped to note
+// every mapping made after main starts until then, and to ask
 // for huge pages on all of them, and on every later one, from
 // HugePagesFromNowOn on. jemalloc maps in steps that grow (12 mappings in a
 // run on syndicate-dev, 21 on 100,000 generated documents); mappings beyond
@@ -138,57 +141,79 @@ class HugePagesLater {
   static inline size_t mapped_ = 0;
 };
 
-// Whether fresh huge pages cost less here than small ones, as malloc_conf
-// above weighs them: times the faults of kSmallPages fresh 4 KiB pages and
-// of one fresh huge page, in a mapping of its own that is given back
-// (jemalloc's first huge page is then likely the one just zeroed). The
-// costs differ between hosts and over time on one host (after an idle
-// spell, a host that took free memory back has to give it again), by 10 x
-// and more, while the probe takes a few milliseconds at most
-// (bench/README.md). Huge pages also spare the run TLB misses over its
-// tables, which the probe does not see; so they are taken up to
-// kHugeOverSmall times the cost per byte of small ones. On one host, a
+// Whether huge pages are worth it here (malloc_conf's comment above): times
+// the faults of kSmallPages fresh 4 KiB pages and of one fresh huge page,
+// in a mapping of its own that is given back (the heap's first huge page is
+// then likely that one, which the host has just backed). The costs differ
+// between hosts and over time on one host (after an idle spell, a host that
+// took free memory back has to give it again), by 10 x and more; the probe
+// takes about 1.5 ms where a fresh small page costs 10 us, and over 4 ms
+// where a fresh huge page costs 4 ms (bench/README.md, "Which pages,
+// measured at the start"). Huge pages also spare the run TLB misses over its tables,
+// which the probe does not see; so they are taken while they cost less than
+// kHugeOverSmall times as much per byte as small ones. On one host, a
 // program touching 140 MiB paid 1.7 times as much per byte for huge pages
 // back to back, where find was faster with them, and 3.8 times after an
-// idle spell, where it was slower.
-bool HugePagesCostLessHere() {
+// idle spell, where it was slower. A fault the kernel answers with a small
+// page (huge pages off, or no free 2 MiB block) is no huge page: false.
+// One measurement of each: a run preempted while it measures may take the
+// pages that are slower for it.
+bool HugePagesWorthItHere() {
   static constexpr double kHugeOverSmall = 2.5;
   static constexpr size_t kSmallPages = 128;
-  const long page = sysconf(_SC_PAGESIZE);
+  const long page_size = sysconf(_SC_PAGESIZE);
+  if (page_size <= 0) return false;
+  const auto page = static_cast<size_t>(page_size);
+  // The size of a huge page; read without stdio, which would allocate.
   size_t huge = 0;
-  if (std::FILE* f = std::fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "r")) {
-    if (std::fscanf(f, "%zu", &huge) != 1) huge = 0;
-    std::fclose(f);
+  if (const int fd = open("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", O_RDONLY | O_CLOEXEC); fd >= 0) {
+    char text[32];
+    const ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n > 0) {
+      text[n] = '\0';
+      huge = std::strtoull(text, nullptr, 10);
+    }
   }
-  // Not where a huge page is larger than the probe should touch (64 KiB
-  // base pages make them 512 MiB), nor where there are none.
-  if (page <= 0 || huge == 0 || huge > (size_t{2} << 20) || huge < kSmallPages * page) return false;
+  // Not where there are none, where a huge page is larger than the probe
+  // should touch (64 KiB base pages make them 512 MiB on arm64), nor where
+  // it is less than kSmallPages small pages (ppc64 with 64 KiB pages).
+  if (huge == 0 || !std::has_single_bit(huge) || huge > (size_t{2} << 20) || huge < kSmallPages * page) {
+    return false;
+  }
   const size_t span = 3 * huge;  // an aligned huge page, and the small pages after it
   void* m = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (m == MAP_FAILED) return false;
-  volatile char* big = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(m) + huge - 1) & ~(huge - 1));
-  volatile char* small = big + huge;
-  bool cheaper = false;
-  if (madvise(const_cast<char*>(small), kSmallPages * page, MADV_NOHUGEPAGE) == 0 &&
-      madvise(const_cast<char*>(big), huge, MADV_HUGEPAGE) == 0) {
+  char* big = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(m) + huge - 1) & ~(huge - 1));
+  char* small = big + huge;
+  bool worth_it = false;
+  if (madvise(small, kSmallPages * page, MADV_NOHUGEPAGE) == 0 && madvise(big, huge, MADV_HUGEPAGE) == 0) {
+    volatile char* touch_small = small;
+    volatile char* touch_big = big;
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
-    for (size_t i = 0; i < kSmallPages; ++i) small[i * page] = 1;
+    for (size_t i = 0; i < kSmallPages; ++i) touch_small[i * page] = 1;
     const auto t1 = Clock::now();
-    big[0] = 1;
+    touch_big[0] = 1;
     const auto t2 = Clock::now();
+    // A huge page makes all of its small pages resident at once.
+    std::array<unsigned char, (size_t{2} << 20) / 4096> resident{};  // huge / page, at most
+    const size_t pages = huge / page;
+    auto in_memory = [](unsigned char r) { return (r & 1) != 0; };
+    const bool got_huge = pages <= resident.size() && mincore(big, huge, resident.data()) == 0 &&
+                          std::all_of(resident.begin(), resident.begin() + pages, in_memory);
     const double small_per_byte = std::chrono::duration<double>(t1 - t0).count() / double(kSmallPages * page);
     const double huge_per_byte = std::chrono::duration<double>(t2 - t1).count() / double(huge);
-    cheaper = huge_per_byte < kHugeOverSmall * small_per_byte;
+    worth_it = got_huge && huge_per_byte < kHugeOverSmall * small_per_byte;
   }
   munmap(m, span);
-  return cheaper;
+  return worth_it;
 }
 
 }  // namespace
 
-// See malloc_conf above: the heap gets huge pages now where they cost less
-// here, else after kShortRunSeconds (left alone when MALLOC_CONF set
+// See malloc_conf above: the heap gets huge pages now where they are worth
+// it here, else after kShortRunSeconds (left alone when MALLOC_CONF set
 // thp:always or thp:never), and after kShortRunSeconds freed pages go back
 // (left alone when MALLOC_CONF set another decay time; one that sets
 // dirty_decay_ms:-1 itself is not told apart).
@@ -198,7 +223,7 @@ void TuneTheHeap() {
   size_t size = sizeof decay;
   const bool keep_freed = mallctl("opt.dirty_decay_ms", &decay, &size, nullptr, 0) == 0 && decay == -1;
   bool huge_later = HugePagesLater::Install();
-  if (huge_later && HugePagesCostLessHere()) {
+  if (huge_later && HugePagesWorthItHere()) {
     HugePagesLater::HugePagesFromNowOn();
     huge_later = false;
   }
