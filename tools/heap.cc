@@ -212,33 +212,33 @@ bool HugePagesWorthItHere() {
 
 }  // namespace
 
-// See malloc_conf above: the heap gets huge pages now where they are worth
-// it here, else after kShortRunSeconds (left alone when MALLOC_CONF set
-// thp:always or thp:never), and after kShortRunSeconds freed pages go back
-// (left alone when MALLOC_CONF set another decay time; one that sets
-// dirty_decay_ms:-1 itself is not told apart).
+// See malloc_conf above: the heap gets huge pages as soon as a thread of
+// its own has found them worth it here, else after kShortRunSeconds (left
+// alone when MALLOC_CONF set thp:always or thp:never), and after
+// kShortRunSeconds freed pages go back (left alone when MALLOC_CONF set
+// another decay time; one that sets dirty_decay_ms:-1 itself is not told
+// apart). The probe runs beside main, not before it: a short run (--help,
+// the two seed documents) would otherwise wait 2-3 ms for it, and the
+// mappings main makes meanwhile are noted and get huge pages too.
 void TuneTheHeap() {
   static constexpr int kShortRunSeconds = 2;
   ssize_t decay = 0;
   size_t size = sizeof decay;
   const bool keep_freed = mallctl("opt.dirty_decay_ms", &decay, &size, nullptr, 0) == 0 && decay == -1;
-  bool huge_later = HugePagesLater::Install();
-  if (huge_later && HugePagesWorthItHere()) {
-    HugePagesLater::HugePagesFromNowOn();
-    huge_later = false;
-  }
+  const bool huge_later = HugePagesLater::Install();
   if (!keep_freed && !huge_later) return;
-  auto long_run = [keep_freed, huge_later] {
-    if (keep_freed) ReturnFreedPages();
-    if (huge_later) HugePagesLater::HugePagesFromNowOn();
-  };
+  const auto long_from = std::chrono::steady_clock::now() + std::chrono::seconds(kShortRunSeconds);
   try {
-    std::thread([long_run] {
-      std::this_thread::sleep_for(std::chrono::seconds(kShortRunSeconds));
-      long_run();
+    std::thread([keep_freed, huge_later, long_from] {
+      const bool huge_now = huge_later && HugePagesWorthItHere();
+      if (huge_now) HugePagesLater::HugePagesFromNowOn();
+      std::this_thread::sleep_until(long_from);
+      if (keep_freed) ReturnFreedPages();
+      if (huge_later && !huge_now) HugePagesLater::HugePagesFromNowOn();
     }).detach();
   } catch (const std::system_error&) {  // no thread to spare: as for a long run from the start
-    long_run();
+    if (keep_freed) ReturnFreedPages();
+    if (huge_later) HugePagesLater::HugePagesFromNowOn();
   }
 }
 
