@@ -4,11 +4,11 @@
 
 namespace doppel_tool {
 
-// Call first in main: times fresh huge and small pages and backs the heap
-// with huge pages from the start where they are worth it, else once the
-// run has lasted two seconds; after those two seconds jemalloc returns
-// freed pages (see heap.cc). Does nothing when the binary is built without
-// jemalloc.
+// Call first in main: a thread started here times fresh huge and small
+// pages and backs the heap with huge pages at once where they are worth it,
+// else once the run has lasted two seconds; after those two seconds
+// jemalloc returns freed pages (see heap.cc). Does nothing when the binary
+// is built without jemalloc.
 void TuneTheHeap();
 
 }  // namespace doppel_tool
