@@ -1,6 +1,6 @@
 // The doppel binary's heap: jemalloc's options, and what changes them when
-// a run starts and once it is long. The library does not depend on the allocator; sanitizer
-// builds, which bring their own, compile none of this.
+// a run starts and once it is long. The library does not depend on the
+// allocator; sanitizer builds, which bring their own, compile none of this.
 #include "heap.h"
 
 #ifdef DOPPEL_WITH_JEMALLOC
@@ -51,9 +51,9 @@
 //   the last three and 50,000 with jemalloc's defaults for them, and took
 //   0.302 s against 0.330 s back to back (on small pages);
 // - the last only for the first kShortRunSeconds: then freed pages go
-//   back after about a second (TuneTheHeap; the other settings
-//   stay), as kept pages add to the peak of a long run (about a sixth at a
-//   million documents when they were kept up to ten seconds).
+//   back after about a second (TuneTheHeap; the other settings stay), as
+//   kept pages add to the peak of a long run (about a sixth at a million
+//   documents when they were kept up to ten seconds).
 // Muzzy decay is 0 by default in jemalloc 5.3; it is set here to say so.
 extern "C" {
 const char* malloc_conf =
@@ -76,11 +76,11 @@ void ReturnFreedPages() {
   }
 }
 
-// Huge pages from when HugePagesFromNowOn is called: at the start of a run
-// where they are worth it, else once it is long (see malloc_conf above).
-// The heap's arena 0 maps memory through jemalloc's own extent hooks, wrapped to note
-// every mapping made after main starts until then, and to ask
-// for huge pages on all of them, and on every later one, from
+// Huge pages from when HugePagesFromNowOn is called: as soon as the run
+// has found them worth it, else once it is long (see malloc_conf above).
+// The heap's arena 0 maps memory through jemalloc's own extent hooks,
+// wrapped to note every mapping made after main starts until then, and to
+// ask for huge pages on all of them, and on every later one, from
 // HugePagesFromNowOn on. jemalloc maps in steps that grow (12 mappings in a
 // run on syndicate-dev, 21 on 100,000 generated documents); mappings beyond
 // kMaxMappings, the few made before main, and those of other arenas (where
@@ -149,13 +149,14 @@ class HugePagesLater {
 // took free memory back has to give it again), by 10 x and more; the probe
 // takes about 1.5 ms where a fresh small page costs 10 us, and over 4 ms
 // where a fresh huge page costs 4 ms (bench/README.md, "Which pages,
-// measured at the start"). Huge pages also spare the run TLB misses over its tables,
-// which the probe does not see; so they are taken while they cost less than
-// kHugeOverSmall times as much per byte as small ones. On one host, a
-// program touching 140 MiB paid 1.7 times as much per byte for huge pages
-// back to back, where find was faster with them, and 3.8 times after an
-// idle spell, where it was slower. A fault the kernel answers with a small
-// page (huge pages off, or no free 2 MiB block) is no huge page: false.
+// measured at the start"). Huge pages also spare the run TLB misses over
+// its tables, which the probe does not see; so they are taken while they
+// cost less than kHugeOverSmall times as much per byte as small ones. On
+// one host, a program touching 140 MiB paid 1.7 times as much per byte for
+// huge pages back to back, where find was faster with them, and 3.8 times
+// after an idle spell, where it was slower. A fault the kernel answers
+// with a small page (huge pages off, or no free 2 MiB block) is no huge
+// page: false.
 // One measurement of each: a run preempted while it measures may take the
 // pages that are slower for it.
 bool HugePagesWorthItHere() {
@@ -218,7 +219,7 @@ bool HugePagesWorthItHere() {
 // kShortRunSeconds freed pages go back (left alone when MALLOC_CONF set
 // another decay time; one that sets dirty_decay_ms:-1 itself is not told
 // apart). The probe runs beside main, not before it: a short run (--help,
-// the two seed documents) would otherwise wait 2-3 ms for it, and the
+// the two seed documents) would otherwise wait about 2 ms for it, and the
 // mappings main makes meanwhile are noted and get huge pages too.
 void TuneTheHeap() {
   static constexpr int kShortRunSeconds = 2;
