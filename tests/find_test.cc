@@ -160,7 +160,7 @@ std::vector<uint32_t> Inferred(const std::vector<std::string>& texts) {
   for (const std::string& t : texts) {
     std::vector<doppel::Token> tokens;
     doppel::TokenizeCodePoints(t, &tokens);
-    EXPECT_TRUE(tc.tokens.Append(std::move(tokens)).ok());
+    EXPECT_TRUE(tc.tokens.Append(tokens).ok());
   }
   EXPECT_TRUE(tc.tokens.Finish().ok());
   EXPECT_TRUE(doppel::InferSources(&tc, 5).ok());
@@ -1263,7 +1263,7 @@ TEST(Boilerplate, PostingsListEachDocumentOnceForEveryNGramItSharesOutsideChrome
                                false, {}, {}, {}};
     for (const auto& t : tokens) {
       tc.fingerprint.push_back(doppel::TokenFingerprint(t));
-      ASSERT_TRUE(tc.tokens.Append(std::vector<doppel::Token>(t)).ok());
+      ASSERT_TRUE(tc.tokens.Append(t).ok());
     }
     ASSERT_TRUE(tc.tokens.Finish().ok());
     doppel::FindOptions o;
@@ -1784,7 +1784,7 @@ TEST(FindPairs, IdenticalTextsPairWithTheFirstAndCollisionsAreToldApart) {
   for (const std::string& t : texts) {
     std::vector<doppel::Token> tokens;
     doppel::TokenizeCodePoints(t, &tokens);
-    ASSERT_TRUE(tc.tokens.Append(std::move(tokens)).ok());
+    ASSERT_TRUE(tc.tokens.Append(tokens).ok());
   }
   ASSERT_TRUE(tc.tokens.Finish().ok());
   doppel::FindOptions o;
@@ -2072,7 +2072,7 @@ TEST(FindClusters, TablesShareTheMemoryBudget) {
     tokens += v.size();
     grams += v.size() >= static_cast<size_t>(defaults.boiler_ngram) ? v.size() - defaults.boiler_ngram + 1 : 0;
   }
-  const uint64_t token_bytes = tokens * sizeof(doppel::Token), gram_bytes = grams * 16;
+  const uint64_t token_bytes = tokens * doppel::TokenStore::kBytesPerToken, gram_bytes = grams * 16;
   ASSERT_GT(gram_bytes, token_bytes / 2) << "documents long enough for the cases below";
   // Budgets around the tokens' size: within half of it, beyond half but
   // within all of it (spilled, where a budget per table kept them), beyond.

@@ -7,6 +7,7 @@
 #include <tbb/parallel_for.h>
 
 #include <cstdint>
+#include <random>
 #include <span>
 #include <string>
 #include <utility>
@@ -144,10 +145,83 @@ doppel::TokenStore Store(size_t memory, size_t count, size_t each, const std::st
   for (size_t d = 0; d < count; ++d) {
     std::vector<doppel::Token> tokens(each);
     for (size_t i = 0; i < each; ++i) tokens[i] = {d * 1000 + i, static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1)};
-    EXPECT_TRUE(store.Append(std::move(tokens)).ok());
+    EXPECT_TRUE(store.Append(tokens).ok());
   }
   EXPECT_TRUE(store.Finish().ok());
   return store;
+}
+
+// The store packs tokens into 8 bytes (32-bit words, 16-bit gaps and
+// lengths): every token comes back with its offsets, whatever their size,
+// and the low 32 bits of its hash as its word, from memory and from the
+// scratch file; words alone by document (ReadWords), by range (ForEachWords,
+// in pieces) and for a list of documents (ForEachWordsOf).
+TEST(FindMemory, TheStoreGivesBackEveryTokenInMemoryAndFromTheScratchFile) {
+  doppel_test::TempDir dir;
+  std::mt19937_64 rng(7);
+  const uint32_t sizes[] = {0, 1, 2, 17, 65534, 65535, 65536, 65537, 100000, 1u << 20};
+  std::vector<std::vector<doppel::Token>> docs(300);
+  for (size_t d = 0; d < docs.size(); ++d) {
+    uint32_t at = 0;
+    const size_t count = d % 50 == 0 ? 0 : rng() % 200;  // a few documents without a token
+    for (size_t i = 0; i < count; ++i) {
+      // Mostly short gaps and words, sometimes one of the sizes around 2^16.
+      const uint32_t gap = rng() % 8 == 0 ? sizes[rng() % std::size(sizes)] : static_cast<uint32_t>(rng() % 3);
+      const uint32_t len = rng() % 8 == 0 ? sizes[1 + rng() % (std::size(sizes) - 1)] : 1 + static_cast<uint32_t>(rng() % 12);
+      docs[d].push_back({rng(), at + gap, at + gap + len});
+      at += gap + len;
+    }
+  }
+  uint64_t total = 0;
+  for (const auto& t : docs) total += t.size();
+  for (size_t memory : {size_t{1} << 30, size_t{1}, size_t{4096}}) {
+    doppel::TokenStore store(memory, dir.path());
+    for (const auto& t : docs) ASSERT_TRUE(store.Append(t).ok());
+    ASSERT_TRUE(store.Finish().ok());
+    EXPECT_EQ(store.spilled(), memory < total * doppel::TokenStore::kBytesPerToken);
+    auto same = [&](size_t d, std::span<const doppel::Token> got) {
+      ASSERT_EQ(got.size(), docs[d].size()) << "document " << d << ", memory " << memory;
+      for (size_t i = 0; i < got.size(); ++i) {
+        const doppel::Token& want = docs[d][i];
+        EXPECT_EQ(got[i].hash, want.hash & UINT32_MAX) << "document " << d << ", token " << i;
+        EXPECT_EQ(got[i].begin, want.begin) << "document " << d << ", token " << i;
+        EXPECT_EQ(got[i].end, want.end) << "document " << d << ", token " << i;
+      }
+    };
+    std::vector<doppel::Token> buf;
+    std::span<const doppel::Token> tokens;
+    for (size_t d = docs.size(); d-- > 0;) {  // backwards: no state carried from the last read
+      ASSERT_TRUE(store.Read(d, &buf, &tokens).ok());
+      same(d, tokens);
+    }
+    // Words alone, by document and by range (in pieces from the file).
+    auto same_words = [&](size_t d, std::span<const uint32_t> got) {
+      ASSERT_EQ(got.size(), docs[d].size()) << "document " << d << ", memory " << memory;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i], docs[d][i].hash & UINT32_MAX) << "document " << d << ", token " << i;
+      }
+    };
+    std::vector<uint32_t> word_buf;
+    std::span<const uint32_t> words;
+    for (size_t d = 0; d < docs.size(); ++d) {
+      ASSERT_TRUE(store.ReadWords(d, &word_buf, &words).ok());
+      same_words(d, words);
+    }
+    size_t seen = 0;
+    ASSERT_TRUE(store.ForEachWords(13, 271, [&](size_t d, std::span<const uint32_t> w) {
+      EXPECT_EQ(d, 13 + seen++);
+      same_words(d, w);
+    }).ok());
+    EXPECT_EQ(seen, 271u - 13u);
+    const std::vector<uint32_t> some = {0, 5, 50, 299};
+    std::vector<int> visited(some.size(), 0);
+    ASSERT_TRUE(store.ForEachWordsOf(some, [&](size_t i, uint32_t d, std::span<const uint32_t> w) {
+      ++visited[i];
+      EXPECT_EQ(d, some[i]);
+      same_words(d, w);
+    }).ok());
+    EXPECT_EQ(visited, std::vector<int>(some.size(), 1));
+  }
 }
 
 // The tokens are held in memory up to half of the budget; the working
@@ -157,31 +231,31 @@ TEST(FindMemory, TokensTakeAtMostHalfOfTheBudget) {
   doppel::FindOptions options;
   options.memory = 64 * 1024;
   EXPECT_EQ(doppel::TokenMemory(options), options.memory / 2);
-  const size_t token = sizeof(doppel::Token);
-  // 1,000 tokens (16,000 bytes): in memory, a quarter of the budget.
+  const size_t token = doppel::TokenStore::kBytesPerToken;
+  // 1,000 tokens (8,000 bytes): in memory, an eighth of the budget.
   {
     doppel::TokenStore store = Store(doppel::TokenMemory(options), 10, 100, dir.path());
     EXPECT_FALSE(store.spilled());
     EXPECT_EQ(store.memory_bytes(), 1000 * token);
     EXPECT_EQ(doppel::WorkingMemory(options, store), options.memory - 1000 * token);
   }
-  // 3,000 tokens (48,000 bytes): within the budget but beyond its half, so
+  // 5,000 tokens (40,000 bytes): within the budget but beyond its half, so
   // they go to the scratch file and the working tables get all of it.
   {
-    doppel::TokenStore store = Store(doppel::TokenMemory(options), 30, 100, dir.path());
+    doppel::TokenStore store = Store(doppel::TokenMemory(options), 50, 100, dir.path());
     EXPECT_TRUE(store.spilled());
     EXPECT_EQ(store.memory_bytes(), 0u);
     EXPECT_EQ(doppel::WorkingMemory(options, store), options.memory);
     std::vector<doppel::Token> buf;
     std::span<const doppel::Token> tokens;
-    ASSERT_TRUE(store.Read(29, &buf, &tokens).ok());
+    ASSERT_TRUE(store.Read(49, &buf, &tokens).ok());
     ASSERT_EQ(tokens.size(), 100u);
-    EXPECT_EQ(tokens[7].hash, 29 * 1000 + 7u);
+    EXPECT_EQ(tokens[7].hash, 49 * 1000 + 7u);
   }
   // A store that holds more than half (built with a larger budget) still
   // leaves half to the working tables.
   {
-    doppel::TokenStore store = Store(options.memory, 30, 100, dir.path());
+    doppel::TokenStore store = Store(options.memory, 50, 100, dir.path());
     EXPECT_FALSE(store.spilled());
     EXPECT_EQ(doppel::WorkingMemory(options, store), options.memory / 2);
   }

@@ -52,6 +52,10 @@ struct AnchorIndex {
 // documents with a given source, whose chrome is masked.
 AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n,
                              bool twice = false);
+// The same over words (the low 32 bits of token hashes, as find stores
+// them): the index of tokens whose hashes are those words.
+AnchorIndex BuildAnchorIndex(std::span<const uint32_t> words, std::span<const uint8_t> mask, int n,
+                             bool twice = false);
 
 // A passage in token indices: [a_begin, a_end) of a aligns with
 // [b_begin, b_end) of b. matched_* count the tokens covered by anchors, the

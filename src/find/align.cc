@@ -8,16 +8,19 @@
 
 namespace doppel {
 
-AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n, bool twice) {
+namespace {
+
+// BuildAnchorIndex over m tokens whose hashes hash_at(i) gives.
+template <typename HashAt>
+AnchorIndex BuildIndex(size_t m, HashAt hash_at, std::span<const uint8_t> mask, int n, bool twice) {
   AnchorIndex index;
-  const size_t m = tokens.size();
   // 0 never matches (ExtendPassages); a word whose bits are 0 just never extends one.
   index.words.resize(m);
   uint32_t* words = index.words.data();
   if (mask.empty()) {
-    for (size_t i = 0; i < m; ++i) words[i] = static_cast<uint32_t>(tokens[i].hash);
+    for (size_t i = 0; i < m; ++i) words[i] = static_cast<uint32_t>(hash_at(i));
   } else {
-    for (size_t i = 0; i < m; ++i) words[i] = mask[i] ? 0 : static_cast<uint32_t>(tokens[i].hash);
+    for (size_t i = 0; i < m; ++i) words[i] = mask[i] ? 0 : static_cast<uint32_t>(hash_at(i));
   }
   const size_t k = static_cast<size_t>(n);
   if (m < k) return index;
@@ -32,8 +35,8 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
   size_t masked_until = 0;  // the n-gram starting at s has a masked token iff s < masked_until
   for (size_t i = 0; i < m; ++i) {
     if (!mask.empty() && mask[i]) masked_until = i + 1;
-    if (i >= k) h -= tokens[i - k].hash * top;
-    h = h * kBase + tokens[i].hash;
+    if (i >= k) h -= hash_at(i - k) * top;
+    h = h * kBase + hash_at(i);
     if (i + 1 < k) continue;
     const size_t start = i + 1 - k;
     if (start < masked_until) continue;
@@ -90,6 +93,16 @@ AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint
     if (i != UINT32_MAX) index.by_position.push_back(i);
   }
   return index;
+}
+
+}  // namespace
+
+AnchorIndex BuildAnchorIndex(std::span<const Token> tokens, std::span<const uint8_t> mask, int n, bool twice) {
+  return BuildIndex(tokens.size(), [tokens](size_t i) -> uint64_t { return tokens[i].hash; }, mask, n, twice);
+}
+
+AnchorIndex BuildAnchorIndex(std::span<const uint32_t> words, std::span<const uint8_t> mask, int n, bool twice) {
+  return BuildIndex(words.size(), [words](size_t i) -> uint64_t { return words[i]; }, mask, n, twice);
 }
 
 std::vector<uint32_t> LongestIncreasingChain(std::span<const std::pair<uint32_t, uint32_t>> points) {

@@ -343,7 +343,7 @@ class GramPartitions {
     }
     while (range_begin_.size() <= kRanges) range_begin_.push_back(n);
     count_.assign(kRanges * buckets_, 0);
-    status_ = ForRanges([&](size_t r, size_t, std::span<const Token> t, std::vector<uint64_t>* g) {
+    status_ = ForRanges([&](size_t r, size_t, std::span<const uint32_t> t, std::vector<uint64_t>* g) {
       uint32_t* c = &count_[r * buckets_];
       GramHashes(t, gram_n_, g);
       for (uint64_t h : *g) ++c[h >> shift_];
@@ -432,7 +432,7 @@ class GramPartitions {
         if (err != 0) return ScratchIoError("n-gram", "read", err);
       }
     } else {
-      DOPPEL_RETURN_IF_ERROR(ForRanges([&](size_t r, size_t d, std::span<const Token> t, std::vector<uint64_t>* g) {
+      DOPPEL_RETURN_IF_ERROR(ForRanges([&](size_t r, size_t d, std::span<const uint32_t> t, std::vector<uint64_t>* g) {
         size_t* w = &at[r * groups];
         GramHashes(t, gram_n_, g);
         for (size_t i = 0; i < g->size(); ++i) {
@@ -541,7 +541,7 @@ class GramPartitions {
         v.clear();
       };
       std::vector<uint64_t> g;
-      Status read = tokens_.ForEach(range_begin_[r], range_begin_[r + 1], [&](size_t d, std::span<const Token> t) {
+      Status read = tokens_.ForEachWords(range_begin_[r], range_begin_[r + 1], [&](size_t d, std::span<const uint32_t> t) {
         if (!st.ok()) return;
         GramHashes(t, gram_n_, &g);
         for (size_t i = 0; i < g.size(); ++i) {
@@ -569,8 +569,8 @@ class GramPartitions {
     std::vector<Status> errors(kRanges);
     tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
       std::vector<uint64_t> g;
-      errors[r] = tokens_.ForEach(range_begin_[r], range_begin_[r + 1],
-                                  [&](size_t d, std::span<const Token> t) { f(r, d, t, &g); });
+      errors[r] = tokens_.ForEachWords(range_begin_[r], range_begin_[r + 1],
+                                  [&](size_t d, std::span<const uint32_t> t) { f(r, d, t, &g); });
     });
     for (Status& e : errors) {
       if (!e.ok()) return e;
@@ -681,8 +681,8 @@ Status MarkAlignedChrome(const TokenizedCorpus& corpus, const FindOptions& optio
         batch_docs = docs;
         local.clear();
         local.resize(docs.size());
-        DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachOf(
-            docs, [&](size_t i, uint32_t, std::span<const Token> tokens) { local[i] = BuildAnchorIndex(tokens, {}, ao.n); }));
+        DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachWordsOf(
+            docs, [&](size_t i, uint32_t, std::span<const uint32_t> words) { local[i] = BuildAnchorIndex(words, {}, ao.n); }));
         auto index_of = [&](uint32_t d) {
           return static_cast<size_t>(std::lower_bound(batch_docs.begin(), batch_docs.end(), d) - batch_docs.begin());
         };
@@ -783,6 +783,13 @@ void GramHashes(std::span<const Token> tokens, int n, std::vector<uint64_t>* out
   if (tokens.size() < k) return;
   // The same hash as ShingleHashes over the token hashes.
   AppendRollingHashes(tokens.size(), k, [tokens](size_t i) { return tokens[i].hash; }, out);
+}
+
+void GramHashes(std::span<const uint32_t> words, int n, std::vector<uint64_t>* out) {
+  out->clear();
+  const auto k = static_cast<size_t>(n);
+  if (words.size() < k) return;
+  AppendRollingHashes(words.size(), k, [words](size_t i) -> uint64_t { return words[i]; }, out);
 }
 
 Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOptions& options) {
@@ -1090,8 +1097,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           batch_docs = docs;
           local.clear();
           local.resize(docs.size());
-          DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachOf(docs, [&](size_t i, uint32_t d,
-                                                                   std::span<const Token> doc_tokens) {
+          DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachWordsOf(docs, [&](size_t i, uint32_t d,
+                                                                        std::span<const uint32_t> doc_tokens) {
             const size_t grams = offset[d + 1] - offset[d], tokens = doc_tokens.size();
             Local& l = local[i];
             const uint64_t from = offset[d], to = offset[d] + grams;

@@ -132,6 +132,9 @@ void Mask(const Boilerplate& bp, size_t d, size_t tokens, std::vector<uint8_t>* 
 // text), written to `out`. They are computed when needed rather than kept:
 // they would take 8 bytes per token for the whole corpus.
 void GramHashes(std::span<const Token> tokens, int n, std::vector<uint64_t>* out);
+// The same over words (TokenStore): equal to GramHashes of tokens whose
+// hashes are those words.
+void GramHashes(std::span<const uint32_t> words, int n, std::vector<uint64_t>* out);
 
 // The document frequency cap: max(2, sqrt(documents)).
 uint32_t DocumentFrequencyCap(size_t documents);

@@ -88,7 +88,7 @@ Status InferSources(TokenizedCorpus* tc, int gram_n) {
   std::vector<std::pair<uint64_t, uint32_t>> edges;
   std::vector<uint64_t> text(n, 0);  // per document: the n-gram hash of its whole token sequence
   std::vector<uint64_t> first, last, whole;
-  DOPPEL_RETURN_IF_ERROR(tc->tokens.ForEach(0, n, [&](size_t d, std::span<const Token> t) {
+  DOPPEL_RETURN_IF_ERROR(tc->tokens.ForEachWords(0, n, [&](size_t d, std::span<const uint32_t> t) {
     if (t.size() < k) return;
     GramHashes(t.first(k), gram_n, &first);
     GramHashes(t.last(k), gram_n, &last);
@@ -318,7 +318,8 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
   });
   for (size_t d = 0; d < n; ++d) {
     tc.AddMenus(static_cast<uint32_t>(d), menus[d]);
-    DOPPEL_RETURN_IF_ERROR(tc.tokens.Append(std::move(tokens[d])));
+    DOPPEL_RETURN_IF_ERROR(tc.tokens.Append(tokens[d]));
+    std::vector<Token>().swap(tokens[d]);  // the store keeps them packed
   }
   DOPPEL_RETURN_IF_ERROR(tc.tokens.Finish());
   const double seconds = Since(t);
@@ -575,7 +576,7 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
         ++result.memory.align_batches;
         indexed.clear();  // the last batch's indexes freed
         indexed.resize(docs.size());
-        DOPPEL_RETURN_IF_ERROR(tc.tokens.ForEachOf(docs, [&](size_t i, uint32_t d, std::span<const Token> tokens) {
+        DOPPEL_RETURN_IF_ERROR(tc.tokens.ForEachWordsOf(docs, [&](size_t i, uint32_t d, std::span<const uint32_t> tokens) {
           Mask(bp, d, tokens.size(), &indexed[i].mask);
           // N-grams seen twice anchor only where the document's chrome is
           // known from a given source: elsewhere a page's repeated menu

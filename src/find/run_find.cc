@@ -74,7 +74,7 @@ struct CorpusIds {
 struct LoadedDocument {
   std::string id_json;
   std::string source;  // SourceKey of the source field
-  std::vector<Token> tokens;
+  PackedTokens tokens;  // packed on the reading threads: half the bytes of Tokens in flight
   std::vector<TokenRange> menus;
   uint64_t fingerprint = 0;
 };
@@ -93,10 +93,12 @@ Status LoadTokens(const CorpusOptions& opt, bool fold_lookalikes, TokenizedCorpu
   auto work = [fold_lookalikes](const Document& doc, LoadedDocument* out) {
     out->id_json = doc.id_json;
     out->source = doc.source.empty() ? std::string() : SourceKey(doc.source);
-    out->tokens.clear();
+    thread_local std::vector<Token> tokens;
+    tokens.clear();
     out->menus.clear();
-    TokenizeCodePoints(doc.text, &out->tokens, &out->menus, fold_lookalikes);
-    out->fingerprint = TokenFingerprint(out->tokens);
+    TokenizeCodePoints(doc.text, &tokens, &out->menus, fold_lookalikes);
+    out->fingerprint = TokenFingerprint(tokens);
+    TokenStore::Pack(tokens, &out->tokens);
   };
   auto sink = [&](LoadedDocument&& d) -> Status {
     ids->Add(d.id_json);

@@ -1,6 +1,19 @@
 // The tokens of every document of a find run, in document order: in memory
 // while they fit in a budget, else in an unlinked scratch file that the
 // stages read back by document (the page cache, not the process, holds it).
+//
+// A token takes 8 bytes instead of the 16 of a Token: the low 32 bits of
+// its hash (its word), and its offsets as the code points since the last
+// token ended and its length, 16 bits each (a token whose gap or length
+// does not fit is kept whole in a short side list). A document's words
+// come first, then its offsets, so the stages that only compare words
+// (n-grams, anchors, fingerprints) read them in place, 4 bytes a token;
+// readers of offsets get Tokens back, with the word as the hash. Find
+// compared words by those 32 bits already (AnchorIndex::words); n-grams of
+// them are hashed to 64 bits again (GramHashes). Half the bytes is half the
+// pages a run touches for its tokens, which is what a run pays most for on
+// a host that backs fresh memory slowly (bench/README.md, "Tokens in 8
+// bytes").
 // Internal to doppel.
 #ifndef DOPPEL_FIND_TOKEN_STORE_H_
 #define DOPPEL_FIND_TOKEN_STORE_H_
@@ -21,14 +34,39 @@
 
 namespace doppel {
 
+// A document's tokens as the store keeps them (TokenStore::Pack): the words
+// of its m tokens, then their offsets (2m values).
+struct PackedTokens {
+  // An offset: the gap since the last token ended (or since 0) in the low
+  // 16 bits, the length in the high 16; kWhole: the token is in `whole`.
+  static constexpr uint32_t kWhole = UINT32_MAX;
+  struct Whole {
+    uint64_t index;  // of the token: in the document, in the store once appended
+    uint32_t begin, end;
+  };
+  std::vector<uint32_t> words;  // words, then offsets
+  std::vector<Whole> whole;     // tokens whose gap or length takes 16 bits or more
+};
+
 class TokenStore {
  public:
-  // Tokens beyond `memory_bytes` (16 each) go to a scratch file in tmp_dir.
+  // What a token takes, in memory or in the scratch file.
+  static constexpr size_t kBytesPerToken = 8;
+
+  // Tokens beyond `memory_bytes` (kBytesPerToken each) go to a scratch file
+  // in tmp_dir.
   explicit TokenStore(size_t memory_bytes = SIZE_MAX, std::string tmp_dir = "/tmp");
 
-  // Appends the next document's tokens (moved in while they are kept in
-  // memory). Not thread-safe.
-  Status Append(std::vector<Token>&& tokens);
+  // Packs a document's tokens into *out. Thread-safe: readers pack on
+  // their threads, then append.
+  static void Pack(std::span<const Token> tokens, PackedTokens* out);
+  // Appends the next document's tokens. Not thread-safe.
+  Status Append(PackedTokens&& packed);
+  Status Append(std::span<const Token> tokens) {
+    PackedTokens packed;
+    Pack(tokens, &packed);
+    return Append(std::move(packed));
+  }
   // Ends appending: call once before reading.
   Status Finish();
 
@@ -37,22 +75,25 @@ class TokenStore {
   size_t count(size_t d) const { return static_cast<size_t>(end_[d] - begin(d)); }
   bool spilled() const { return file_.is_open(); }
   // The bytes of tokens held in memory: all of them, or none once spilled.
-  uint64_t memory_bytes() const { return spilled() ? 0 : total() * sizeof(Token); }
+  uint64_t memory_bytes() const { return spilled() ? 0 : total() * kBytesPerToken; }
 
-  // Document d's tokens: a view of memory, or read into *buf. Thread-safe.
+  // Document d's tokens, with their words as hashes, unpacked into *buf
+  // (*out views it). Thread-safe.
   Status Read(size_t d, std::vector<Token>* buf, std::span<const Token>* out) const;
+  // Document d's words: a view of memory, or read into *buf. Thread-safe.
+  Status ReadWords(size_t d, std::vector<uint32_t>* buf, std::span<const uint32_t>* out) const;
 
-  // Calls f(i, docs[i], tokens) for every i, on all threads (f must not
+  // Calls f(i, docs[i], words) for every i, on all threads (f must not
   // start parallel work of its own). Returns the first error in the order
   // of `docs`.
   template <typename F>
-  Status ForEachOf(std::span<const uint32_t> docs, F&& f) const {
+  Status ForEachWordsOf(std::span<const uint32_t> docs, F&& f) const {
     std::vector<Status> errors(docs.size());
     tbb::parallel_for(size_t{0}, docs.size(), [&](size_t i) {
-      thread_local std::vector<Token> buf;
-      std::span<const Token> tokens;
-      errors[i] = Read(docs[i], &buf, &tokens);
-      if (errors[i].ok()) f(i, docs[i], tokens);
+      thread_local std::vector<uint32_t> buf;
+      std::span<const uint32_t> words;
+      errors[i] = ReadWords(docs[i], &buf, &words);
+      if (errors[i].ok()) f(i, docs[i], words);
     });
     for (Status& e : errors) {
       if (!e.ok()) return e;
@@ -60,21 +101,21 @@ class TokenStore {
     return Status::Ok();
   }
 
-  // Calls f(d, tokens) for d in [first, last), in order, reading the file
+  // Calls f(d, words) for d in [first, last), in order, reading the file
   // in pieces of about kPieceTokens. Returns the first error. Thread-safe.
   template <typename F>
-  Status ForEach(size_t first, size_t last, F&& f) const {
+  Status ForEachWords(size_t first, size_t last, F&& f) const {
     if (!spilled()) {
-      for (size_t d = first; d < last; ++d) f(d, std::span<const Token>(mem_[d]));
+      for (size_t d = first; d < last; ++d) f(d, std::span<const uint32_t>(mem_[d].data(), count(d)));
       return Status::Ok();
     }
-    std::vector<Token> buf;
+    std::vector<uint32_t> buf;
     for (size_t d = first; d < last;) {
       size_t e = d + 1;
       while (e < last && end_[e] - begin(d) <= kPieceTokens) ++e;
       DOPPEL_RETURN_IF_ERROR(ReadRange(begin(d), end_[e - 1], &buf));
       for (size_t x = d; x < e; ++x) {
-        f(x, std::span<const Token>(buf.data() + (begin(x) - begin(d)), count(x)));
+        f(x, std::span<const uint32_t>(buf.data() + 2 * (begin(x) - begin(d)), count(x)));
       }
       d = e;
     }
@@ -113,19 +154,25 @@ class TokenStore {
   }
 
  private:
-  static constexpr uint64_t kPieceTokens = 1 << 16;  // 1 MiB
+  using Whole = PackedTokens::Whole;
+  static constexpr uint32_t kWhole = PackedTokens::kWhole;
+  static constexpr uint64_t kPieceTokens = 1 << 17;  // 1 MiB
   uint64_t begin(size_t d) const { return d == 0 ? 0 : end_[d - 1]; }
+  // Document d's tokens from its words and offsets.
+  void Unpack(size_t d, const uint32_t* words, std::vector<Token>* out) const;
   Status Spill();
   Status Flush();
-  Status ReadRange(uint64_t from, uint64_t to, std::vector<Token>* buf) const;
+  // The words and offsets of tokens [from, to): 2 (to - from) values.
+  Status ReadRange(uint64_t from, uint64_t to, std::vector<uint32_t>* buf) const;
 
   size_t memory_tokens_;
   std::string tmp_dir_;
-  std::vector<std::vector<Token>> mem_;  // every document's tokens, while not spilled
+  std::vector<std::vector<uint32_t>> mem_;  // every document's words and offsets, while not spilled
   std::vector<uint64_t> end_;  // end_[d]: tokens of documents 0 .. d
+  std::vector<Whole> whole_;   // tokens too long or too far from the last, in store order
   ScratchFile file_;
-  std::vector<Token> pending_;  // appended, not yet written
-  uint64_t written_ = 0;        // tokens in the file
+  std::vector<uint32_t> pending_;  // appended, not yet written
+  uint64_t written_ = 0;           // tokens in the file
 };
 
 }  // namespace doppel

@@ -62,10 +62,13 @@ Status InferSources(TokenizedCorpus* tc, int gram_n);
 // InvalidArgument for options that FindCopies cannot run with.
 Status CheckFindOptions(const FindOptions& options);
 
-// What aligning a batch of documents holds per token: the token (when read
-// from the scratch file), its mask byte, its word for growing passages, and
-// an anchor (hash, position, document order; an n-gram seen twice takes
-// 12 bytes at each of its places instead). Batches of candidate pairs
+// What aligning a batch of documents holds per token: its mask byte, its
+// word for growing passages, and an anchor (hash, position, document
+// order; an n-gram seen twice takes 12 bytes at each of its places
+// instead), 21 bytes, counted with the 16 of a Token besides: the store
+// held a Token per token when batches were sized, and now hands out words
+// and Tokens per document and thread (TokenStore), so batches stay the size
+// they were and hold less than their share. Batches of candidate pairs
 // hold at most their share of the memory / kBatchBytesPerToken tokens.
 inline constexpr size_t kBatchBytesPerToken = sizeof(Token) + 1 + 4 + 16;
 
