@@ -1241,20 +1241,23 @@ std::vector<std::pair<uint32_t, uint32_t>> MenusOf(const std::string& text) {
 
 // The candidate index against a count from the tokens: for every n-gram
 // that 2 .. df_cap documents have outside chrome, the list of those
-// documents, each once and in order; no other list. Texts of four words in
-// random order repeat their n-grams within a document and across many, so
-// that one document's occurrences meet at the boundaries of the runs of one
-// n-gram (the sorted occurrences keep no n-gram: a run is known by where it
-// starts) and of partitions (small budgets), and n-grams above the cap are
-// chrome.
+// documents, each once and in order; no other list. Texts of six words of
+// skewed frequencies in random order repeat their n-grams within a
+// document and across many, so that one document's occurrences meet at the
+// boundaries of the runs of one n-gram (the sorted occurrences keep no
+// n-gram: a run is known by where it starts) and of partitions (small
+// budgets), and n-grams above the cap are chrome.
 TEST(Boilerplate, PostingsListEachDocumentOnceForEveryNGramItSharesOutsideChrome) {
   std::mt19937 rng(11);
-  const char* words[] = {"alpha", "bravo", "charlie", "delta"};
+  // Skewed word frequencies (the lesser of two draws: from 11/36 down to
+  // 1/36): n-grams of the common words are in many documents, above the
+  // cap, and those of the rare ones in one or two.
+  const char* words[] = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"};
   std::vector<std::vector<doppel::Token>> tokens;
   for (int d = 0; d < 80; ++d) {
     std::string text;
     const int length = 20 + static_cast<int>(rng() % 120);
-    for (int i = 0; i < length; ++i) text += std::string(words[rng() % 4]) + " ";
+    for (int i = 0; i < length; ++i) text += std::string(words[std::min(rng() % 6, rng() % 6)]) + " ";
     tokens.emplace_back();
     doppel::TokenizeCodePoints(text, &tokens.back());
   }
@@ -1280,7 +1283,9 @@ TEST(Boilerplate, PostingsListEachDocumentOnceForEveryNGramItSharesOutsideChrome
     size_t chrome = 0;
     for (uint32_t d = 0; d < tokens.size(); ++d) {
       std::vector<uint64_t> grams;
-      doppel::GramHashes(tokens[d], bp->ngram, &grams);
+      std::vector<uint32_t> words;  // as find keeps them (TokenStore), so that `sorted` is in its order
+      for (const doppel::Token& t : tokens[d]) words.push_back(static_cast<uint32_t>(t.hash));
+      doppel::GramHashes(words, bp->ngram, &grams);
       std::vector<uint8_t> is_chrome(grams.size(), 0);
       bp->chrome.ForEachSet(0, bp->offset[d], bp->offset[d + 1], [&](uint64_t i) { is_chrome[i] = 1; });
       for (size_t i = 0; i < grams.size(); ++i) {

@@ -172,6 +172,25 @@ TEST(FindMemory, TheStoreGivesBackEveryTokenInMemoryAndFromTheScratchFile) {
       at += gap + len;
     }
   }
+  // And by hand: a document whose first token is kept whole (far from the
+  // start) with two more whole tokens (a long one, then one 2^16 code
+  // points on), and one longer than a piece of the scratch file (2^17
+  // tokens) and than a write (2^18 values).
+  docs[20] = {{1, 70000, 70004}, {2, 70005, 70009}, {3, 70010, 140010}, {4, 140010 + 65536, 140010 + 65540}};
+  docs[21].clear();
+  for (uint32_t i = 0; i < 140000; ++i) docs[21].push_back({rng(), 2 * i, 2 * i + 1});
+  auto whole = [](const doppel::Token& t, uint32_t last_end) {
+    return t.begin - last_end > UINT16_MAX || t.end - t.begin >= UINT16_MAX;
+  };
+  size_t whole_first = 0, whole_twice = 0;  // documents with a whole token first, with two or more
+  for (const auto& t : docs) {
+    size_t n = 0;
+    for (size_t i = 0; i < t.size(); ++i) n += whole(t[i], i == 0 ? 0 : t[i - 1].end);
+    whole_first += !t.empty() && whole(t[0], 0);
+    whole_twice += n >= 2;
+  }
+  ASSERT_GE(whole_first, 1u);
+  ASSERT_GE(whole_twice, 1u);
   uint64_t total = 0;
   for (const auto& t : docs) total += t.size();
   for (size_t memory : {size_t{1} << 30, size_t{1}, size_t{4096}}) {

@@ -17,6 +17,7 @@
 #include "doppel/union_find.h"
 #include "cluster/bridges.h"
 #include "find/boilerplate.h"
+#include "find/token_store.h"
 #include "text/url.h"
 #include "util/fd_io.h"
 #include "util/run.h"
@@ -156,12 +157,16 @@ void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vec
   }
   if (menus != nullptr) FindMenus(scratch, line_starts, menus);
   out->insert(out->end(), scratch.begin(), scratch.end());
+  ShrinkScratch(&scratch);
+  ShrinkScratch(&line_starts);
 }
 
 uint64_t TokenFingerprint(std::span<const Token> tokens) {
   thread_local std::vector<uint64_t> hashes;
   hashes.clear();
-  for (const Token& t : tokens) hashes.push_back(t.hash);
+  // Of the words (the low 32 bits) that the store keeps and find compares,
+  // so that every test of "the same text" agrees (TokenStore).
+  for (const Token& t : tokens) hashes.push_back(static_cast<uint32_t>(t.hash));
   return SequenceFingerprint(hashes);
 }
 
@@ -309,17 +314,20 @@ Result<FindResult> FindCopies(const Corpus& corpus, const FindOptions& options) 
     if (added) ++tc.sources;
     tc.source[d] = it->second;
   }
-  std::vector<std::vector<Token>> tokens(n);
+  std::vector<PackedTokens> packed(n);
   std::vector<std::vector<TokenRange>> menus(n);
   tc.fingerprint.resize(n);
   tbb::parallel_for(size_t{0}, n, [&](size_t d) {
-    TokenizeCodePoints(corpus.docs[d].text, &tokens[d], &menus[d], options.fold_lookalikes);
-    tc.fingerprint[d] = TokenFingerprint(tokens[d]);
+    thread_local std::vector<Token> tokens;
+    tokens.clear();
+    TokenizeCodePoints(corpus.docs[d].text, &tokens, &menus[d], options.fold_lookalikes);
+    tc.fingerprint[d] = TokenFingerprint(tokens);
+    TokenStore::Pack(tokens, &packed[d]);
+    ShrinkScratch(&tokens);
   });
   for (size_t d = 0; d < n; ++d) {
     tc.AddMenus(static_cast<uint32_t>(d), menus[d]);
-    DOPPEL_RETURN_IF_ERROR(tc.tokens.Append(tokens[d]));
-    std::vector<Token>().swap(tokens[d]);  // the store keeps them packed
+    DOPPEL_RETURN_IF_ERROR(tc.tokens.Append(std::move(packed[d])));
   }
   DOPPEL_RETURN_IF_ERROR(tc.tokens.Finish());
   const double seconds = Since(t);

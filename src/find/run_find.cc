@@ -99,6 +99,7 @@ Status LoadTokens(const CorpusOptions& opt, bool fold_lookalikes, TokenizedCorpu
     TokenizeCodePoints(doc.text, &tokens, &out->menus, fold_lookalikes);
     out->fingerprint = TokenFingerprint(tokens);
     TokenStore::Pack(tokens, &out->tokens);
+    ShrinkScratch(&tokens);
   };
   auto sink = [&](LoadedDocument&& d) -> Status {
     ids->Add(d.id_json);

@@ -126,6 +126,7 @@ Status TokenStore::Read(size_t d, std::vector<Token>* buf, std::span<const Token
     thread_local std::vector<uint32_t> packed;
     DOPPEL_RETURN_IF_ERROR(ReadRange(begin(d), end_[d], &packed));
     Unpack(d, packed.data(), buf);
+    ShrinkScratch(&packed);
   }
   *out = *buf;
   return Status::Ok();

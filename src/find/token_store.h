@@ -7,13 +7,17 @@
 // token ended and its length, 16 bits each (a token whose gap or length
 // does not fit is kept whole in a short side list). A document's words
 // come first, then its offsets, so the stages that only compare words
-// (n-grams, anchors, fingerprints) read them in place, 4 bytes a token;
-// readers of offsets get Tokens back, with the word as the hash. Find
-// compared words by those 32 bits already (AnchorIndex::words); n-grams of
-// them are hashed to 64 bits again (GramHashes). Half the bytes is half the
-// pages a run touches for its tokens, which is what a run pays most for on
-// a host that backs fresh memory slowly (bench/README.md, "Tokens in 8
-// bytes").
+// (n-grams, anchors, source inference, identical texts) read them in
+// place, 4 bytes a token; readers of offsets get Tokens back, with the
+// word as the hash. Every test of find is on words: growing passages
+// compared them already (AnchorIndex::words), n-grams and anchors hash
+// them to 64 bits again (GramHashes, BuildAnchorIndex), and fingerprints
+// are of words (TokenFingerprint). Two different tokens are one word with
+// a chance of 2^-32 (of the order of 100 pairs among the distinct tokens of
+// a million news pages), against 2^-64 for their hashes. Half the bytes is
+// half the pages a run touches for its tokens, which is what a run pays
+// most for on a host that backs fresh memory slowly (bench/README.md,
+// "Tokens in 8 bytes").
 // Internal to doppel.
 #ifndef DOPPEL_FIND_TOKEN_STORE_H_
 #define DOPPEL_FIND_TOKEN_STORE_H_
@@ -47,6 +51,14 @@ struct PackedTokens {
   std::vector<uint32_t> words;  // words, then offsets
   std::vector<Whole> whole;     // tokens whose gap or length takes 16 bits or more
 };
+
+// Frees a list kept per thread between documents once it holds more than
+// 4 MiB: one very long document should not leave its size on every thread
+// for the rest of the run.
+template <typename T>
+void ShrinkScratch(std::vector<T>* v) {
+  if (v->capacity() * sizeof(T) > (size_t{1} << 22)) std::vector<T>().swap(*v);
+}
 
 class TokenStore {
  public:
@@ -94,6 +106,7 @@ class TokenStore {
       std::span<const uint32_t> words;
       errors[i] = ReadWords(docs[i], &buf, &words);
       if (errors[i].ok()) f(i, docs[i], words);
+      ShrinkScratch(&buf);
     });
     for (Status& e : errors) {
       if (!e.ok()) return e;

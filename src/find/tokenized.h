@@ -47,10 +47,11 @@ struct TokenizedCorpus {
 void TokenizeCodePoints(std::string_view text, std::vector<Token>* out, std::vector<TokenRange>* menus = nullptr,
                         bool fold_lookalikes = true);
 
-// A hash of the sequence of token hashes: documents with the same tokens
-// (the same words, whatever the spacing, case or punctuation between them)
-// have the same fingerprint; others almost never do (find compares the
-// tokens before it relies on it).
+// A hash of the sequence of words (the low 32 bits of the token hashes, as
+// TokenStore keeps them): documents with the same tokens (the same words,
+// whatever the spacing, case or punctuation between them) have the same
+// fingerprint; others almost never do (find compares the words before it
+// relies on it).
 uint64_t TokenFingerprint(std::span<const Token> tokens);
 
 // Without a source field: puts documents that share a page template (their
