@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cmath>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <utility>
 
@@ -54,6 +55,11 @@ constexpr SourceCount kMany = UINT16_MAX;
 // (three or more are found by the exact set of documents that share their
 // text): text that more documents of a source share is its chrome.
 constexpr size_t kStoryRepeats = 8;
+
+// The most tokens whose indexes (masks and anchors, about 22 bytes a token)
+// the story-group steps hold at once: 2^18, 6 MiB, where the working memory
+// would take every pair's documents in one batch (FindBoilerplate).
+constexpr uint64_t kStoryBatchTokens = uint64_t{1} << 18;
 
 // Documents of one source that share n-grams no other document of the
 // source has, and how many of those n-grams are found on other sources too.
@@ -375,13 +381,16 @@ class GramPartitions {
   size_t partitions() const { return first_bucket_.size() - 1; }
 
   // A partition's entries sorted by n-gram, without it (8 bytes each, not
-  // 16: the tables built next fill the pages of the 16-byte entries freed
-  // after sorting, and the passes read half as much), where each run of
-  // one n-gram starts in them (then entries.size()), and each run's
-  // document frequency,
-  // saturated at 2^16 - 1: it is only compared with the cap (sqrt of the
-  // documents, below 2^16) and with 16-bit source counts. Entry indices fit
-  // in 32 bits: FindCopies refuses corpora of 2^32 words.
+  // 16: the tables built next fill the pages of the n-grams freed after
+  // sorting, and the passes read half as much), where each run of one
+  // n-gram starts in them (then entries.size()), and each run's document
+  // frequency, saturated at 2^16 - 1: it is only compared with the cap
+  // (sqrt of the documents, below 2^16) and with 16-bit source counts.
+  // Entry indices fit in 32 bits: FindCopies refuses corpora of 2^32 words.
+  // The entries are sorted where they are kept, beside an array of their
+  // n-grams: 16 bytes an entry while sorting, where a 16-byte array sorted
+  // and then copied to the 8-byte one took 24 (bench/README.md, "Tokens in
+  // 8 bytes").
   struct SortedPartition {
     DocPositions entries;
     std::vector<uint32_t> run_begin;
@@ -411,7 +420,12 @@ class GramPartitions {
       }
     }
     assert(pos == bucket_start[nb]);
-    GramEntries entries(pos);
+    // The n-grams and where they are, in two arrays: sorted, the second is
+    // the partition's entries as they are kept, and the first is freed.
+    std::vector<uint64_t, UninitializedAllocator<uint64_t>> grams(pos);
+    SortedPartition out;
+    out.entries.resize(pos);
+    DocPos* where = out.entries.data();
     const bool all = nb == buckets_;
     auto group_of = [this, b0](uint64_t h) { return ((h >> shift_) - b0) / kGroup; };
     if (!files_.empty()) {
@@ -426,7 +440,11 @@ class GramPartitions {
                               file_at_[r * (partitions() + 1) + p] * sizeof(GramEntry));
         if (errors[r] != 0) return;
         size_t* w = &at[r * groups];
-        for (uint64_t i = begin; i < end; ++i) entries[w[group_of(raw[i].gram)]++] = raw[i];
+        for (uint64_t i = begin; i < end; ++i) {
+          const size_t x = w[group_of(raw[i].gram)]++;
+          grams[x] = raw[i].gram;
+          where[x] = {raw[i].doc, raw[i].pos};
+        }
       });
       for (int err : errors) {
         if (err != 0) return ScratchIoError("n-gram", "read", err);
@@ -439,44 +457,48 @@ class GramPartitions {
           const uint64_t h = (*g)[i];
           const size_t b = h >> shift_;
           if (!all && (b < b0 || b >= b1)) continue;
-          entries[w[(b - b0) / kGroup]++] = {h, static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
+          const size_t x = w[(b - b0) / kGroup]++;
+          grams[x] = h;
+          where[x] = {static_cast<uint32_t>(d), static_cast<uint32_t>(i)};
         }
       }));
     }
     // A group's n-grams lie in kGroup consecutive buckets: less the group's
     // first n-gram value, their bits from the group's top on are uniform,
-    // and sort it in linear time. The runs of one n-gram are counted while
-    // the group is fresh in the cache; a second pass writes where they start
-    // and their document frequencies at their places.
+    // and sort it in linear time, as whole entries in a list of the
+    // thread, written back to the two arrays. The runs of one n-gram are
+    // counted while the group is fresh in the cache; a second pass writes
+    // where they start and their document frequencies at their places.
     constexpr int kGroupBits = std::countr_zero(kGroup);
     const int key_shift = bits_ - kGroupBits;
     std::vector<size_t> at_group(groups + 1, 0);
-    auto is_start = [&](const GramEntry* x, const GramEntry* first) { return x == first || x->gram != (x - 1)->gram; };
     tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
-      GramEntry* first = entries.data() + bucket_start[g * kGroup];
-      GramEntry* last = entries.data() + bucket_start[std::min(nb, (g + 1) * kGroup)];
+      const size_t first = bucket_start[g * kGroup], last = bucket_start[std::min(nb, (g + 1) * kGroup)];
+      thread_local std::vector<GramEntry> group;
+      group.resize(last - first);
+      for (size_t x = first; x < last; ++x) group[x - first] = {grams[x], where[x].doc, where[x].pos};
       const uint64_t base = static_cast<uint64_t>(b0 + g * kGroup) << shift_;
-      SortByUniformHash(first, last, [base, key_shift](const GramEntry& e) { return (e.gram - base) << key_shift; });
+      SortByUniformHash(&group, [base, key_shift](const GramEntry& e) { return (e.gram - base) << key_shift; });
       size_t runs = 0;
-      for (GramEntry* x = first; x != last; ++x) runs += is_start(x, first);
+      for (size_t x = first; x < last; ++x) {
+        const GramEntry& e = group[x - first];
+        runs += x == first || e.gram != grams[x - 1];  // grams[x - 1] is sorted already
+        grams[x] = e.gram;
+        where[x] = {e.doc, e.pos};
+      }
       at_group[g + 1] = runs;
     });
     for (size_t g = 0; g < groups; ++g) at_group[g + 1] += at_group[g];
-    SortedPartition out;
     out.run_begin.resize(at_group[groups] + 1);
     out.run_df.resize(at_group[groups]);
-    out.entries.resize(pos);
     tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
       size_t r = at_group[g];
-      const GramEntry* first = entries.data() + bucket_start[g * kGroup];
-      const GramEntry* last = entries.data() + bucket_start[std::min(nb, (g + 1) * kGroup)];
-      DocPos* to = out.entries.data() + bucket_start[g * kGroup];
-      for (const GramEntry* x = first; x != last; ++x) {
-        *to++ = {x->doc, x->pos};
-        if (is_start(x, first)) {  // buckets hold whole runs: a run never spans two
-          out.run_begin[r] = static_cast<uint32_t>(x - entries.data());
+      const size_t first = bucket_start[g * kGroup], last = bucket_start[std::min(nb, (g + 1) * kGroup)];
+      for (size_t x = first; x < last; ++x) {
+        if (x == first || grams[x] != grams[x - 1]) {  // buckets hold whole runs: a run never spans two
+          out.run_begin[r] = static_cast<uint32_t>(x);
           out.run_df[r++] = 1;
-        } else if (x->doc != (x - 1)->doc && out.run_df[r - 1] < UINT16_MAX) {
+        } else if (where[x].doc != where[x - 1].doc && out.run_df[r - 1] < UINT16_MAX) {
           ++out.run_df[r - 1];
         }
       }
@@ -1085,15 +1107,31 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     auto local_of = [&](uint32_t d) -> const Local& {
       return local[static_cast<size_t>(std::lower_bound(batch_docs.begin(), batch_docs.end(), d) - batch_docs.begin())];
     };
-    const uint64_t budget = std::max<uint64_t>(1, work / 2 / kBatchBytesPerToken);
+    // Batches hold at most kStoryBatchTokens tokens, and take the pairs
+    // source by source (the pairs of these steps are of one source): a
+    // document is indexed once unless its source's pairs straddle two
+    // batches, and each batch fills the pages the last one freed, where one
+    // batch of every pair's documents (1.4 million tokens on syndicate-dev,
+    // beside the partition held) set the peak of the run (bench/README.md,
+    // "Tokens in 8 bytes").
+    const uint64_t budget = std::clamp<uint64_t>(work / 2 / kBatchBytesPerToken, 1, kStoryBatchTokens);
     tbb::enumerable_thread_specific<std::vector<Boilerplate::NearCopy>> near_found;
+    std::vector<uint32_t> order;
+    std::vector<std::pair<uint32_t, uint32_t>> by_source;
     auto align = [&](const std::vector<std::pair<uint32_t, uint32_t>>& pairs, int chrome, bool elsewhere_only,
                      std::vector<uint8_t>* joined, bool near = false,
                      std::vector<uint8_t>* alike = nullptr) -> Status {
       joined->assign(pairs.size(), 0);
       if (alike != nullptr) alike->assign(pairs.size(), 0);
+      order.resize(pairs.size());
+      std::iota(order.begin(), order.end(), 0u);
+      std::stable_sort(order.begin(), order.end(), [&](uint32_t i, uint32_t j) {
+        return corpus.source[pairs[i].first] < corpus.source[pairs[j].first];
+      });
+      by_source.resize(pairs.size());
+      for (size_t i = 0; i < pairs.size(); ++i) by_source[i] = pairs[order[i]];
       return corpus.tokens.ForEachPairBatch(
-        pairs, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
+        by_source, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
           batch_docs = docs;
           local.clear();
           local.resize(docs.size());
@@ -1107,8 +1145,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
             MaskTokens([&](auto&& f) { facts.ForEachSet(chrome, from, to, f); }, tokens, options.boiler_ngram, &l.mask);
             l.anchors = BuildAnchorIndex(doc_tokens, l.mask, ao.n);
           }));
-          tbb::parallel_for(c0, c1, [&](size_t c) {
-            auto [x, y] = pairs[c];
+          tbb::parallel_for(c0, c1, [&](size_t b) {
+            auto [x, y] = by_source[b];
+            const size_t c = order[b];  // the pair's place in `pairs`
             const Local& lx = local_of(x);
             const Local& ly = local_of(y);
             auto passages = AlignDocuments(lx.anchors, ly.anchors, ao);
