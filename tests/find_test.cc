@@ -2064,6 +2064,46 @@ TEST(FindClusters, SameResultWhenNgramsArePartitioned) {
   }
 }
 
+// Pages of small sites (as in TwoPagesOfASiteShareTheirTemplateNotAStory)
+// in an order where the sources' pairs
+// come in another order than the pairs do: the story groups align their
+// pairs source by source (in batches of documents of a few sources) and
+// must give each pair its own result, at any budget.
+TEST(FindClusters, StoryGroupsGiveEachPairItsResultWhateverTheOrderOfSources) {
+  NewsGen g(15);
+  Site small = MakeSite(g, "small.example");
+  const Site other = MakeSite(g, "other.example"), twice = MakeSite(g, "twice.example");
+  const Site copies = MakeSite(g, "copies.example");
+  for (int i = 0; i < 8; ++i) small.footer.push_back(g.MenuLine(8));
+  const std::vector<std::string> t1 = g.Article(4), t2 = g.Article(4);
+  Corpus c;
+  Add(&c, "other0", Page(other, g.Article(4)), "other.example");  // other.example first: source 1
+  Add(&c, "small0", Page(small, g.Article(1)), "small.example");  // pair (1, 2): template, source 2
+  Add(&c, "small1", Page(small, g.Article(1)), "small.example");
+  Add(&c, "twice0", Page(twice, t1), "twice.example");  // pair (3, 4): a story, source 3
+  Add(&c, "twice1", Page(twice, t1), "twice.example");
+  Add(&c, "other_t2_0", Page(other, t2), "other.example");  // pair (5, 6): a story, source 1
+  Add(&c, "other_t2_1", Page(other, t2), "other.example");
+  Add(&c, "copy_t1", Page(copies, t1), "copies.example");
+  Add(&c, "copy_t2", Page(copies, t2), "copies.example");
+  for (int i = 1; i < 8; ++i) Add(&c, fmt::format("other{}", i), Page(other, g.Article(4)), "other.example");
+  for (int i = 0; i < 4; ++i) Add(&c, fmt::format("copies{}", i), Page(copies, g.Article(4)), "copies.example");
+  const std::string whole = Describe(doppel::FindCopies(c, {}));
+  for (size_t memory : {size_t{1}, size_t{4096}, size_t{1} << 16}) {
+    doppel::FindOptions o;
+    o.memory = memory;
+    EXPECT_EQ(Describe(doppel::FindCopies(c, o)), whole) << "memory " << memory;
+  }
+  auto cl = Clusters(c);
+  EXPECT_FALSE(Together(cl, "small0", "small1")) << "joined by their template";
+  EXPECT_TRUE(Together(cl, "twice0", "twice1"));
+  EXPECT_TRUE(Together(cl, "twice0", "copy_t1"));
+  EXPECT_TRUE(Together(cl, "other_t2_0", "other_t2_1"));
+  EXPECT_TRUE(Together(cl, "other_t2_0", "copy_t2"));
+  EXPECT_FALSE(Together(cl, "twice0", "other_t2_0"));
+  EXPECT_FALSE(Together(cl, "other0", "other1"));
+}
+
 // The budget is shared: tokens are held in memory up to half of it, and the
 // working memory they leave is split between the n-gram partition and the
 // postings; per-position flags are bytes only while small against it.

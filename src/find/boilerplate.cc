@@ -6,7 +6,6 @@
 #include <cassert>
 #include <cmath>
 #include <memory>
-#include <numeric>
 #include <string>
 #include <utility>
 
@@ -57,8 +56,8 @@ constexpr SourceCount kMany = UINT16_MAX;
 constexpr size_t kStoryRepeats = 8;
 
 // The most tokens whose indexes (masks and anchors, about 22 bytes a token)
-// the story-group steps hold at once: 2^18, 6 MiB, where the working memory
-// would take every pair's documents in one batch (FindBoilerplate).
+// the story-group steps hold at once: 2^18, 5.5 MiB, where the working
+// memory would take every pair's documents in one batch (FindBoilerplate).
 constexpr uint64_t kStoryBatchTokens = uint64_t{1} << 18;
 
 // Documents of one source that share n-grams no other document of the
@@ -358,8 +357,9 @@ class GramPartitions {
     for (size_t r = 0; r < kRanges; ++r) {
       for (size_t b = 0; b < buckets_; ++b) size[b] += count_[r * buckets_ + b];
     }
-    // Partitions read back from the scratch file are sorted out of a second
-    // array: half the budget each.
+    // Partitions read back from the scratch file are scattered out of a
+    // second array, of 16 bytes an entry like the two they are sorted in:
+    // half the budget each.
     const size_t per_partition = total > max_entries ? std::max<size_t>(1, max_entries / 2) : max_entries;
     first_bucket_ = {0};
     size_t held = 0;
@@ -388,9 +388,10 @@ class GramPartitions {
   // (sqrt of the documents, below 2^16) and with 16-bit source counts.
   // Entry indices fit in 32 bits: FindCopies refuses corpora of 2^32 words.
   // The entries are sorted where they are kept, beside an array of their
-  // n-grams: 16 bytes an entry while sorting, where a 16-byte array sorted
-  // and then copied to the 8-byte one took 24 (bench/README.md, "Tokens in
-  // 8 bytes").
+  // n-grams: 16 bytes an entry while sorting (and, per thread, two 16-byte
+  // copies of the group being sorted), where a 16-byte array sorted and
+  // then copied to the 8-byte one took 24 (bench/README.md, "Tokens in 8
+  // bytes").
   struct SortedPartition {
     DocPositions entries;
     std::vector<uint32_t> run_begin;
@@ -474,19 +475,31 @@ class GramPartitions {
     std::vector<size_t> at_group(groups + 1, 0);
     tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
       const size_t first = bucket_start[g * kGroup], last = bucket_start[std::min(nb, (g + 1) * kGroup)];
-      thread_local std::vector<GramEntry> group;
+      // Per thread: the group's entries, and the scratch list they are
+      // sorted into (both freed beyond 4 MiB: one common n-gram can make a
+      // group large).
+      thread_local std::vector<GramEntry> group, sorted;
       group.resize(last - first);
       for (size_t x = first; x < last; ++x) group[x - first] = {grams[x], where[x].doc, where[x].pos};
       const uint64_t base = static_cast<uint64_t>(b0 + g * kGroup) << shift_;
-      SortByUniformHash(&group, [base, key_shift](const GramEntry& e) { return (e.gram - base) << key_shift; });
+      const GramEntry* in_order = group.data();
+      if (group.size() < 32) {
+        std::sort(group.begin(), group.end());
+      } else {
+        hash_sort_internal::SortInto(group.data(), group.data() + group.size(), &sorted,
+                                     [base, key_shift](const GramEntry& e) { return (e.gram - base) << key_shift; });
+        in_order = sorted.data();
+      }
       size_t runs = 0;
       for (size_t x = first; x < last; ++x) {
-        const GramEntry& e = group[x - first];
+        const GramEntry& e = in_order[x - first];
         runs += x == first || e.gram != grams[x - 1];  // grams[x - 1] is sorted already
         grams[x] = e.gram;
         where[x] = {e.doc, e.pos};
       }
       at_group[g + 1] = runs;
+      ShrinkScratch(&group);
+      ShrinkScratch(&sorted);
     });
     for (size_t g = 0; g < groups; ++g) at_group[g + 1] += at_group[g];
     out.run_begin.resize(at_group[groups] + 1);
@@ -1109,27 +1122,28 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     };
     // Batches hold at most kStoryBatchTokens tokens, and take the pairs
     // source by source (the pairs of these steps are of one source): a
-    // document is indexed once unless its source's pairs straddle two
-    // batches, and each batch fills the pages the last one freed, where one
-    // batch of every pair's documents (1.4 million tokens on syndicate-dev,
-    // beside the partition held) set the peak of the run (bench/README.md,
-    // "Tokens in 8 bytes").
+    // document is indexed in one batch unless its source's pairs straddle
+    // two or more (on syndicate-dev 1,487 documents indexed for 1,479),
+    // and each batch fills the pages the last one freed, where one batch of
+    // every pair's documents (1.4 million tokens on syndicate-dev, beside
+    // the partition held) set the peak of the run (bench/README.md, "Tokens
+    // in 8 bytes").
     const uint64_t budget = std::clamp<uint64_t>(work / 2 / kBatchBytesPerToken, 1, kStoryBatchTokens);
     tbb::enumerable_thread_specific<std::vector<Boilerplate::NearCopy>> near_found;
-    std::vector<uint32_t> order;
+    std::vector<uint64_t> order;  // per pair: its source << 32 | its place (align)
     std::vector<std::pair<uint32_t, uint32_t>> by_source;
     auto align = [&](const std::vector<std::pair<uint32_t, uint32_t>>& pairs, int chrome, bool elsewhere_only,
                      std::vector<uint8_t>* joined, bool near = false,
                      std::vector<uint8_t>* alike = nullptr) -> Status {
       joined->assign(pairs.size(), 0);
       if (alike != nullptr) alike->assign(pairs.size(), 0);
+      // The pairs by source, then in their order (source and place in
+      // one key).
       order.resize(pairs.size());
-      std::iota(order.begin(), order.end(), 0u);
-      std::stable_sort(order.begin(), order.end(), [&](uint32_t i, uint32_t j) {
-        return corpus.source[pairs[i].first] < corpus.source[pairs[j].first];
-      });
+      for (size_t i = 0; i < pairs.size(); ++i) order[i] = uint64_t{corpus.source[pairs[i].first]} << 32 | i;
+      std::sort(order.begin(), order.end());
       by_source.resize(pairs.size());
-      for (size_t i = 0; i < pairs.size(); ++i) by_source[i] = pairs[order[i]];
+      for (size_t i = 0; i < pairs.size(); ++i) by_source[i] = pairs[static_cast<uint32_t>(order[i])];
       return corpus.tokens.ForEachPairBatch(
         by_source, budget, [&](size_t c0, size_t c1, std::span<const uint32_t> docs) -> Status {
           batch_docs = docs;
@@ -1147,7 +1161,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           }));
           tbb::parallel_for(c0, c1, [&](size_t b) {
             auto [x, y] = by_source[b];
-            const size_t c = order[b];  // the pair's place in `pairs`
+            const size_t c = static_cast<uint32_t>(order[b]);  // the pair's place in `pairs`
             const Local& lx = local_of(x);
             const Local& ly = local_of(y);
             auto passages = AlignDocuments(lx.anchors, ly.anchors, ao);
@@ -1403,6 +1417,8 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     to_align.erase(std::unique(to_align.begin(), to_align.end()), to_align.end());
     std::vector<uint8_t> aligned;
     DOPPEL_RETURN_IF_ERROR(align(to_align, kCommon, /*elsewhere_only=*/true, &aligned));
+    std::vector<uint64_t>().swap(order);  // the last call of align
+    std::vector<std::pair<uint32_t, uint32_t>>().swap(by_source);
     for (size_t c = 0; c < to_align.size(); ++c) {
       if (aligned[c]) regrouped |= groups.Union(to_align[c].first, to_align[c].second);
     }
