@@ -34,6 +34,19 @@ TEST(HashSortTest, UniformHashesOfEverySizeComeOutSorted) {
   }
 }
 
+TEST(HashSortTest, SortedIntoAListTheRangeStaysAsItWas) {
+  Rng rng(5);
+  std::vector<Entry> out = {{7, 7}};  // what was there is replaced
+  for (size_t n : {0, 1, 31, 32, 33, 1000, 4097}) {
+    std::vector<Entry> v;
+    for (size_t i = 0; i < n; ++i) v.emplace_back(rng.Next() % (n / 4 + 1) * 0x9E3779B97F4A7C15ULL, static_cast<uint32_t>(rng.Next()));
+    const std::vector<Entry> before = v;
+    SortByUniformHashInto(v.data(), v.data() + v.size(), &out, KeyOf);
+    EXPECT_EQ(out, Sorted(v)) << n << " values";
+    EXPECT_EQ(v, before) << n << " values";
+  }
+}
+
 TEST(HashSortTest, RepeatedHashesAreOrderedByTheRestOfTheValue) {
   // Runs of one hash (an n-gram seen several times) with their positions in
   // descending order: the sort must order each run by position too.

@@ -482,14 +482,9 @@ class GramPartitions {
       group.resize(last - first);
       for (size_t x = first; x < last; ++x) group[x - first] = {grams[x], where[x].doc, where[x].pos};
       const uint64_t base = static_cast<uint64_t>(b0 + g * kGroup) << shift_;
-      const GramEntry* in_order = group.data();
-      if (group.size() < 32) {
-        std::sort(group.begin(), group.end());
-      } else {
-        hash_sort_internal::SortInto(group.data(), group.data() + group.size(), &sorted,
-                                     [base, key_shift](const GramEntry& e) { return (e.gram - base) << key_shift; });
-        in_order = sorted.data();
-      }
+      SortByUniformHashInto(group.data(), group.data() + group.size(), &sorted,
+                            [base, key_shift](const GramEntry& e) { return (e.gram - base) << key_shift; });
+      const GramEntry* in_order = sorted.data();
       size_t runs = 0;
       for (size_t x = first; x < last; ++x) {
         const GramEntry& e = in_order[x - first];
@@ -1150,14 +1145,14 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
           local.clear();
           local.resize(docs.size());
           DOPPEL_RETURN_IF_ERROR(corpus.tokens.ForEachWordsOf(docs, [&](size_t i, uint32_t d,
-                                                                        std::span<const uint32_t> doc_tokens) {
-            const size_t grams = offset[d + 1] - offset[d], tokens = doc_tokens.size();
+                                                                        std::span<const uint32_t> doc_words) {
+            const size_t grams = offset[d + 1] - offset[d], tokens = doc_words.size();
             Local& l = local[i];
             const uint64_t from = offset[d], to = offset[d] + grams;
             CoverTokens([&](auto&& f) { facts.ForEachSet(kElsewhere, from, to, f); }, tokens, options.boiler_ngram,
                         &l.elsewhere);
             MaskTokens([&](auto&& f) { facts.ForEachSet(chrome, from, to, f); }, tokens, options.boiler_ngram, &l.mask);
-            l.anchors = BuildAnchorIndex(doc_tokens, l.mask, ao.n);
+            l.anchors = BuildAnchorIndex(doc_words, l.mask, ao.n);
           }));
           tbb::parallel_for(c0, c1, [&](size_t b) {
             auto [x, y] = by_source[b];

@@ -584,15 +584,15 @@ Result<FindResult> FindInTokens(TokenizedCorpus tc, const FindOptions& options) 
         ++result.memory.align_batches;
         indexed.clear();  // the last batch's indexes freed
         indexed.resize(docs.size());
-        DOPPEL_RETURN_IF_ERROR(tc.tokens.ForEachWordsOf(docs, [&](size_t i, uint32_t d, std::span<const uint32_t> tokens) {
-          Mask(bp, d, tokens.size(), &indexed[i].mask);
+        DOPPEL_RETURN_IF_ERROR(tc.tokens.ForEachWordsOf(docs, [&](size_t i, uint32_t d, std::span<const uint32_t> words) {
+          Mask(bp, d, words.size(), &indexed[i].mask);
           // N-grams seen twice anchor only where the document's chrome is
           // known from a given source: elsewhere a page's repeated menu
           // items would anchor its chrome, and without a source field the
           // repeated rows of two reports' tables anchor them to each other
           // (bench/README.md, "Anchors seen twice").
           const bool twice = options.use_sources && !tc.sources_inferred && tc.source[d] != 0;
-          indexed[i].anchors = BuildAnchorIndex(tokens, indexed[i].mask, ao.n, twice);
+          indexed[i].anchors = BuildAnchorIndex(words, indexed[i].mask, ao.n, twice);
         }));
         return align_batch(c0, c1);
       }));

@@ -86,6 +86,18 @@ void SortByUniformHash(T* first, T* last, Hash hash) {
   std::copy(tmp.begin(), tmp.end(), first);
 }
 
+// The same for [first, last), sorted into *out (resized to fit), which
+// leaves the range as it was.
+template <typename T, typename Hash>
+void SortByUniformHashInto(const T* first, const T* last, std::vector<T>* out, Hash hash) {
+  if (last - first < 32) {
+    out->assign(first, last);
+    std::sort(out->begin(), out->end());
+    return;
+  }
+  hash_sort_internal::SortInto(first, last, out, hash);
+}
+
 }  // namespace doppel
 
 #endif  // DOPPEL_UTIL_HASH_SORT_H_
