@@ -2076,32 +2076,35 @@ TEST(FindClusters, StoryGroupsGiveEachPairItsResultWhateverTheOrderOfSources) {
   const Site copies = MakeSite(g, "copies.example");
   for (int i = 0; i < 8; ++i) small.footer.push_back(g.MenuLine(8));
   const std::vector<std::string> t1 = g.Article(4), t2 = g.Article(4);
+  // other.example comes first (source 1), but its pair (5, 6) comes after
+  // small.example's (1, 2: its template) and twice.example's (3, 4).
+  struct Placed {
+    const char* id;
+    const Site* site;
+    std::vector<std::string> article;
+  };
+  const Placed pages[] = {{"other0", &other, g.Article(4)},  {"small0", &small, g.Article(1)},
+                          {"small1", &small, g.Article(1)},  {"twice0", &twice, t1},
+                          {"twice1", &twice, t1},            {"other_t2_0", &other, t2},
+                          {"other_t2_1", &other, t2},        {"copy_t1", &copies, t1},
+                          {"copy_t2", &copies, t2}};
   Corpus c;
-  Add(&c, "other0", Page(other, g.Article(4)), "other.example");  // other.example first: source 1
-  Add(&c, "small0", Page(small, g.Article(1)), "small.example");  // pair (1, 2): template, source 2
-  Add(&c, "small1", Page(small, g.Article(1)), "small.example");
-  Add(&c, "twice0", Page(twice, t1), "twice.example");  // pair (3, 4): a story, source 3
-  Add(&c, "twice1", Page(twice, t1), "twice.example");
-  Add(&c, "other_t2_0", Page(other, t2), "other.example");  // pair (5, 6): a story, source 1
-  Add(&c, "other_t2_1", Page(other, t2), "other.example");
-  Add(&c, "copy_t1", Page(copies, t1), "copies.example");
-  Add(&c, "copy_t2", Page(copies, t2), "copies.example");
-  for (int i = 1; i < 8; ++i) Add(&c, fmt::format("other{}", i), Page(other, g.Article(4)), "other.example");
-  for (int i = 0; i < 4; ++i) Add(&c, fmt::format("copies{}", i), Page(copies, g.Article(4)), "copies.example");
+  for (const Placed& p : pages) Add(&c, p.id, Page(*p.site, p.article), p.site->name);
+  for (int i = 1; i < 8; ++i) Add(&c, fmt::format("other{}", i), Page(other, g.Article(4)), other.name);
+  for (int i = 0; i < 4; ++i) Add(&c, fmt::format("copies{}", i), Page(copies, g.Article(4)), copies.name);
   const std::string whole = Describe(doppel::FindCopies(c, {}));
   for (size_t memory : {size_t{1}, size_t{4096}, size_t{1} << 16}) {
     doppel::FindOptions o;
     o.memory = memory;
     EXPECT_EQ(Describe(doppel::FindCopies(c, o)), whole) << "memory " << memory;
   }
-  auto cl = Clusters(c);
-  EXPECT_FALSE(Together(cl, "small0", "small1")) << "joined by their template";
-  EXPECT_TRUE(Together(cl, "twice0", "twice1"));
-  EXPECT_TRUE(Together(cl, "twice0", "copy_t1"));
-  EXPECT_TRUE(Together(cl, "other_t2_0", "other_t2_1"));
-  EXPECT_TRUE(Together(cl, "other_t2_0", "copy_t2"));
-  EXPECT_FALSE(Together(cl, "twice0", "other_t2_0"));
-  EXPECT_FALSE(Together(cl, "other0", "other1"));
+  const auto cl = Clusters(c);
+  const std::pair<const char*, const char*> stories[] = {
+      {"twice0", "twice1"}, {"twice0", "copy_t1"}, {"other_t2_0", "other_t2_1"}, {"other_t2_0", "copy_t2"}};
+  const std::pair<const char*, const char*> apart[] = {
+      {"small0", "small1"}, {"twice0", "other_t2_0"}, {"other0", "other1"}};
+  for (const auto& [x, y] : stories) EXPECT_TRUE(Together(cl, x, y)) << x << " and " << y;
+  for (const auto& [x, y] : apart) EXPECT_FALSE(Together(cl, x, y)) << x << " and " << y;
 }
 
 // The budget is shared: tokens are held in memory up to half of it, and the
