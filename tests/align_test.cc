@@ -473,6 +473,38 @@ TEST(Align, PassagesGrowOverRepeatedWordsUpToBoilerplate) {
   EXPECT_EQ(p[0].b_begin, lead + said);
 }
 
+// Find indexes words (the low 32 bits of the token hashes, TokenStore): the
+// index of a text's words is the index of its tokens with those words as
+// hashes, masked or not, with n-grams seen twice or not; and it differs from
+// the index of the 64-bit hashes only in the n-grams' hashes.
+TEST(Align, AnIndexOfWordsIsTheIndexOfTokensWithThoseHashes) {
+  const std::string text = Article(12) + "\n" + Article(12).substr(0, 400);
+  const auto tokens = Tok(text);
+  std::vector<uint32_t> words;
+  std::vector<Token> cut = tokens;
+  for (Token& t : cut) {
+    words.push_back(static_cast<uint32_t>(t.hash));
+    t.hash = words.back();
+  }
+  std::vector<uint8_t> mask(tokens.size(), 0);
+  for (size_t i = 0; i < mask.size(); i += 7) mask[i] = 1;
+  for (bool twice : {false, true}) {
+    for (const std::vector<uint8_t>& m : {std::vector<uint8_t>{}, mask}) {
+      const auto a = doppel::BuildAnchorIndex(words, m, 3, twice), b = doppel::BuildAnchorIndex(cut, m, 3, twice);
+      const auto full = doppel::BuildAnchorIndex(tokens, m, 3, twice);
+      EXPECT_GT(a.size(), tokens.size() / 3);
+      EXPECT_EQ(a.hashes, b.hashes);
+      EXPECT_EQ(a.positions, b.positions);
+      EXPECT_EQ(a.by_position, b.by_position);
+      EXPECT_EQ(a.words, b.words);
+      EXPECT_EQ(a.twice_hashes, b.twice_hashes);
+      EXPECT_EQ(a.twice_positions, b.twice_positions);
+      EXPECT_EQ(a.words, full.words);  // words are the low 32 bits either way
+      EXPECT_NE(a.hashes, full.hashes);
+    }
+  }
+}
+
 // With `twice`, the n-grams a text has twice are listed apart, at both of
 // their places, sorted by hash and then place; those it has once are the
 // anchors they were, and those it has three times are in neither list.

@@ -600,7 +600,7 @@ class GramPartitions {
     tbb::parallel_for(size_t{0}, kRanges, [&](size_t r) {
       std::vector<uint64_t> g;
       errors[r] = tokens_.ForEachWords(range_begin_[r], range_begin_[r + 1],
-                                  [&](size_t d, std::span<const uint32_t> t) { f(r, d, t, &g); });
+                                       [&](size_t d, std::span<const uint32_t> t) { f(r, d, t, &g); });
     });
     for (Status& e : errors) {
       if (!e.ok()) return e;
@@ -807,18 +807,11 @@ uint32_t DocumentFrequencyCap(size_t documents) {
   return std::max<uint32_t>(2, static_cast<uint32_t>(std::sqrt(static_cast<double>(documents))));
 }
 
-void GramHashes(std::span<const Token> tokens, int n, std::vector<uint64_t>* out) {
-  out->clear();
-  const auto k = static_cast<size_t>(n);
-  if (tokens.size() < k) return;
-  // The same hash as ShingleHashes over the token hashes.
-  AppendRollingHashes(tokens.size(), k, [tokens](size_t i) { return tokens[i].hash; }, out);
-}
-
 void GramHashes(std::span<const uint32_t> words, int n, std::vector<uint64_t>* out) {
   out->clear();
   const auto k = static_cast<size_t>(n);
   if (words.size() < k) return;
+  // The same hash as ShingleHashes, over the words.
   AppendRollingHashes(words.size(), k, [words](size_t i) -> uint64_t { return words[i]; }, out);
 }
 

@@ -128,12 +128,9 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
 // Which of the `tokens` tokens of document d are chrome (1) or article (0).
 void Mask(const Boilerplate& bp, size_t d, size_t tokens, std::vector<uint8_t>* mask);
 
-// Hashes of the n tokens starting at each position (none for a shorter
-// text), written to `out`. They are computed when needed rather than kept:
-// they would take 8 bytes per token for the whole corpus.
-void GramHashes(std::span<const Token> tokens, int n, std::vector<uint64_t>* out);
-// The same over words (TokenStore): equal to GramHashes of tokens whose
-// hashes are those words.
+// Hashes of the n words (TokenStore) starting at each position (none for a
+// shorter text), written to `out`. They are computed when needed rather
+// than kept: they would take 8 bytes per token for the whole corpus.
 void GramHashes(std::span<const uint32_t> words, int n, std::vector<uint64_t>* out);
 
 // The document frequency cap: max(2, sqrt(documents)).

@@ -113,10 +113,14 @@ Status TokenStore::Finish() {
   return Status::Ok();
 }
 
-Status TokenStore::ReadRange(uint64_t from, uint64_t to, std::vector<uint32_t>* buf) const {
-  buf->resize(static_cast<size_t>(2 * (to - from)));
-  const int err = PreadFull(file_.fd(), buf->data(), buf->size() * sizeof(uint32_t), from * kBytesPerToken);
+Status TokenStore::ReadValues(uint64_t from, size_t values, std::vector<uint32_t>* buf) const {
+  buf->resize(values);
+  const int err = PreadFull(file_.fd(), buf->data(), values * sizeof(uint32_t), from * kBytesPerToken);
   return err == 0 ? Status::Ok() : ScratchIoError("token", "read", err);
+}
+
+Status TokenStore::ReadRange(uint64_t from, uint64_t to, std::vector<uint32_t>* buf) const {
+  return ReadValues(from, static_cast<size_t>(2 * (to - from)), buf);
 }
 
 Status TokenStore::Read(size_t d, std::vector<Token>* buf, std::span<const Token>* out) const {
@@ -137,9 +141,7 @@ Status TokenStore::ReadWords(size_t d, std::vector<uint32_t>* buf, std::span<con
     *out = std::span<const uint32_t>(mem_[d].data(), count(d));
     return Status::Ok();
   }
-  buf->resize(count(d));
-  const int err = PreadFull(file_.fd(), buf->data(), buf->size() * sizeof(uint32_t), begin(d) * kBytesPerToken);
-  if (err != 0) return ScratchIoError("token", "read", err);
+  DOPPEL_RETURN_IF_ERROR(ReadValues(begin(d), count(d), buf));  // the words come first
   *out = *buf;
   return Status::Ok();
 }

@@ -13,8 +13,7 @@
 // compared them already (AnchorIndex::words), n-grams and anchors hash
 // them to 64 bits again (GramHashes, BuildAnchorIndex), and fingerprints
 // are of words (TokenFingerprint). Two different tokens are one word with
-// a chance of 2^-32 (of the order of 100 pairs among the distinct tokens of
-// a million news pages), against 2^-64 for their hashes. Half the bytes is
+// a chance of 2^-32, against 2^-64 for their hashes. Half the bytes is
 // half the pages a run touches for its tokens, which is what a run pays
 // most for on a host that backs fresh memory slowly (bench/README.md,
 // "Tokens in 8 bytes").
@@ -175,6 +174,8 @@ class TokenStore {
   void Unpack(size_t d, const uint32_t* words, std::vector<Token>* out) const;
   Status Spill();
   Status Flush();
+  // `values` values from where token `from` starts in the file.
+  Status ReadValues(uint64_t from, size_t values, std::vector<uint32_t>* buf) const;
   // The words and offsets of tokens [from, to): 2 (to - from) values.
   Status ReadRange(uint64_t from, uint64_t to, std::vector<uint32_t>* buf) const;
 
