@@ -2113,14 +2113,16 @@ TEST(FindClusters, StoryGroupsGiveEachPairItsResultWhateverTheOrderOfSources) {
 TEST(FindClusters, TablesShareTheMemoryBudget) {
   TwoSites t = BuildTwoSitesWithRepeats(true);
   doppel::FindOptions defaults;
-  uint64_t tokens = 0, grams = 0;
+  // The store's bytes: of the tokens find keeps (code points, look-alike
+  // glyphs folded), packed.
+  uint64_t token_bytes = 0, grams = 0;
   for (const auto& doc : t.corpus.docs) {
     std::vector<doppel::Token> v;
-    doppel::Tokenize(doc.text, &v);
-    tokens += v.size();
+    doppel::TokenizeCodePoints(doc.text, &v, nullptr, defaults.fold_lookalikes);
+    token_bytes += doppel::TokenStore::PackedBytes(v);
     grams += v.size() >= static_cast<size_t>(defaults.boiler_ngram) ? v.size() - defaults.boiler_ngram + 1 : 0;
   }
-  const uint64_t token_bytes = tokens * doppel::TokenStore::kBytesPerToken, gram_bytes = grams * 16;
+  const uint64_t gram_bytes = grams * 16;
   ASSERT_GT(gram_bytes, token_bytes / 2) << "documents long enough for the cases below";
   // Budgets around the tokens' size: within half of it, beyond half but
   // within all of it (spilled, where a budget per table kept them), beyond.

@@ -151,53 +151,67 @@ doppel::TokenStore Store(size_t memory, size_t count, size_t each, const std::st
   return store;
 }
 
-// The store packs tokens into 8 bytes (32-bit words, 16-bit gaps and
-// lengths): every token comes back with its offsets, whatever their size,
-// and the low 32 bits of its hash as its word, from memory and from the
-// scratch file; words alone by document (ReadWords), by range (ForEachWords,
-// in pieces) and for a list of documents (ForEachWordsOf).
+// The store packs tokens into 5 bytes (32-bit words, a byte of gap and
+// length; begin and end after the document's offsets where those do not
+// fit): every token comes back with its offsets, whatever their size, and
+// the low 32 bits of its hash as its word, from memory and from the scratch
+// file; words alone by document (ReadWords), by range (ForEachWords, in
+// pieces) and for a list of documents (ForEachWordsOf).
 TEST(FindMemory, TheStoreGivesBackEveryTokenInMemoryAndFromTheScratchFile) {
   doppel_test::TempDir dir;
   std::mt19937_64 rng(7);
-  const uint32_t sizes[] = {0, 1, 2, 17, 65534, 65535, 65536, 65537, 100000, 1u << 20};
+  // Gaps and lengths around what a byte holds (0-7 and 0-31), and far beyond.
+  const uint32_t gaps[] = {0, 1, 6, 7, 8, 9, 255, 65536, 1u << 20};
+  const uint32_t lengths[] = {0, 1, 30, 31, 32, 33, 255, 65535, 1u << 20};
   std::vector<std::vector<doppel::Token>> docs(300);
   for (size_t d = 0; d < docs.size(); ++d) {
     uint32_t at = 0;
     const size_t count = d % 50 == 0 ? 0 : rng() % 200;  // a few documents without a token
     for (size_t i = 0; i < count; ++i) {
-      // Mostly short gaps and words, sometimes one of the sizes around 2^16.
-      const uint32_t gap = rng() % 8 == 0 ? sizes[rng() % std::size(sizes)] : static_cast<uint32_t>(rng() % 3);
-      const uint32_t len = rng() % 8 == 0 ? sizes[1 + rng() % (std::size(sizes) - 1)] : 1 + static_cast<uint32_t>(rng() % 12);
+      // Mostly short gaps and words, sometimes one of the sizes above.
+      const uint32_t gap = rng() % 4 == 0 ? gaps[rng() % std::size(gaps)] : static_cast<uint32_t>(rng() % 3);
+      const uint32_t len = rng() % 4 == 0 ? lengths[rng() % std::size(lengths)] : 1 + static_cast<uint32_t>(rng() % 12);
       docs[d].push_back({rng(), at + gap, at + gap + len});
       at += gap + len;
     }
   }
-  // And by hand: a document whose first token is kept whole (far from the
-  // start) with two more whole tokens (a long one, then one 2^16 code
-  // points on), and one longer than a piece of the scratch file (2^17
-  // tokens) and than a write (2^18 values).
-  docs[20] = {{1, 70000, 70004}, {2, 70005, 70009}, {3, 70010, 140010}, {4, 140010 + 65536, 140010 + 65540}};
+  // And by hand: a document whose first token is escaped (far from the
+  // start), then one that fits, one whose gap and length are both the
+  // largest a byte holds (their byte would be the escape itself), one long
+  // token and one far on; and one longer than a piece of the scratch file
+  // and than a write (2^18 values each).
+  docs[20] = {{1, 70000, 70004}, {2, 70005, 70009}, {3, 70016, 70047}, {4, 70047, 140047}, {5, 140047 + 65536, 140047 + 65540}};
   docs[21].clear();
-  for (uint32_t i = 0; i < 140000; ++i) docs[21].push_back({rng(), 2 * i, 2 * i + 1});
-  auto whole = [](const doppel::Token& t, uint32_t last_end) {
-    return t.begin - last_end > UINT16_MAX || t.end - t.begin >= UINT16_MAX;
+  for (uint32_t i = 0; i < 250000; ++i) docs[21].push_back({rng(), 2 * i, 2 * i + 1});
+  // Escaped: a gap or a length beyond a byte's share, or both the largest.
+  auto escaped = [](const doppel::Token& t, uint32_t last_end) {
+    const uint32_t gap = t.begin - last_end, len = t.end - t.begin;
+    return gap > 7 || len > 31 || (gap == 7 && len == 31);
   };
-  size_t whole_first = 0, whole_twice = 0;  // documents with a whole token first, with two or more
+  size_t escaped_first = 0, escaped_twice = 0, largest = 0;  // documents with an escaped token first, with two or more
+  uint64_t bytes = 0;  // the records: words, offset bytes in whole values, two values per escaped token
   for (const auto& t : docs) {
     size_t n = 0;
-    for (size_t i = 0; i < t.size(); ++i) n += whole(t[i], i == 0 ? 0 : t[i - 1].end);
-    whole_first += !t.empty() && whole(t[0], 0);
-    whole_twice += n >= 2;
+    for (size_t i = 0; i < t.size(); ++i) {
+      const uint32_t last_end = i == 0 ? 0 : t[i - 1].end;
+      n += escaped(t[i], last_end);
+      largest += t[i].begin - last_end == 7 && t[i].end - t[i].begin == 31;
+    }
+    escaped_first += !t.empty() && escaped(t[0], 0);
+    escaped_twice += n >= 2;
+    bytes += 4 * (t.size() + (t.size() + 3) / 4 + 2 * n);
+    EXPECT_EQ(doppel::TokenStore::PackedBytes(t), 4 * (t.size() + (t.size() + 3) / 4 + 2 * n));
   }
-  ASSERT_GE(whole_first, 1u);
-  ASSERT_GE(whole_twice, 1u);
-  uint64_t total = 0;
-  for (const auto& t : docs) total += t.size();
+  ASSERT_GE(escaped_first, 1u);
+  ASSERT_GE(escaped_twice, 1u);
+  ASSERT_GE(largest, 1u);
   for (size_t memory : {size_t{1} << 30, size_t{1}, size_t{4096}}) {
     doppel::TokenStore store(memory, dir.path());
     for (const auto& t : docs) ASSERT_TRUE(store.Append(t).ok());
     ASSERT_TRUE(store.Finish().ok());
-    EXPECT_EQ(store.spilled(), memory < total * doppel::TokenStore::kBytesPerToken);
+    EXPECT_EQ(store.bytes(), bytes);
+    EXPECT_EQ(store.spilled(), memory < bytes);
+    EXPECT_EQ(store.memory_bytes(), store.spilled() ? 0 : bytes);
     auto same = [&](size_t d, std::span<const doppel::Token> got) {
       ASSERT_EQ(got.size(), docs[d].size()) << "document " << d << ", memory " << memory;
       for (size_t i = 0; i < got.size(); ++i) {
@@ -250,31 +264,34 @@ TEST(FindMemory, TokensTakeAtMostHalfOfTheBudget) {
   doppel::FindOptions options;
   options.memory = 64 * 1024;
   EXPECT_EQ(doppel::TokenMemory(options), options.memory / 2);
-  const size_t token = doppel::TokenStore::kBytesPerToken;
-  // 1,000 tokens (8,000 bytes): in memory, an eighth of the budget.
+  const size_t token = 5;  // a word and an offset byte (Store's documents: 100 tokens, no escapes)
+  // 1,000 tokens (5,000 bytes): in memory, under a tenth of the budget.
   {
     doppel::TokenStore store = Store(doppel::TokenMemory(options), 10, 100, dir.path());
     EXPECT_FALSE(store.spilled());
     EXPECT_EQ(store.memory_bytes(), 1000 * token);
     EXPECT_EQ(doppel::WorkingMemory(options, store), options.memory - 1000 * token);
   }
-  // 5,000 tokens (40,000 bytes): within the budget but beyond its half, so
+  // 8,000 tokens (40,000 bytes): within the budget but beyond its half, so
   // they go to the scratch file and the working tables get all of it.
   {
-    doppel::TokenStore store = Store(doppel::TokenMemory(options), 50, 100, dir.path());
+    doppel::TokenStore store = Store(doppel::TokenMemory(options), 80, 100, dir.path());
     EXPECT_TRUE(store.spilled());
     EXPECT_EQ(store.memory_bytes(), 0u);
+    EXPECT_EQ(store.bytes(), 8000 * token);
     EXPECT_EQ(doppel::WorkingMemory(options, store), options.memory);
     std::vector<doppel::Token> buf;
     std::span<const doppel::Token> tokens;
-    ASSERT_TRUE(store.Read(49, &buf, &tokens).ok());
+    ASSERT_TRUE(store.Read(79, &buf, &tokens).ok());
     ASSERT_EQ(tokens.size(), 100u);
-    EXPECT_EQ(tokens[7].hash, 49 * 1000 + 7u);
+    EXPECT_EQ(tokens[7].hash, 79 * 1000 + 7u);
+    EXPECT_EQ(tokens[7].begin, 7u);
+    EXPECT_EQ(tokens[7].end, 8u);
   }
   // A store that holds more than half (built with a larger budget) still
   // leaves half to the working tables.
   {
-    doppel::TokenStore store = Store(options.memory, 50, 100, dir.path());
+    doppel::TokenStore store = Store(options.memory, 80, 100, dir.path());
     EXPECT_FALSE(store.spilled());
     EXPECT_EQ(doppel::WorkingMemory(options, store), options.memory / 2);
   }

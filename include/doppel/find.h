@@ -56,7 +56,7 @@ struct FindOptions {
   int bridge_min_neighbours = 2;
   double bridge_max_shared = 0.1;
   // Memory that find's large tables share, with the same result whatever
-  // it is: the tokens (8 bytes each) are kept in memory up to half of it,
+  // it is: the tokens (5 bytes each) are kept in memory up to half of it,
   // else in a scratch file in tmp_dir; what they leave is shared in turn by
   // the n-gram occurrences that boilerplate is found from (processed in
   // partitions), the postings of shared n-grams (beyond their share in a

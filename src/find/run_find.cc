@@ -74,7 +74,7 @@ struct CorpusIds {
 struct LoadedDocument {
   std::string id_json;
   std::string source;  // SourceKey of the source field
-  PackedTokens tokens;  // packed on the reading threads: half the bytes of Tokens in flight
+  PackedTokens tokens;  // packed on the reading threads: a third of the bytes of Tokens in flight
   std::vector<TokenRange> menus;
   uint64_t fingerprint = 0;
 };

@@ -2,21 +2,22 @@
 // while they fit in a budget, else in an unlinked scratch file that the
 // stages read back by document (the page cache, not the process, holds it).
 //
-// A token takes 8 bytes instead of the 16 of a Token: the low 32 bits of
-// its hash (its word), and its offsets as the code points since the last
-// token ended and its length, 16 bits each (a token whose gap or length
-// does not fit is kept whole in a short side list). A document's words
-// come first, then its offsets, so the stages that only compare words
-// (n-grams, anchors, source inference, identical texts) read them in
-// place, 4 bytes a token; readers of offsets get Tokens back, with the
-// word as the hash. Every test of find is on words: growing passages
-// compared them already (AnchorIndex::words), n-grams and anchors hash
-// them to 64 bits again (GramHashes, BuildAnchorIndex), and fingerprints
-// are of words (TokenFingerprint). Two different tokens are one word with
-// a chance of 2^-32, against 2^-64 for their hashes. Half the bytes is
-// half the pages a run touches for its tokens, which is what a run pays
-// most for on a host that backs fresh memory slowly (bench/README.md,
-// "Tokens in 8 bytes").
+// A token takes 5 bytes instead of the 16 of a Token: the low 32 bits of
+// its hash (its word), and a byte for its offsets, the code points since
+// the last token ended (0-7) and its length (0-31). A token whose gap or
+// length does not fit (about one in 2,000 of syndicate-dev's) takes a byte
+// that says so and two more values, its begin and end, at the end of its
+// document's record. A document's words come first, so the stages that
+// only compare words (n-grams, anchors, source inference, identical texts)
+// read them in place, 4 bytes a token; readers of offsets get Tokens back,
+// with the word as the hash. Every test of find is on words: growing
+// passages compared them already (AnchorIndex::words), n-grams and anchors
+// hash them to 64 bits again (GramHashes, BuildAnchorIndex), and
+// fingerprints are of words (TokenFingerprint). Two different tokens are
+// one word with a chance of 2^-32, against 2^-64 for their hashes. Fewer
+// bytes are fewer pages a run touches for its tokens, which is what a run
+// pays most for on a host that backs fresh memory slowly (bench/README.md,
+// "Tokens in 8 bytes" and "Offsets in a byte").
 // Internal to doppel.
 #ifndef DOPPEL_FIND_TOKEN_STORE_H_
 #define DOPPEL_FIND_TOKEN_STORE_H_
@@ -37,18 +38,17 @@
 
 namespace doppel {
 
-// A document's tokens as the store keeps them (TokenStore::Pack): the words
-// of its m tokens, then their offsets (2m values).
+// A document's tokens as the store keeps them (TokenStore::Pack), its
+// record: the words of its m tokens; their offsets, a byte each, four to a
+// value (token i in bits 8 (i % 4) of value i / 4); then, for each token
+// whose offset is kEscape, in order, its begin and end.
 struct PackedTokens {
   // An offset: the gap since the last token ended (or since 0) in the low
-  // 16 bits, the length in the high 16; kWhole: the token is in `whole`.
-  static constexpr uint32_t kWhole = UINT32_MAX;
-  struct Whole {
-    uint64_t index;  // of the token: in the document, in the store once appended
-    uint32_t begin, end;
-  };
-  std::vector<uint32_t> words;  // words, then offsets
-  std::vector<Whole> whole;     // tokens whose gap or length takes 16 bits or more
+  // 3 bits, the length in the high 5; kEscape: begin and end follow.
+  static constexpr uint32_t kGapBits = 3;
+  static constexpr uint32_t kEscape = 0xFF;
+  std::vector<uint32_t> values;
+  size_t tokens = 0;  // m
 };
 
 // Frees a list kept per thread between documents once it holds more than
@@ -61,16 +61,16 @@ void ShrinkScratch(std::vector<T>* v) {
 
 class TokenStore {
  public:
-  // What a token takes, in memory or in the scratch file.
-  static constexpr size_t kBytesPerToken = 8;
-
-  // Tokens beyond `memory_bytes` (kBytesPerToken each) go to a scratch file
-  // in tmp_dir.
+  // Records beyond `memory_bytes` go to a scratch file in tmp_dir, all of
+  // them once they are more.
   explicit TokenStore(size_t memory_bytes = SIZE_MAX, std::string tmp_dir = "/tmp");
 
   // Packs a document's tokens into *out. Thread-safe: readers pack on
   // their threads, then append.
   static void Pack(std::span<const Token> tokens, PackedTokens* out);
+  // The bytes of the record Pack makes of `tokens`: 5 a token, rounded up
+  // to 4 bytes, and 8 more for each token whose offset takes kEscape.
+  static uint64_t PackedBytes(std::span<const Token> tokens);
   // Appends the next document's tokens. Not thread-safe.
   Status Append(PackedTokens&& packed);
   Status Append(std::span<const Token> tokens) {
@@ -85,8 +85,9 @@ class TokenStore {
   uint64_t total() const { return end_.empty() ? 0 : end_.back(); }
   size_t count(size_t d) const { return static_cast<size_t>(end_[d] - begin(d)); }
   bool spilled() const { return file_.is_open(); }
-  // The bytes of tokens held in memory: all of them, or none once spilled.
-  uint64_t memory_bytes() const { return spilled() ? 0 : total() * kBytesPerToken; }
+  // The bytes of the records: all held in memory, or none once spilled.
+  uint64_t bytes() const { return values_end_.empty() ? 0 : values_end_.back() * sizeof(uint32_t); }
+  uint64_t memory_bytes() const { return spilled() ? 0 : bytes(); }
 
   // Document d's tokens, with their words as hashes, unpacked into *buf
   // (*out views it). Thread-safe.
@@ -114,7 +115,7 @@ class TokenStore {
   }
 
   // Calls f(d, words) for d in [first, last), in order, reading the file
-  // in pieces of about kPieceTokens. Returns the first error. Thread-safe.
+  // in pieces of about kPieceValues. Returns the first error. Thread-safe.
   template <typename F>
   Status ForEachWords(size_t first, size_t last, F&& f) const {
     if (!spilled()) {
@@ -124,10 +125,10 @@ class TokenStore {
     std::vector<uint32_t> buf;
     for (size_t d = first; d < last;) {
       size_t e = d + 1;
-      while (e < last && end_[e] - begin(d) <= kPieceTokens) ++e;
-      DOPPEL_RETURN_IF_ERROR(ReadRange(begin(d), end_[e - 1], &buf));
+      while (e < last && values_end_[e] - values_begin(d) <= kPieceValues) ++e;
+      DOPPEL_RETURN_IF_ERROR(ReadValues(values_begin(d), values_end_[e - 1] - values_begin(d), &buf));
       for (size_t x = d; x < e; ++x) {
-        f(x, std::span<const uint32_t>(buf.data() + 2 * (begin(x) - begin(d)), count(x)));
+        f(x, std::span<const uint32_t>(buf.data() + (values_begin(x) - values_begin(d)), count(x)));
       }
       d = e;
     }
@@ -166,27 +167,24 @@ class TokenStore {
   }
 
  private:
-  using Whole = PackedTokens::Whole;
-  static constexpr uint32_t kWhole = PackedTokens::kWhole;
-  static constexpr uint64_t kPieceTokens = 1 << 17;  // 1 MiB
+  static constexpr uint64_t kPieceValues = 1 << 18;  // 1 MiB
   uint64_t begin(size_t d) const { return d == 0 ? 0 : end_[d - 1]; }
-  // Document d's tokens from its words and offsets.
-  void Unpack(size_t d, const uint32_t* words, std::vector<Token>* out) const;
+  uint64_t values_begin(size_t d) const { return d == 0 ? 0 : values_end_[d - 1]; }
+  // Document d's tokens from its record.
+  void Unpack(size_t d, const uint32_t* values, std::vector<Token>* out) const;
   Status Spill();
   Status Flush();
-  // `values` values from where token `from` starts in the file.
-  Status ReadValues(uint64_t from, size_t values, std::vector<uint32_t>* buf) const;
-  // The words and offsets of tokens [from, to): 2 (to - from) values.
-  Status ReadRange(uint64_t from, uint64_t to, std::vector<uint32_t>* buf) const;
+  // `values` values from value `from` of the file on.
+  Status ReadValues(uint64_t from, uint64_t values, std::vector<uint32_t>* buf) const;
 
-  size_t memory_tokens_;
+  size_t memory_bytes_;
   std::string tmp_dir_;
-  std::vector<std::vector<uint32_t>> mem_;  // every document's words and offsets, while not spilled
-  std::vector<uint64_t> end_;  // end_[d]: tokens of documents 0 .. d
-  std::vector<Whole> whole_;   // tokens too long or too far from the last, in store order
+  std::vector<std::vector<uint32_t>> mem_;  // every document's record, while not spilled
+  std::vector<uint64_t> end_;         // end_[d]: tokens of documents 0 .. d
+  std::vector<uint64_t> values_end_;  // values_end_[d]: values of the records of documents 0 .. d
   ScratchFile file_;
   std::vector<uint32_t> pending_;  // appended, not yet written
-  uint64_t written_ = 0;           // tokens in the file
+  uint64_t written_ = 0;           // values in the file
 };
 
 }  // namespace doppel
