@@ -183,6 +183,10 @@ TEST(FindMemory, TheStoreGivesBackEveryTokenInMemoryAndFromTheScratchFile) {
   docs[20] = {{1, 70000, 70004}, {2, 70005, 70009}, {3, 70016, 70047}, {4, 70047, 140047}, {5, 140047 + 65536, 140047 + 65540}};
   docs[21].clear();
   for (uint32_t i = 0; i < 250000; ++i) docs[21].push_back({rng(), 2 * i, 2 * i + 1});
+  // Tokens out of order, which find does not make but the store keeps: one
+  // that starts before the last ended, an empty one, one inside the last,
+  // and offsets at the top of 32 bits.
+  docs[22] = {{9, 5, 10}, {10, 3, 4}, {11, 4, 4}, {12, 2, 8}, {13, 8, 8}, {14, UINT32_MAX - 3, UINT32_MAX}};
   // Escaped: a gap or a length beyond a byte's share, or both the largest.
   auto escaped = [](const doppel::Token& t, uint32_t last_end) {
     const uint32_t gap = t.begin - last_end, len = t.end - t.begin;
@@ -254,6 +258,59 @@ TEST(FindMemory, TheStoreGivesBackEveryTokenInMemoryAndFromTheScratchFile) {
       same_words(d, w);
     }).ok());
     EXPECT_EQ(visited, std::vector<int>(some.size(), 1));
+  }
+}
+
+// One list packed into again and again, as the reading threads do with
+// their slots: documents long and short, and an empty one, each come back
+// as they were, whether the store keeps records in memory (Append takes
+// the list) or writes them to the scratch file (Append copies it and the
+// list keeps its values for the next document to be packed over).
+TEST(FindMemory, AListPackedIntoAgainHoldsOnlyItsNewDocument) {
+  doppel_test::TempDir dir;
+  std::vector<std::vector<doppel::Token>> docs(5);
+  uint32_t at = 0;
+  for (uint32_t i = 0; i < 41; ++i, at += 3) docs[0].push_back({1000 + i, at + 1 + i % 2, at + 3});
+  docs[1] = {{7, 0, 2}, {8, 3, 5}, {9, 100, 140}};  // the last escaped: a long gap and length
+  docs[2] = {{10, 1, 3}, {11, 4, 9}};
+  docs[4] = docs[0];
+  for (size_t memory : {size_t{1} << 30, size_t{1}}) {
+    doppel::TokenStore store(memory, dir.path());
+    doppel::PackedTokens packed;
+    for (const auto& t : docs) {
+      doppel::TokenStore::Pack(t, &packed);
+      EXPECT_EQ(packed.values.size() * 4, doppel::TokenStore::PackedBytes(t));
+      ASSERT_TRUE(store.Append(std::move(packed)).ok());
+    }
+    ASSERT_TRUE(store.Finish().ok());
+    EXPECT_EQ(store.spilled(), memory == 1);
+    std::vector<doppel::Token> buf;
+    std::span<const doppel::Token> got;
+    for (size_t d = 0; d < docs.size(); ++d) {
+      ASSERT_TRUE(store.Read(d, &buf, &got).ok());
+      ASSERT_EQ(got.size(), docs[d].size()) << "document " << d << ", memory " << memory;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].hash, docs[d][i].hash) << "document " << d << ", token " << i;
+        EXPECT_EQ(got[i].begin, docs[d][i].begin) << "document " << d << ", token " << i;
+        EXPECT_EQ(got[i].end, docs[d][i].end) << "document " << d << ", token " << i;
+      }
+    }
+  }
+}
+
+// Records stay in memory while their bytes are at most the budget: one of
+// 8 tokens (40 bytes) in a budget of 40, not of 39.
+TEST(FindMemory, ARecordAsLargeAsTheBudgetStaysInMemory) {
+  doppel_test::TempDir dir;
+  std::vector<doppel::Token> tokens;
+  for (uint32_t i = 0; i < 8; ++i) tokens.push_back({i, 2 * i, 2 * i + 1});
+  ASSERT_EQ(doppel::TokenStore::PackedBytes(tokens), 40u);
+  for (size_t memory : {size_t{40}, size_t{39}}) {
+    doppel::TokenStore store(memory, dir.path());
+    ASSERT_TRUE(store.Append(tokens).ok());
+    ASSERT_TRUE(store.Finish().ok());
+    EXPECT_EQ(store.spilled(), memory < 40) << "budget " << memory;
+    EXPECT_EQ(store.bytes(), 40u);
   }
 }
 

@@ -52,7 +52,10 @@ void TokenStore::Pack(std::span<const Token> tokens, PackedTokens* out) {
   }
   out->tokens = m;
   out->values.clear();
-  out->values.resize(RecordValues(m, escaped));  // from empty: allocated at its exact size
+  // Moved out by Append while the store is in memory, so allocated here at
+  // its exact size; one that Append copied to the file is cleared and
+  // reused (its offsets are ORed in: resize zeroes them).
+  out->values.resize(RecordValues(m, escaped));
   uint32_t* words = out->values.data();
   uint32_t* offsets = words + m;
   uint32_t* extra = offsets + (m + 3) / 4;

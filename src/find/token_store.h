@@ -5,9 +5,10 @@
 // A token takes 5 bytes instead of the 16 of a Token: the low 32 bits of
 // its hash (its word), and a byte for its offsets, the code points since
 // the last token ended (0-7) and its length (0-31). A token whose gap or
-// length does not fit (about one in 2,000 of syndicate-dev's) takes a byte
-// that says so and two more values, its begin and end, at the end of its
-// document's record. A document's words come first, so the stages that
+// length does not fit (about one in 2,000 of syndicate-dev's), or whose
+// gap and length are both the largest (its byte would be the escape),
+// takes a byte that says so and two more values, its begin and end, at
+// the end of its document's record. A document's words come first, so the stages that
 // only compare words (n-grams, anchors, source inference, identical texts)
 // read them in place, 4 bytes a token; readers of offsets get Tokens back,
 // with the word as the hash. Every test of find is on words: growing
