@@ -100,6 +100,31 @@ TEST(AtomicBits, RangesAtWordBoundaries) {
   EXPECT_EQ(set(191, 192), std::vector<uint64_t>{191});
 }
 
+// Writers that set bits in order, one per range of positions, on ranges
+// that meet inside words (as the n-gram sort's groups and the postings'
+// blocks of runs do): every bit of every range arrives, at the end of a
+// word, at a flush, or when the writer goes, and none that was not set.
+TEST(AtomicBits, WritersInOrderOnRangesThatShareWordsKeepEveryBit) {
+  const uint64_t size = 50021;
+  doppel_test::Rng rng(13);
+  // Ranges of 1 to 150 bits: most start and end inside a word.
+  std::vector<uint64_t> starts = {0};
+  while (starts.back() < size) starts.push_back(std::min(size, starts.back() + 1 + rng.Below(150)));
+  std::vector<uint8_t> expected(size, 0);
+  for (uint64_t i = 0; i < size; ++i) expected[i] = rng.Below(3) == 0;
+  for (int round = 0; round < 20; ++round) {
+    AtomicBits bits(size);
+    tbb::parallel_for(size_t{0}, starts.size() - 1, size_t{1}, [&](size_t r) {
+      AtomicBits::InOrder writer(&bits);
+      for (uint64_t i = starts[r]; i < starts[r + 1]; ++i) {
+        if (expected[i]) writer.Set(i);
+      }
+      if (r % 2 == 0) writer.Flush();  // and the rest at the end of the scope
+    });
+    for (uint64_t i = 0; i < size; ++i) ASSERT_EQ(bits[i], expected[i] != 0) << "bit " << i << ", round " << round;
+  }
+}
+
 // A byte per position or a bit per flag: the same answers, with positions
 // set from many threads at once.
 TEST(PositionFlags, BytesAndBitsAgree) {

@@ -17,6 +17,7 @@
 #include "doppel/align.h"
 #include "doppel/union_find.h"
 #include "text/rolling.h"
+#include "util/atomic_bits.h"
 #include "util/fd_io.h"
 #include "util/hash_sort.h"
 
@@ -389,9 +390,10 @@ class GramPartitions {
   // Entry indices fit in 32 bits: FindCopies refuses corpora of 2^32 words.
   // The entries are sorted where they are kept, beside an array of their
   // n-grams: 16 bytes an entry while sorting (and, per thread, two 16-byte
-  // copies of the group being sorted), where a 16-byte array sorted and
-  // then copied to the 8-byte one took 24 (bench/README.md, "Tokens in 8
-  // bytes").
+  // copies of the group being sorted, and a bit an entry that marks where
+  // runs start), where a 16-byte array sorted and then copied to the
+  // 8-byte one took 24 (bench/README.md, "Tokens in 8 bytes"). The run
+  // starts and frequencies are written once the n-grams are freed.
   struct SortedPartition {
     DocPositions entries;
     std::vector<uint32_t> run_begin;
@@ -467,12 +469,14 @@ class GramPartitions {
     // A group's n-grams lie in kGroup consecutive buckets: less the group's
     // first n-gram value, their bits from the group's top on are uniform,
     // and sort it in linear time, as whole entries in a list of the
-    // thread, written back to the two arrays. The runs of one n-gram are
-    // counted while the group is fresh in the cache; a second pass writes
-    // where they start and their document frequencies at their places.
+    // thread; their places are written back, and where each run of one
+    // n-gram starts is marked while the group is fresh in the cache. The
+    // n-grams are then freed, and the run starts and document frequencies
+    // written at their places in the pages they leave.
     constexpr int kGroupBits = std::countr_zero(kGroup);
     const int key_shift = bits_ - kGroupBits;
     std::vector<size_t> at_group(groups + 1, 0);
+    AtomicBits starts(pos);
     tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
       const size_t first = bucket_start[g * kGroup], last = bucket_start[std::min(nb, (g + 1) * kGroup)];
       // Per thread: the group's entries, and the scratch list they are
@@ -486,16 +490,21 @@ class GramPartitions {
                             [base, key_shift](const GramEntry& e) { return (e.gram - base) << key_shift; });
       const GramEntry* in_order = sorted.data();
       size_t runs = 0;
+      AtomicBits::InOrder mark(&starts);
       for (size_t x = first; x < last; ++x) {
         const GramEntry& e = in_order[x - first];
-        runs += x == first || e.gram != grams[x - 1];  // grams[x - 1] is sorted already
-        grams[x] = e.gram;
+        // Buckets hold whole runs: a run never spans two groups.
+        if (x == first || e.gram != in_order[x - first - 1].gram) {
+          mark.Set(x);
+          ++runs;
+        }
         where[x] = {e.doc, e.pos};
       }
       at_group[g + 1] = runs;
       ShrinkScratch(&group);
       ShrinkScratch(&sorted);
     });
+    decltype(grams)().swap(grams);
     for (size_t g = 0; g < groups; ++g) at_group[g + 1] += at_group[g];
     out.run_begin.resize(at_group[groups] + 1);
     out.run_df.resize(at_group[groups]);
@@ -503,7 +512,7 @@ class GramPartitions {
       size_t r = at_group[g];
       const size_t first = bucket_start[g * kGroup], last = bucket_start[std::min(nb, (g + 1) * kGroup)];
       for (size_t x = first; x < last; ++x) {
-        if (x == first || grams[x] != grams[x - 1]) {  // buckets hold whole runs: a run never spans two
+        if (starts[x]) {
           out.run_begin[r] = static_cast<uint32_t>(x);
           out.run_df[r++] = 1;
         } else if (where[x].doc != where[x - 1].doc && out.run_df[r - 1] < UINT16_MAX) {
@@ -1477,52 +1486,55 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     const bool fresh = *loaded;
     const bool recount = sources && (fresh || regrouped);
     // One pass on all threads counts each run again where groups changed,
-    // writes the chrome flags and counts the documents each run keeps; the
-    // runs' places in the partition's block of the index ([count, docs...]
-    // each) follow from the counts, and a second pass on all threads fills
-    // them.
-    const size_t runs = part.runs();
-    std::vector<uint32_t> place(runs);
-    std::vector<uint8_t> lent(runs);  // borrowed(r), for the second pass
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
-      for (size_t r = rr.begin(); r != rr.end(); ++r) {
+    // writes the chrome flags and marks the entries each run keeps (not
+    // chrome, the first of their document in the run), a bit each; the
+    // places of blocks of kRunBlock runs in the partition's block of the
+    // index ([count, docs...] per run that keeps 2 .. cap documents) follow
+    // from their counts, and a second pass on all threads fills them from
+    // the marks. A bit an entry and a count a block of runs, where a place
+    // and a flag per run (5 bytes a run) set the peak of find's heap
+    // (bench/README.md, "Offsets in a byte").
+    constexpr size_t kRunBlock = size_t{1} << 12;
+    const size_t runs = part.runs(), blocks = (runs + kRunBlock - 1) / kRunBlock;
+    AtomicBits keep(part.entries.size());
+    std::vector<uint64_t> block_at(blocks + 1, 0);
+    auto kept_of = [&](size_t r) {
+      const uint64_t kept = keep.Count(part.run_begin[r], part.run_begin[r + 1]);
+      return kept >= 2 && kept <= cap ? kept : 0;
+    };
+    tbb::parallel_for(size_t{0}, blocks, [&](size_t k) {
+      AtomicBits::InOrder mark(&keep);  // blocks meet only at their ends
+      uint64_t words = 0;
+      for (size_t r = k * kRunBlock; r < std::min(runs, (k + 1) * kRunBlock); ++r) {
         if (recount) count_run(r, /*again=*/!fresh);
-        uint32_t kept = 0;
-        lent[r] = borrowed(r);
-        const bool run_borrowed = lent[r];
+        const bool run_borrowed = borrowed(r);
+        uint64_t kept = 0;
         for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
           const uint8_t bad = is_bad(i, part.run_df[r], run_borrowed);
           if (bad) out.chrome.Set(offset[part.entries[i].doc] + part.entries[i].pos, 1);
-          kept += !bad && part.first_of_doc(i, part.run_begin[r]);
-        }
-        place[r] = kept >= 2 && kept <= cap ? kept : 0;
-      }
-    });
-    size_t end = 0;
-    for (size_t r = 0; r < runs; ++r) {
-      if (place[r] == 0) {
-        place[r] = UINT32_MAX;
-        continue;
-      }
-      const size_t begin = end;
-      end += 1 + place[r];
-      place[r] = static_cast<uint32_t>(begin);
-      if (end >= UINT32_MAX) {  // one hash bucket bigger than a partition may hold, and far beyond practice
-        return InvalidArgument("the postings of one n-gram partition exceed 2^32 words; split the input into several runs");
-      }
-    }
-    std::vector<uint32_t> block(end);
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, runs, 1 << 12), [&](const tbb::blocked_range<size_t>& rr) {
-      for (size_t r = rr.begin(); r != rr.end(); ++r) {
-        if (place[r] == UINT32_MAX) continue;
-        const uint32_t at = place[r];
-        uint32_t w = at + 1;
-        for (size_t i = part.run_begin[r]; i < part.run_begin[r + 1]; ++i) {
-          if (!is_bad(i, part.run_df[r], lent[r]) && part.first_of_doc(i, part.run_begin[r])) {
-            block[w++] = part.entries[i].doc;
+          if (!bad && part.first_of_doc(i, part.run_begin[r])) {
+            mark.Set(i);
+            ++kept;
           }
         }
-        block[at] = w - at - 1;
+        words += kept >= 2 && kept <= cap ? 1 + kept : 0;  // kept_of(r) once the marks are in
+      }
+      block_at[k + 1] = words;
+    });
+    for (size_t k = 0; k < blocks; ++k) block_at[k + 1] += block_at[k];
+    const uint64_t end = block_at[blocks];
+    if (end >= UINT32_MAX) {  // one hash bucket bigger than a partition may hold, and far beyond practice
+      return InvalidArgument("the postings of one n-gram partition exceed 2^32 words; split the input into several runs");
+    }
+    std::vector<uint32_t> block(end);
+    tbb::parallel_for(size_t{0}, blocks, [&](size_t k) {
+      uint64_t w = block_at[k];
+      for (size_t r = k * kRunBlock; r < std::min(runs, (k + 1) * kRunBlock); ++r) {
+        const uint64_t kept = kept_of(r);
+        if (kept == 0) continue;
+        block[w++] = static_cast<uint32_t>(kept);
+        const uint64_t b = part.run_begin[r];
+        keep.ForEachSet(b, part.run_begin[r + 1], [&](uint64_t i) { block[w++] = part.entries[b + i].doc; });
       }
     });
     DOPPEL_RETURN_IF_ERROR(out.postings.Append(std::move(block)));

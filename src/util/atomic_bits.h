@@ -29,6 +29,36 @@ class AtomicBits {
   }
   bool operator[](uint64_t i) const { return (words_[i >> 6] >> (i & 63)) & 1; }
 
+  // Sets bits from one thread with one atomic OR per stretch of bits in one
+  // 64-bit word instead of one per bit: for threads that set bits in
+  // ascending order in ranges that meet only at their ends (any order is
+  // right, only slower). Bits set reach the array at Flush, or when the
+  // writer is destroyed.
+  class InOrder {
+   public:
+    explicit InOrder(AtomicBits* bits) : bits_(bits) {}
+    InOrder(const InOrder&) = delete;
+    InOrder& operator=(const InOrder&) = delete;
+    ~InOrder() { Flush(); }
+    void Set(uint64_t i) {
+      if (i >> 6 != word_) {
+        Flush();
+        word_ = i >> 6;
+      }
+      pending_ |= uint64_t{1} << (i & 63);
+    }
+    void Flush() {
+      if (pending_ != 0) {
+        std::atomic_ref<uint64_t>(bits_->words_[word_]).fetch_or(pending_, std::memory_order_relaxed);
+      }
+      pending_ = 0;
+    }
+
+   private:
+    AtomicBits* bits_;
+    uint64_t word_ = 0, pending_ = 0;
+  };
+
   // The bits set in [begin, end).
   uint64_t Count(uint64_t begin, uint64_t end) const {
     uint64_t c = 0;
