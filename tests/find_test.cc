@@ -1314,6 +1314,9 @@ TEST(Boilerplate, PostingsListEachDocumentOnceForEveryNGramItSharesOutsideChrome
     ASSERT_TRUE(bp->postings.ForEachList([&](std::span<const uint32_t> docs) {
       lists.emplace_back(docs.begin(), docs.end());
     }).ok());
+    // In the order of the n-grams (docs_of is keyed by them), then as sets
+    // of lists.
+    EXPECT_EQ(lists, expected) << "in n-gram order, memory " << memory;
     std::sort(expected.begin(), expected.end());
     std::sort(lists.begin(), lists.end());
     EXPECT_GT(chrome, 0u) << "some n-grams should be above the cap";

@@ -390,10 +390,10 @@ class GramPartitions {
   // Entry indices fit in 32 bits: FindCopies refuses corpora of 2^32 words.
   // The entries are sorted where they are kept, beside an array of their
   // n-grams: 16 bytes an entry while sorting (and, per thread, two 16-byte
-  // copies of the group being sorted, and a bit an entry that marks where
-  // runs start), where a 16-byte array sorted and then copied to the
-  // 8-byte one took 24 (bench/README.md, "Tokens in 8 bytes"). The run
-  // starts and frequencies are written once the n-grams are freed.
+  // copies of the group being sorted), where a 16-byte array sorted and
+  // then copied to the 8-byte one took 24 (bench/README.md, "Tokens in 8
+  // bytes"). Where runs start is marked in an array of a bit an entry;
+  // the run starts and frequencies are written once the n-grams are freed.
   struct SortedPartition {
     DocPositions entries;
     std::vector<uint32_t> run_begin;
@@ -1498,7 +1498,10 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
     const size_t runs = part.runs(), blocks = (runs + kRunBlock - 1) / kRunBlock;
     AtomicBits keep(part.entries.size());
     std::vector<uint64_t> block_at(blocks + 1, 0);
-    auto kept_of = [&](size_t r) {
+    // What run r keeps once the marks are in: at most its documents, and
+    // nothing where those are more than `cap` (all chrome) or one.
+    auto kept_of = [&](size_t r) -> uint64_t {
+      if (part.run_df[r] < 2 || part.run_df[r] > cap) return 0;
       const uint64_t kept = keep.Count(part.run_begin[r], part.run_begin[r + 1]);
       return kept >= 2 && kept <= cap ? kept : 0;
     };
@@ -1536,6 +1539,7 @@ Result<Boilerplate> FindBoilerplate(const TokenizedCorpus& corpus, const FindOpt
         const uint64_t b = part.run_begin[r];
         keep.ForEachSet(b, part.run_begin[r + 1], [&](uint64_t i) { block[w++] = part.entries[b + i].doc; });
       }
+      assert(w == block_at[k + 1]);  // the first pass counted what the marks give
     });
     DOPPEL_RETURN_IF_ERROR(out.postings.Append(std::move(block)));
   }

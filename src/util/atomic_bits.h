@@ -1,6 +1,8 @@
 // A fixed-size array of bits that threads may set concurrently: find's
 // per-position flags, one bit per n-gram position of the corpus instead of
-// a byte (they grow with the corpus, outside the memory budget).
+// a byte (they grow with the corpus, outside the memory budget), and marks
+// on the entries of an n-gram partition (where runs start, which entries
+// the postings keep).
 #ifndef DOPPEL_UTIL_ATOMIC_BITS_H_
 #define DOPPEL_UTIL_ATOMIC_BITS_H_
 
@@ -32,8 +34,8 @@ class AtomicBits {
   // Sets bits from one thread with one atomic OR per stretch of bits in one
   // 64-bit word instead of one per bit: for threads that set bits in
   // ascending order in ranges that meet only at their ends (any order is
-  // right, only slower). Bits set reach the array at Flush, or when the
-  // writer is destroyed.
+  // right, only slower). Bits set reach the array when the writer moves
+  // to another word, at Flush, or when it is destroyed.
   class InOrder {
    public:
     explicit InOrder(AtomicBits* bits) : bits_(bits) {}
