@@ -8,10 +8,10 @@
 // length does not fit (about one in 2,000 of syndicate-dev's), or whose
 // gap and length are both the largest (its byte would be the escape),
 // takes a byte that says so and two more values, its begin and end, at
-// the end of its document's record. A document's words come first, so the stages that
-// only compare words (n-grams, anchors, source inference, identical texts)
-// read them in place, 4 bytes a token; readers of offsets get Tokens back,
-// with the word as the hash. Every test of find is on words: growing
+// the end of its document's record. A document's words come first, so
+// the stages that only compare words (n-grams, anchors, source inference,
+// identical texts) read them in place, 4 bytes a token; readers of
+// offsets get Tokens back, with the word as the hash. Every test of find is on words: growing
 // passages compared them already (AnchorIndex::words), n-grams and anchors
 // hash them to 64 bits again (GramHashes, BuildAnchorIndex), and
 // fingerprints are of words (TokenFingerprint). Two different tokens are
@@ -62,8 +62,8 @@ void ShrinkScratch(std::vector<T>* v) {
 
 class TokenStore {
  public:
-  // Records beyond `memory_bytes` go to a scratch file in tmp_dir, all of
-  // them once they are more.
+  // Once the records take more than `memory_bytes`, all of them go to a
+  // scratch file in tmp_dir.
   explicit TokenStore(size_t memory_bytes = SIZE_MAX, std::string tmp_dir = "/tmp");
 
   // Packs a document's tokens into *out. Thread-safe: readers pack on
