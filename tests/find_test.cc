@@ -2068,10 +2068,10 @@ TEST(FindClusters, SameResultWhenNgramsArePartitioned) {
 }
 
 // Pages of small sites (as in TwoPagesOfASiteShareTheirTemplateNotAStory)
-// in an order where the sources' pairs
-// come in another order than the pairs do: the story groups align their
-// pairs source by source (in batches of documents of a few sources) and
-// must give each pair its own result, at any budget.
+// in an order where the sources' pairs come in another order than the
+// pairs do: the story groups align their pairs source by source (in
+// batches of documents of a few sources) and must give each pair its own
+// result, at any budget.
 TEST(FindClusters, StoryGroupsGiveEachPairItsResultWhateverTheOrderOfSources) {
   NewsGen g(15);
   Site small = MakeSite(g, "small.example");

@@ -13,9 +13,9 @@ constexpr uint32_t kMaxGap = (1u << kGapBits) - 1, kMaxLength = (1u << (8 - kGap
 // The offset byte of a token that begins `gap` code points after the last
 // one ended and is `len` long: kEscape where they do not fit, or would make
 // kEscape itself. Tokens come in order and do not overlap; one that breaks
-// that (gap or len "negative") is escaped too, and keeps its offsets.
+// that has a gap or length that wraps around far above a byte's, so it is
+// escaped too and keeps its offsets.
 uint32_t OffsetByte(const Token& t, uint32_t last_end) {
-  if (t.begin < last_end || t.end < t.begin) return kEscape;
   const uint32_t gap = t.begin - last_end, len = t.end - t.begin;
   if (gap > kMaxGap || len > kMaxLength) return kEscape;
   return gap | len << kGapBits;  // kEscape only for the largest of both

@@ -74,20 +74,8 @@ void SortByUniformHash(std::vector<T>* v, Hash hash) {
   v->swap(tmp);
 }
 
-// The same for the range [first, last), in place (through one scratch copy).
-template <typename T, typename Hash>
-void SortByUniformHash(T* first, T* last, Hash hash) {
-  if (last - first < 32) {
-    std::sort(first, last);
-    return;
-  }
-  thread_local std::vector<T> tmp;
-  hash_sort_internal::SortInto(first, last, &tmp, hash);
-  std::copy(tmp.begin(), tmp.end(), first);
-}
-
-// The same for [first, last), sorted into *out (resized to fit), which
-// leaves the range as it was.
+// The same for the range [first, last), sorted into *out (resized to
+// fit), which leaves the range as it was.
 template <typename T, typename Hash>
 void SortByUniformHashInto(const T* first, const T* last, std::vector<T>* out, Hash hash) {
   if (last - first < 32) {
